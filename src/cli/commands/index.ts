@@ -1,0 +1,10 @@
+/**
+ * The registry of CLI subcommands. Each command lives in its own module and is imported only when
+ * it runs, so `ulasan --help` stays fast and never loads TensorFlow.js.
+ */
+import type { Command } from '../command.js';
+
+/** Command name → lazy loader. Nested commands use a space (`word2vec train`). */
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+  info: async () => (await import('./info.js')).infoCommand,
+};

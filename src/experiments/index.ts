@@ -1,0 +1,6 @@
+/**
+ * `ulasan/experiments`.
+ *
+ * @packageDocumentation
+ */
+export {};

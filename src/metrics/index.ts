@@ -1,0 +1,6 @@
+/**
+ * `ulasan/metrics`.
+ *
+ * @packageDocumentation
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * `ulasan/ssl`.
+ *
+ * @packageDocumentation
+ */
+export {};

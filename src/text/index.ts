@@ -1,0 +1,6 @@
+/**
+ * `ulasan/text`.
+ *
+ * @packageDocumentation
+ */
+export {};

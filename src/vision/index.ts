@@ -1,0 +1,6 @@
+/**
+ * `ulasan/vision`.
+ *
+ * @packageDocumentation
+ */
+export {};
