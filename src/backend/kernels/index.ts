@@ -1,0 +1,208 @@
+/**
+ * Custom kernels ulasan registers on the in-process backends (`cpu`, `wasm`), replacing stock
+ * kernels that are missing or pathologically slow for the layers our models use.
+ *
+ * Registration is lazy (done by `useBackend`, never at import), idempotent, and reversible
+ * ({@link restoreStockKernels}, used by the tests and the benchmark to compare against the stock
+ * implementation). A kernel that meets a case it does not implement (another dtype, NCHW data)
+ * hands the call to the stock kernel when there is one.
+ */
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type ConvGeometry, conv2dFilterGradValues, conv2dInputGradValues } from './conv2d-grad.js';
+import { gatherValues } from './gather.js';
+import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
+import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
+
+type Tf = typeof TfCore;
+type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
+
+/** One kernel we provide: which backends, and how to build its function. */
+interface CustomKernel {
+  kernelName: string;
+  backends: readonly PatchedBackend[];
+  /** Why we replace or add it (shown in docs and tests). */
+  why: string;
+  make(tf: Tf, kind: PatchedBackend, stock: KernelFunc | undefined): KernelFunc;
+}
+
+function fallback(kernelName: string, kind: PatchedBackend, stock: KernelFunc | undefined, why: string): KernelFunc {
+  if (stock) return stock;
+  return () => {
+    throw new Error(`ulasan's ${kernelName} kernel on ${kind} does not support ${why}, and ${kind} has no stock one.`);
+  };
+}
+
+function convGeometry(info: TfCore.backend_util.Conv2DInfo): ConvGeometry {
+  return {
+    batchSize: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+  };
+}
+
+type ConvAttrs = {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | TfCore.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+function conv2dInfo(tf: Tf, xShape: number[], filterShape: number[], attrs: ConvAttrs): TfCore.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+}
+
+/** Every kernel ulasan provides, in registration order. */
+export const CUSTOM_KERNELS: readonly CustomKernel[] = [
+  {
+    kernelName: 'UnsortedSegmentSum',
+    backends: ['cpu', 'wasm'],
+    why: 'gradient of Gather/Embedding: stock cpu is O(vocabulary × batch); wasm has none',
+    make: (_tf, kind, stock) => {
+      const other = fallback('UnsortedSegmentSum', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { x, segmentIds } = args.inputs;
+        const numSegments = (args.attrs as { numSegments: number }).numSegments;
+        if (!numericOnly(x, segmentIds)) return other(args as never);
+        const io = kernelIo(kind, args.backend);
+        const inner = segmentIds.shape.length === 0 ? 1 : sizeOf(x.shape) / Math.max(1, sizeOf(segmentIds.shape));
+        const values = segmentSumValues(io.read(x), io.read(segmentIds), numSegments, inner, x.dtype);
+        return io.output(segmentSumShape(x, segmentIds, numSegments), x.dtype, values);
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'GatherV2',
+    backends: ['cpu'],
+    why: 'forward pass of Embedding: stock cpu converts every element index to coordinates',
+    make: (tf, kind, stock) => {
+      const other = fallback('GatherV2', kind, stock, 'batchDims > 0 or this dtype');
+      return ((args: KernelArgs) => {
+        const { x, indices } = args.inputs;
+        const { axis, batchDims } = args.attrs as { axis: number; batchDims: number };
+        if (batchDims !== 0 || !numericOnly(x, indices)) return other(args as never);
+        const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+        const outer = sizeOf(x.shape.slice(0, ax));
+        const dimSize = x.shape[ax];
+        const inner = sizeOf(x.shape.slice(ax + 1));
+        const io = kernelIo(kind, args.backend);
+        const values = gatherValues(io.read(x), io.read(indices), outer, dimSize, inner, x.dtype);
+        const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
+        return io.output(shape, x.dtype, values);
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'Conv2DBackpropFilter',
+    backends: ['cpu', 'wasm'],
+    why: 'filter gradient of Conv1D/Conv2D: stock cpu ~60× slower; wasm has none',
+    make: (tf, kind, stock) => {
+      const other = fallback('Conv2DBackpropFilter', kind, stock, 'NCHW data or this dtype');
+      return ((args: KernelArgs) => {
+        const { x, dy } = args.inputs;
+        const attrs = args.attrs as unknown as ConvAttrs & { filterShape: number[] };
+        if (attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') {
+          return other(args as never);
+        }
+        const g = convGeometry(conv2dInfo(tf, x.shape, attrs.filterShape, attrs));
+        const io = kernelIo(kind, args.backend);
+        const values = conv2dFilterGradValues(io.read(x), io.read(dy), g);
+        return io.output([...attrs.filterShape], 'float32', values);
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'Conv2DBackpropInput',
+    backends: ['cpu'],
+    why: 'input gradient of Conv1D/Conv2D: stock cpu reads through TensorBuffer.get',
+    make: (tf, kind, stock) => {
+      const other = fallback('Conv2DBackpropInput', kind, stock, 'NCHW data or this dtype');
+      return ((args: KernelArgs) => {
+        const { dy, filter } = args.inputs;
+        const attrs = args.attrs as unknown as ConvAttrs & { inputShape: number[] };
+        if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') {
+          return other(args as never);
+        }
+        const g = convGeometry(conv2dInfo(tf, attrs.inputShape, filter.shape, attrs));
+        const io = kernelIo(kind, args.backend);
+        const values = conv2dInputGradValues(io.read(dy), io.read(filter), g);
+        return io.output([...attrs.inputShape], 'float32', values);
+      }) as unknown as KernelFunc;
+    },
+  },
+];
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * Marks our kernel functions, so that a second copy of this module (the CJS build next to the ESM
+ * one) sees they are already installed instead of wrapping them as if they were stock.
+ */
+const OURS = Symbol.for('ulasan.customKernel');
+
+/** Stock kernel configs we replaced, per `backend/kernel`, so they can be restored. */
+const replaced = new Map<string, KernelConfig | null>();
+
+/**
+ * Registers ulasan's kernels for `backendName` (`cpu` or `wasm`; other backends are left alone).
+ * Idempotent. Returns the names registered, e.g. `UnsortedSegmentSum`.
+ */
+export function installCustomKernels(tf: Tf, backendName: string): string[] {
+  if (backendName !== 'cpu' && backendName !== 'wasm') return [];
+  const kind: PatchedBackend = backendName;
+  const names: string[] = [];
+  for (const k of CUSTOM_KERNELS) {
+    if (!k.backends.includes(kind)) continue;
+    const key = `${kind}/${k.kernelName}`;
+    const current = tf.getKernel(k.kernelName, kind);
+    const alreadyOurs = current !== undefined && (current.kernelFunc as unknown as Record<symbol, unknown>)[OURS];
+    if (!alreadyOurs) {
+      if (current) tf.unregisterKernel(k.kernelName, kind);
+      replaced.set(key, current ?? null);
+      const kernelFunc = k.make(tf, kind, current?.kernelFunc);
+      Object.defineProperty(kernelFunc, OURS, { value: true });
+      tf.registerKernel({ kernelName: k.kernelName, backendName: kind, kernelFunc });
+    }
+    names.push(k.kernelName);
+  }
+  return names;
+}
+
+/**
+ * Puts the stock kernels back for `backendName` (and removes kernels the backend never had).
+ * For tests and benchmarks that compare against the reference implementation.
+ */
+export function restoreStockKernels(tf: Tf, backendName: string): void {
+  for (const [key, stock] of [...replaced]) {
+    const [kind, kernelName] = key.split('/') as [string, string];
+    if (kind !== backendName) continue;
+    if (tf.getKernel(kernelName, kind)) tf.unregisterKernel(kernelName, kind);
+    if (stock) tf.registerKernel(stock);
+    replaced.delete(key);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * ulasan's custom kernels against the stock tfjs cpu kernels (the reference implementation), on
+ * small random inputs: forward values and gradients, on cpu and on wasm.
+ */
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backendInfo, useBackend } from '../../src/backend/backends.js';
+import { CUSTOM_KERNELS } from '../../src/backend/kernels/index.js';
+import { loadTf } from '../../src/backend/tf.js';
+import { maxRelDiff, take, withStockCpu } from './helpers.js';
+
+let tf: typeof TfCore;
+beforeAll(async () => {
+  tf = (await loadTf()).tf;
+});
+
+const BACKENDS = ['cpu', 'wasm'] as const;
+
+/** Computes `fn` with stock cpu kernels and with ours on `backend`; returns both. */
+async function compare(
+  backend: (typeof BACKENDS)[number],
+  fn: () => TfCore.Tensor[],
+): Promise<{ ours: number[][]; stock: number[][] }> {
+  const stock = await withStockCpu(tf, () => take(tf.tidy(fn)));
+  await useBackend(backend);
+  const ours = take(tf.tidy(fn));
+  return { ours, stock };
+}
+
+function expectClose(ours: number[][], stock: number[][], tol = 1e-5) {
+  expect(ours.length).toBe(stock.length);
+  for (let i = 0; i < ours.length; i++) expect(maxRelDiff(ours[i], stock[i])).toBeLessThan(tol);
+}
+
+describe.each(BACKENDS)('custom kernels on %s', (backend) => {
+  it('registers its kernels and lists them in backendInfo()', async () => {
+    await useBackend(backend);
+    const expected = CUSTOM_KERNELS.filter((k) => k.backends.includes(backend)).map(
+      (k) => `${backend}/${k.kernelName}`,
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(backendInfo().customKernels).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('UnsortedSegmentSum matches stock: float and int, ids out of range dropped', async () => {
+    const { ours, stock } = await compare(backend, () => {
+      const x = tf.randomNormal([7, 5], 0, 1, 'float32', 11);
+      const ids = tf.tensor1d([3, 0, 3, 9, -1, 2, 0], 'int32');
+      const xi = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [4, 2], 'int32');
+      const ids2 = tf.tensor1d([1, 1, 0, 1], 'int32');
+      const scalarRows = tf.tensor1d([0.5, 1.5, 2.5, -1], 'float32');
+      return [
+        tf.unsortedSegmentSum(x, ids, 6),
+        tf.unsortedSegmentSum(xi, ids2, 3),
+        tf.unsortedSegmentSum(scalarRows, tf.tensor1d([2, 2, 0, 1], 'int32'), 4),
+      ];
+    });
+    expectClose(ours, stock, 1e-6);
+    expect(ours[1]).toEqual([5, 6, 1 + 3 + 7, 2 + 4 + 8, 0, 0]);
+  });
+
+  it('UnsortedSegmentSum handles 2-D segment ids (the stock cpu kernel throws on them)', async () => {
+    await useBackend(backend);
+    const [out] = take([
+      tf.tidy(() =>
+        tf.unsortedSegmentSum(
+          tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]),
+          tf.tensor2d([0, 2, 2, 1, 0, 5], [2, 3], 'int32') as unknown as TfCore.Tensor1D,
+          3,
+        ),
+      ),
+    ]);
+    // rows: [1,2]→0 [3,4]→2 [5,6]→2 [7,8]→1 [9,10]→0 [11,12]→dropped (5 ≥ 3)
+    expect(out).toEqual([10, 12, 7, 8, 8, 10]);
+  });
+
+  it('Embedding gradient (Gather → UnsortedSegmentSum) matches stock, values and gradients', async () => {
+    const { ours, stock } = await compare(backend, () => {
+      const table = tf.randomNormal([50, 8], 0, 1, 'float32', 1);
+      const ids = tf.tensor2d([1, 4, 4, 49, 0, 7, 1, 1, 30, 2, 4, 0], [3, 4], 'int32');
+      const w = tf.randomNormal([8], 0, 1, 'float32', 2);
+      const f = (t: TfCore.Tensor) => tf.sum(tf.mul(tf.tanh(tf.gather(t, ids)), w));
+      const { value, grad } = tf.valueAndGrad(f)(table);
+      return [value, grad, tf.gather(table, ids), tf.gather(table, tf.tensor1d([2, 0], 'int32'), 1)];
+    });
+    expectClose(ours, stock);
+    // Rows never looked up get exactly zero gradient.
+    expect(ours[1].slice(3 * 8, 4 * 8).every((v) => v === 0)).toBe(true);
+  });
+
+  it('GatherV2 rejects out-of-range indices like the stock kernel', async () => {
+    await useBackend(backend);
+    const table = tf.ones([4, 2]);
+    const bad = tf.tensor1d([1, 4], 'int32');
+    if (backend === 'cpu') expect(() => tf.gather(table, bad).dataSync()).toThrow(/index value 4/);
+    table.dispose();
+    bad.dispose();
+  });
+
+  it.each([
+    ['same padding, stride 1', [2, 5, 6, 3], [3, 3, 3, 4], 1, 'same'],
+    ['valid padding, stride 2', [2, 7, 9, 2], [3, 2, 2, 5], 2, 'valid'],
+    ['same padding, stride [2,1], odd sizes', [1, 9, 11, 3], [3, 2, 3, 4], [2, 1], 'same'],
+    [
+      'explicit padding',
+      [2, 4, 5, 2],
+      [2, 2, 2, 3],
+      1,
+      [
+        [0, 0],
+        [1, 0],
+        [2, 1],
+        [0, 0],
+      ],
+    ],
+  ] as const)('conv2d gradients match stock: %s', async (_label, xShape, wShape, strides, pad) => {
+    const { ours, stock } = await compare(backend, () => {
+      const x = tf.randomNormal(
+        xShape as unknown as [number, number, number, number],
+        0,
+        1,
+        'float32',
+        3,
+      ) as TfCore.Tensor4D;
+      const w = tf.randomNormal(
+        wShape as unknown as [number, number, number, number],
+        0,
+        1,
+        'float32',
+        4,
+      ) as TfCore.Tensor4D;
+      const f = (a: TfCore.Tensor, b: TfCore.Tensor) =>
+        tf.sum(
+          tf.square(tf.conv2d(a as TfCore.Tensor4D, b as TfCore.Tensor4D, strides as [number, number], pad as 'same')),
+        );
+      const [dx, dw] = tf.grads(f)([x, w]);
+      return [f(x, w), dx, dw];
+    });
+    expectClose(ours, stock, 1e-4);
+  });
+
+  it('conv1d (the Conv1D layer) gradients match stock, with ReLU zeros in the input', async () => {
+    const { ours, stock } = await compare(backend, () => {
+      const x = tf.relu(tf.randomNormal([3, 10, 6], 0, 1, 'float32', 5)) as TfCore.Tensor3D;
+      const w = tf.randomNormal([3, 6, 4], 0, 1, 'float32', 6) as TfCore.Tensor3D;
+      const f = (a: TfCore.Tensor, b: TfCore.Tensor) =>
+        tf.sum(tf.tanh(tf.conv1d(a as TfCore.Tensor3D, b as TfCore.Tensor3D, 1, 'same')));
+      const [dx, dw] = tf.grads(f)([x, w]);
+      return [dx, dw];
+    });
+    expectClose(ours, stock, 1e-4);
+  });
+});
