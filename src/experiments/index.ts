@@ -4,6 +4,31 @@
  * @packageDocumentation
  */
 
+export type { PartScores } from './evaluation.js';
+export { diagnoseFit, type FitDiagnosis, type FitDiagnosisOptions, type FitEvidence } from './fit-diagnosis.js';
+export {
+  DEFAULT_MAX_SCENARIOS,
+  expandGrid,
+  type GridConfig,
+  type GridCvConfig,
+  type GridDataConfig,
+  type GridMetric,
+  type GridResampleConfig,
+  type GridSplitConfig,
+  type InlineDataset,
+  type LoadGridConfigOptions,
+  loadGridConfig,
+  type Scenario,
+  validateGridConfig,
+} from './grid-config.js';
+export type { DataSummary } from './grid-data.js';
+export {
+  type ClassifierFactory,
+  type GridRunResult,
+  type RefitResult,
+  type RunGridOptions,
+  runGrid,
+} from './grid-runner.js';
 export {
   checkLeakage,
   type LeakageCheckOptions,
@@ -21,6 +46,7 @@ export {
   type TrainResampleOptions,
   type UnderSampleOptions,
 } from './resample.js';
+export type { CvScores, MeanStd, ScenarioResult } from './results-table.js';
 export {
   type KFoldOptions,
   kFold,

@@ -1,0 +1,544 @@
+/**
+ * Runs a scenario grid: every combination of the grid's options is trained, scored on validation
+ * (and test), logged crash-safely, and summarised in Markdown / CSV / JSON tables; the best
+ * scenario can be refitted on training + validation data.
+ *
+ * Resuming: each finished scenario is one line of `results.jsonl`, keyed by a hash of its options
+ * and data. A rerun with `resume` skips finished scenarios, so an interrupted grid continues where
+ * it stopped and ends with the same tables as an uninterrupted run (every scenario is seeded by the
+ * config's seed, never by what ran before it). A log written under a different config is refused.
+ */
+import { join } from 'node:path';
+import type { Classifier, Label } from '../core/classifier.js';
+import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
+import { throwIfAborted, UlasanError } from '../internal/errors.js';
+import { stableHash } from '../internal/hash.js';
+import type { Logs, ProgressCallback } from '../internal/progress.js';
+import { type PartScores, scorePredictions } from './evaluation.js';
+import { diagnoseFit, type FitDiagnosisOptions, readLog } from './fit-diagnosis.js';
+import {
+  DEFAULT_MAX_SCENARIOS,
+  expandGrid,
+  type GridConfig,
+  type GridMetric,
+  gridIdentity,
+  loadGridConfig,
+  type Scenario,
+  validateGridConfig,
+} from './grid-config.js';
+import { type DataSummary, type PreparedGridData, prepareGridData } from './grid-data.js';
+import { resampleTrainOnly } from './resample.js';
+import {
+  appendGridLog,
+  GRID_LOG_FORMAT,
+  GRID_LOG_VERSION,
+  type GridLogHeader,
+  readGridLog,
+  truncateGridLog,
+} from './results-log.js';
+import {
+  type CvScores,
+  type MeanStd,
+  resultsCsv,
+  resultsMarkdown,
+  type ScenarioResult,
+  scenarioScore,
+} from './results-table.js';
+import { stratifiedKFold } from './split.js';
+
+/**
+ * Creates an unfitted classifier for one scenario from its options (`fixed` + grid values + `seed`).
+ * The default creates text classifiers through `createTextClassifier` (`options.model` picks the kind).
+ */
+export type ClassifierFactory<X = string> = (
+  options: Record<string, unknown>,
+  scenario: Scenario,
+) => Classifier<X> | Promise<Classifier<X>>;
+
+/** Options of {@link runGrid}. */
+export interface RunGridOptions<X = string> {
+  /** Output folder for `results.jsonl`, the tables, `best.json` and per-scenario files; default `runs/<name>`. */
+  out?: string;
+  /** Continue a grid whose log is already in `out`, skipping finished scenarios; default false. */
+  resume?: boolean;
+  /** Cancels between scenarios and inside training. */
+  signal?: AbortSignal;
+  /** Progress per scenario and epoch, with an overall ETA. */
+  onProgress?: ProgressCallback;
+  /** Called after each scenario is logged. */
+  onScenarioEnd?: (result: ScenarioResult) => void | Promise<void>;
+  /** Makes the classifier of each scenario (e.g. vision models); default: the text-model registry. */
+  classifierFactory?: ClassifierFactory<X>;
+  /** Apply the config's `quick` overrides (or load `NAME.quick.yaml` for a file config). */
+  quick?: boolean;
+  /** Run a grid larger than `maxScenarios`. */
+  yes?: boolean;
+  /** Thresholds of the good-fit / overfit verdict. */
+  fitDiagnosis?: FitDiagnosisOptions;
+  /** Write training-curve SVGs per scenario when the metrics module can draw them; default true. */
+  curves?: boolean;
+}
+
+/** The refit of the best scenario on training + validation data. */
+export interface RefitResult {
+  /** The scenario refitted. */
+  key: string;
+  /** Rows trained on. */
+  trainSize: number;
+  /** Test scores of the refitted model, when there is a test part. */
+  test?: PartScores;
+  /** Where the model was saved (classifiers with `save`). */
+  modelDir?: string;
+  /** Wall-clock seconds. */
+  seconds: number;
+}
+
+/** What {@link runGrid} returns (also written to `results.json`). */
+export interface GridRunResult {
+  /** The grid's name. */
+  name: string;
+  /** Output folder. */
+  out: string;
+  /** Ranking metric. */
+  metric: GridMetric;
+  /** Hash of the config parts that change results. */
+  gridHash: string;
+  /** Every scenario's result, in grid order. */
+  results: ScenarioResult[];
+  /** The best scenario by `metric`. */
+  best: ScenarioResult;
+  /** The refit of the best scenario, when `refitBest`. */
+  refit?: RefitResult;
+  /** Scenarios skipped because the log already had them. */
+  skipped: number;
+  /** Data sizes, class counts and leakage findings. */
+  data: DataSummary;
+}
+
+/**
+ * Runs (or resumes) a scenario grid.
+ *
+ * @param configOrPath - a config object or the path of a JSON / YAML / JS config file.
+ * @example
+ * ```ts
+ * const result = await runGrid('examples/configs/seed-003-grid.quick.yaml', { out: 'runs/seed-003-quick', resume: true });
+ * console.log(result.best.name, result.best.valid?.macroF1);
+ * ```
+ * @throws UlasanError `CONFIG` for a bad config, an empty or too large grid, or a log written by a
+ *   different config; `ABORTED` when `signal` fires (finished scenarios stay in the log).
+ */
+export async function runGrid<X = string>(
+  configOrPath: GridConfig<X> | string,
+  options: RunGridOptions<X> = {},
+): Promise<GridRunResult> {
+  const config =
+    typeof configOrPath === 'string'
+      ? ((await loadGridConfig(configOrPath, { quick: options.quick })) as unknown as GridConfig<X>)
+      : validateGridConfig<X>(configOrPath, { quick: options.quick });
+  const metric = config.metric ?? 'macroF1';
+  const out = options.out ?? join('runs', config.name.replace(/[^\w.-]+/g, '-'));
+  const logPath = join(out, 'results.jsonl');
+  const factory = options.classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
+
+  // Grid size before any data is read: a typo'd grid fails fast.
+  const draft = expandGrid(config);
+  if (draft.length === 0) {
+    const empty = Object.entries(config.grid).find(([, v]) => v.length === 0)?.[0];
+    throw new UlasanError(
+      'CONFIG',
+      `grid "${config.name}" expands to zero scenarios${empty ? `: grid.${empty} is an empty list` : ': grid has no axes'}. Give every axis at least one value.`,
+    );
+  }
+  const limit = config.maxScenarios ?? DEFAULT_MAX_SCENARIOS;
+  if (draft.length > limit && !(options.yes || config.yes)) {
+    throw new UlasanError(
+      'CONFIG',
+      `grid "${config.name}" expands to ${draft.length} scenarios, more than the limit of ${limit}. Check the grid for a mistake, or confirm with --yes (yes: true) or raise maxScenarios.`,
+    );
+  }
+
+  const data = await prepareGridData(config);
+  const scenarios = expandGrid(config, { dataHash: data.dataHash });
+  const gridHash = stableHash({ ...gridIdentity(config), dataHash: data.dataHash }).slice(0, 16);
+
+  // Every classifier is constructed once up front (constructors only store options), so a bad
+  // option fails now, not hours into the grid.
+  for (const scenario of scenarios) {
+    try {
+      dispose(await factory(scenario.options, scenario));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new UlasanError('CONFIG', `grid "${config.name}", scenario ${scenario.name}: ${message}`, { cause: error });
+    }
+  }
+
+  const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
+  const byKey = new Map(finished.map((r) => [r.key, r]));
+  const skipped = scenarios.filter((s) => byKey.has(s.key)).length;
+  await writeJsonAtomic(join(out, 'data.json'), sanitize(data.summary));
+
+  const weight = (s: Scenario) => (Number(s.options.epochs) || 1) * (config.cv?.k ?? 1);
+  const totalWeight = scenarios.reduce((a, s) => a + weight(s), 0);
+  let doneWeight = scenarios.filter((s) => byKey.has(s.key)).reduce((a, s) => a + weight(s), 0);
+  const startWeight = doneWeight;
+  const started = performance.now();
+  const report = (scenario: Scenario | undefined, extra: Record<string, number | string> = {}, partial = 0) => {
+    if (!options.onProgress) return;
+    const elapsed = (performance.now() - started) / 1000;
+    const ranWeight = doneWeight + partial - startWeight;
+    const eta = ranWeight > 0 ? (elapsed / ranWeight) * (totalWeight - doneWeight - partial) : undefined;
+    options.onProgress({
+      task: 'grid',
+      done: [...byKey.keys()].filter((k) => scenarios.some((s) => s.key === k)).length,
+      total: scenarios.length,
+      ...(eta !== undefined ? { etaSeconds: eta } : {}),
+      info: { ...(scenario ? { scenario: scenario.name } : {}), ...extra },
+    });
+  };
+
+  const writeTables = async (best?: ScenarioResult, refit?: RefitResult) => {
+    const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
+    const title = `${config.name}: scenario results`;
+    await writeFileAtomic(
+      join(out, 'results.md'),
+      resultsMarkdown(results, { title, metric, best, total: scenarios.length }),
+    );
+    await writeFileAtomic(join(out, 'results.csv'), resultsCsv(results));
+    await writeJsonAtomic(
+      join(out, 'results.json'),
+      sanitize({ name: config.name, metric, gridHash, scenarios: scenarios.length, results, best: best?.name, refit }),
+    );
+    return results;
+  };
+
+  report(undefined);
+  for (const scenario of scenarios) {
+    if (byKey.has(scenario.key)) continue;
+    throwIfAborted(options.signal, `grid "${config.name}"`);
+    const t0 = performance.now();
+    const result = config.cv
+      ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
+      : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
+    result.seconds = (performance.now() - t0) / 1000;
+    await appendGridLog(logPath, sanitize(result));
+    byKey.set(scenario.key, result);
+    doneWeight += weight(scenario);
+    await writeCurves(out, result, options.curves ?? true);
+    await writeTables();
+    report(scenario, { [metric]: scenarioScore(result, metric) });
+    await options.onScenarioEnd?.(result);
+  }
+
+  const results = scenarios.map((s) => byKey.get(s.key) as ScenarioResult);
+  const best = results.reduce((a, b) => (scenarioScore(b, metric) > scenarioScore(a, metric) ? b : a));
+  let refit: RefitResult | undefined;
+  if (config.refitBest ?? Boolean(config.cv && data.test.length > 0)) {
+    refit = await refitBest(best, config, data, factory, out, options);
+  }
+  await writeTables(best, refit);
+  await writeJsonAtomic(
+    join(out, 'best.json'),
+    sanitize({
+      name: best.name,
+      key: best.key,
+      metric,
+      score: scenarioScore(best, metric),
+      options: best.options,
+      refit,
+    }),
+  );
+  return { name: config.name, out, metric, gridHash, results, best, refit, skipped, data: data.summary };
+}
+
+async function openLog(
+  path: string,
+  name: string,
+  gridHash: string,
+  scenarios: number,
+  resume: boolean,
+): Promise<ScenarioResult[]> {
+  const log = await readGridLog<ScenarioResult>(path);
+  if (log.header) {
+    if (log.header.gridHash !== gridHash) {
+      throw new UlasanError(
+        'CONFIG',
+        `${path} was written by a different grid config (log ${log.header.gridHash}, this config ${gridHash}: data, split, resampling, fixed options or grid differ). Results of different configs are never mixed: use another --out folder, or delete the old one.`,
+      );
+    }
+    if (!resume && log.records.length > 0) {
+      throw new UlasanError(
+        'CONFIG',
+        `${path} already holds ${log.records.length} finished scenario(s) of this grid. Pass --resume (resume: true) to skip them and continue, or use another --out folder.`,
+      );
+    }
+    if (log.partialTail) await truncateGridLog(path, log.validBytes);
+    return resume ? log.records : [];
+  }
+  if (log.records.length > 0)
+    throw new UlasanError('FILE_FORMAT', `${path} has no header line; it is not a ulasan grid log.`);
+  const header: GridLogHeader = {
+    type: 'header',
+    format: GRID_LOG_FORMAT,
+    version: GRID_LOG_VERSION,
+    gridHash,
+    name,
+    scenarios,
+    createdAt: new Date().toISOString(),
+  };
+  // A missing, empty or header-less partial file starts over with a fresh header.
+  await writeFileAtomic(path, `${JSON.stringify(header)}\n`);
+  return [];
+}
+
+type EpochReporter = (epochFraction: number, info: Record<string, number | string>) => void;
+
+async function runScenario<X>(
+  scenario: Scenario,
+  data: PreparedGridData<X>,
+  factory: ClassifierFactory<X>,
+  options: RunGridOptions<X>,
+  report: EpochReporter,
+): Promise<ScenarioResult> {
+  const pick = (rows: number[]) => ({
+    inputs: rows.map((i) => data.inputs[i] as X),
+    labels: rows.map((i) => data.labels[i] as Label),
+  });
+  const train = pick(data.train);
+  const valid = pick(data.valid);
+  const { classifier, history } = await fitOne(scenario, factory, train, valid, options, report, 0, 1);
+  try {
+    const validScores = await score(classifier, valid, data.classes);
+    const testScores = data.test.length > 0 ? await score(classifier, pick(data.test), data.classes) : undefined;
+    let trainAccuracy = readLog(history[history.length - 1], 'accuracy');
+    if (!Number.isFinite(trainAccuracy))
+      trainAccuracy = (await score(classifier, train, data.classes))?.accuracy ?? Number.NaN;
+    const fit = diagnoseFit(
+      { history, trainAccuracy, validAccuracy: validScores?.accuracy ?? readLog(history.at(-1), 'valAccuracy') },
+      options.fitDiagnosis,
+    );
+    return {
+      type: 'scenario',
+      key: scenario.key,
+      index: scenario.index,
+      name: scenario.name,
+      params: scenario.params,
+      options: scenario.options,
+      classes: data.classes,
+      ...(validScores ? { valid: validScores } : {}),
+      ...(testScores ? { test: testScores } : {}),
+      fit,
+      ...(history.length > 0 ? { history } : {}),
+      seconds: 0,
+      finishedAt: new Date().toISOString(),
+    };
+  } finally {
+    dispose(classifier);
+  }
+}
+
+async function runCvScenario<X>(
+  scenario: Scenario,
+  config: GridConfig<X>,
+  data: PreparedGridData<X>,
+  factory: ClassifierFactory<X>,
+  options: RunGridOptions<X>,
+  report: EpochReporter,
+): Promise<ScenarioResult> {
+  const cv = config.cv as NonNullable<GridConfig<X>['cv']>;
+  const seed = cv.seed ?? config.seed ?? 42;
+  const pool = [...data.trainOriginal, ...data.valid];
+  const poolLabels = pool.map((i) => data.labels[i] as Label);
+  const folds = stratifiedKFold(poolLabels, { k: cv.k, shuffle: cv.shuffle ?? true, seed });
+  const foldScores: PartScores[] = [];
+  const trainAccuracies: number[] = [];
+  let lastHistory: Logs[] = [];
+  for (let f = 0; f < folds.length; f++) {
+    let fold = folds[f] as { train: number[]; test: number[] };
+    if (config.resample) fold = resampleTrainOnly(fold, poolLabels, { seed: seed + f, ...config.resample });
+    const pick = (rows: number[]) => ({
+      inputs: rows.map((j) => data.inputs[pool[j] as number] as X),
+      labels: rows.map((j) => poolLabels[j] as Label),
+    });
+    const train = pick(fold.train);
+    const held = pick(fold.test);
+    const { classifier, history } = await fitOne(scenario, factory, train, held, options, report, f, folds.length);
+    try {
+      const s = (await score(classifier, held, data.classes)) as PartScores;
+      foldScores.push(s);
+      let trainAccuracy = readLog(history[history.length - 1], 'accuracy');
+      if (!Number.isFinite(trainAccuracy))
+        trainAccuracy = (await score(classifier, train, data.classes))?.accuracy ?? Number.NaN;
+      trainAccuracies.push(trainAccuracy);
+      lastHistory = history;
+    } finally {
+      dispose(classifier);
+    }
+  }
+  const stat = (m: 'accuracy' | 'macroF1' | 'weightedF1') => meanStd(foldScores.map((s) => s[m]));
+  const cvScores: CvScores = {
+    k: folds.length,
+    folds: foldScores.map(({ accuracy, macroF1, weightedF1, support }) => ({ accuracy, macroF1, weightedF1, support })),
+    accuracy: stat('accuracy'),
+    macroF1: stat('macroF1'),
+    weightedF1: stat('weightedF1'),
+  };
+  const fit = diagnoseFit(
+    { trainAccuracy: meanStd(trainAccuracies).mean, validAccuracy: cvScores.accuracy.mean },
+    options.fitDiagnosis,
+  );
+  return {
+    type: 'scenario',
+    key: scenario.key,
+    index: scenario.index,
+    name: scenario.name,
+    params: scenario.params,
+    options: scenario.options,
+    classes: data.classes,
+    cv: cvScores,
+    fit,
+    ...(lastHistory.length > 0 ? { history: lastHistory } : {}),
+    seconds: 0,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+async function fitOne<X>(
+  scenario: Scenario,
+  factory: ClassifierFactory<X>,
+  train: { inputs: X[]; labels: Label[] },
+  valid: { inputs: X[]; labels: Label[] },
+  options: RunGridOptions<X>,
+  report: EpochReporter,
+  fold: number,
+  folds: number,
+): Promise<{ classifier: Classifier<X>; history: Logs[] }> {
+  const classifier = await factory(scenario.options, scenario);
+  const history: Logs[] = [];
+  const epochs = Number(scenario.options.epochs) || 0;
+  try {
+    await classifier.fit(train.inputs, train.labels, {
+      ...(valid.inputs.length > 0 ? { validation: valid } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      callbacks: {
+        onEpochEnd: (epoch, logs) => {
+          history.push({ ...(logs ?? {}) });
+          if (epochs > 0) {
+            const info: Record<string, number | string> = { epoch: `${epoch + 1}/${epochs}` };
+            if (folds > 1) info.fold = `${fold + 1}/${folds}`;
+            const loss = readLog(logs, 'valLoss');
+            if (Number.isFinite(loss)) info.valLoss = loss;
+            report((fold * epochs + epoch + 1) / folds, info);
+          }
+        },
+      },
+    });
+  } catch (error) {
+    dispose(classifier);
+    throw error;
+  }
+  const own = (classifier as { history?: Logs[] }).history;
+  if (history.length === 0 && Array.isArray(own)) history.push(...own.map((h) => ({ ...h })));
+  return { classifier, history };
+}
+
+async function score<X>(
+  classifier: Classifier<X>,
+  part: { inputs: X[]; labels: Label[] },
+  classes: Label[],
+): Promise<PartScores | undefined> {
+  if (part.inputs.length === 0) return undefined;
+  const predicted = await classifier.predict(part.inputs);
+  return scorePredictions(part.labels, predicted, classes);
+}
+
+async function refitBest<X>(
+  best: ScenarioResult,
+  config: GridConfig<X>,
+  data: PreparedGridData<X>,
+  factory: ClassifierFactory<X>,
+  out: string,
+  options: RunGridOptions<X>,
+): Promise<RefitResult> {
+  const previous = await readGridLogBest(join(out, 'best.json'));
+  if (options.resume && previous?.key === best.key && previous.refit) return previous.refit;
+  throwIfAborted(options.signal, `grid "${config.name}"`);
+  const t0 = performance.now();
+  let rows = [...data.trainOriginal, ...data.valid];
+  if (config.resample)
+    rows = resampleTrainOnly({ train: rows }, data.labels, { seed: config.seed ?? 42, ...config.resample }).train;
+  const scenario: Scenario = {
+    index: best.index,
+    name: best.name,
+    params: best.params,
+    options: best.options,
+    key: best.key,
+  };
+  const train = { inputs: rows.map((i) => data.inputs[i] as X), labels: rows.map((i) => data.labels[i] as Label) };
+  const { classifier } = await fitOne(scenario, factory, train, { inputs: [], labels: [] }, options, () => {}, 0, 1);
+  try {
+    const test =
+      data.test.length > 0
+        ? await score(
+            classifier,
+            {
+              inputs: data.test.map((i) => data.inputs[i] as X),
+              labels: data.test.map((i) => data.labels[i] as Label),
+            },
+            data.classes,
+          )
+        : undefined;
+    let modelDir: string | undefined;
+    const savable = classifier as unknown as { save?: (dir: string) => Promise<void> };
+    if (typeof savable.save === 'function') {
+      modelDir = join(out, 'best-model');
+      await savable.save(modelDir);
+    }
+    return {
+      key: best.key,
+      trainSize: rows.length,
+      ...(test ? { test } : {}),
+      ...(modelDir ? { modelDir } : {}),
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    dispose(classifier);
+  }
+}
+
+async function readGridLogBest(path: string): Promise<{ key?: string; refit?: RefitResult } | undefined> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    return JSON.parse(await readFile(path, 'utf8')) as { key?: string; refit?: RefitResult };
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCurves(out: string, result: ScenarioResult, enabled: boolean): Promise<void> {
+  if (!enabled || !result.history || result.history.length === 0) return;
+  // TODO(metrics): draw with trainingCurvesSvg once src/metrics exports it.
+  void out;
+}
+
+function meanStd(values: number[]): MeanStd {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return { mean, std: Math.sqrt(variance) };
+}
+
+function dispose(classifier: unknown): void {
+  const d = (classifier as { dispose?: () => void } | undefined)?.dispose;
+  if (typeof d === 'function') d.call(classifier);
+}
+
+/** JSON cannot hold NaN/Infinity: store them as null. */
+function sanitize<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+}
+
+async function textClassifierFactory(options: Record<string, unknown>): Promise<Classifier<string>> {
+  const { createTextClassifier } = await import('../text/models/registry.js');
+  return (await createTextClassifier(
+    options as Parameters<typeof createTextClassifier>[0],
+  )) as unknown as Classifier<string>;
+}
