@@ -1,0 +1,266 @@
+/**
+ * Bag-of-words counts over tokenized texts, with scikit-learn's CountVectorizer semantics (n-grams
+ * joined by a space, min/max document frequency, max features by corpus frequency, features in
+ * sorted order).
+ */
+import { invalidArgument, NotFittedError, UlasanError } from '../../internal/errors.js';
+import { SparseMatrix } from './sparse-matrix.js';
+import { compareCodePoints } from './vocabulary.js';
+
+/** Options of {@link CountVectorizer} (and {@link TfidfVectorizer}). */
+export interface CountVectorizerOptions {
+  /** Smallest and largest n-gram length (default `[1, 1]`); n-grams are tokens joined by a space. */
+  ngramRange?: [number, number];
+  /** Ignore terms in fewer documents: a count when ≥ 1, a proportion of documents when < 1 (default 1). */
+  minDf?: number;
+  /** Ignore terms in more documents: a proportion when ≤ 1, a count when > 1 (default 1.0 = no limit). */
+  maxDf?: number;
+  /** Keep only the most frequent terms (total count over the corpus; ties by term order). */
+  maxFeatures?: number;
+  /** Record presence (1) instead of counts. */
+  binary?: boolean;
+}
+
+/** Serialized form of a fitted vectorizer. */
+export interface VectorizerJSON {
+  format: 'ulasan-count-vectorizer' | 'ulasan-tfidf-vectorizer';
+  version: 1;
+  options: Record<string, unknown>;
+  /** Feature names in column order. */
+  features: string[];
+  /** Inverse document frequencies (TF-IDF only). */
+  idf?: number[];
+}
+
+/**
+ * Token arrays → a sparse count matrix, like scikit-learn's `CountVectorizer(analyzer=identity)`.
+ *
+ * @example
+ * ```ts
+ * const cv = new CountVectorizer({ ngramRange: [1, 2] });
+ * const X = cv.fitTransform([['tidak', 'enak'], ['enak', 'sekali']]);
+ * cv.featureNames(); // ['enak', 'enak sekali', 'sekali', 'tidak', 'tidak enak']
+ * ```
+ */
+export class CountVectorizer {
+  /** The options as given (with defaults filled in by `fit`). */
+  readonly options: Required<Omit<CountVectorizerOptions, 'maxFeatures'>> & { maxFeatures?: number };
+  protected vocabulary?: Map<string, number>;
+  protected features?: string[];
+
+  constructor(options: CountVectorizerOptions = {}) {
+    this.options = {
+      ngramRange: options.ngramRange ?? [1, 1],
+      minDf: options.minDf ?? 1,
+      maxDf: options.maxDf ?? 1,
+      binary: options.binary ?? false,
+      ...(options.maxFeatures !== undefined ? { maxFeatures: options.maxFeatures } : {}),
+    };
+  }
+
+  /** Number of features (columns); throws before `fit`. */
+  get size(): number {
+    return this.fitted().features.length;
+  }
+
+  /** Feature names in column order (sorted by code point, like scikit-learn). */
+  featureNames(): string[] {
+    return [...this.fitted().features];
+  }
+
+  /** Column of `term`, or `undefined` when it is not a feature. */
+  featureIndex(term: string): number | undefined {
+    return this.fitted().vocabulary.get(term);
+  }
+
+  /** Learns the vocabulary from tokenized documents; returns `this`. */
+  fit(documents: readonly (readonly string[])[]): this {
+    this.fitTransform(documents);
+    return this;
+  }
+
+  /** Learns the vocabulary and returns the document-term matrix. */
+  fitTransform(documents: readonly (readonly string[])[]): SparseMatrix {
+    this.validateOptions();
+    checkDocuments(documents);
+    const { minDf, maxDf, maxFeatures } = this.options;
+    // First pass: counts with provisional ids in first-seen order.
+    const provisional = new Map<string, number>();
+    const counted = this.countAll(documents, (term) => {
+      let id = provisional.get(term);
+      if (id === undefined) {
+        id = provisional.size;
+        provisional.set(term, id);
+      }
+      return id;
+    });
+    const nTerms = provisional.size;
+    const df = new Float64Array(nTerms);
+    const tf = new Float64Array(nTerms);
+    for (const doc of counted) {
+      for (const [id, c] of doc) {
+        df[id]! += 1;
+        tf[id]! += c;
+      }
+    }
+    const nDocs = documents.length;
+    const low = minDf < 1 ? minDf * nDocs : minDf;
+    const high = maxDf <= 1 ? maxDf * nDocs : maxDf;
+    const terms = [...provisional.keys()];
+    let kept = terms.filter((t) => {
+      const id = provisional.get(t)!;
+      return df[id]! >= low && df[id]! <= high;
+    });
+    kept.sort(compareCodePoints);
+    if (maxFeatures !== undefined && kept.length > maxFeatures) {
+      // Most frequent terms overall; ties keep sorted term order (stable), sklearn's order is unspecified.
+      const byFreq = kept.map((t, i) => ({ t, i, f: tf[provisional.get(t)!]! }));
+      byFreq.sort((a, b) => b.f - a.f || a.i - b.i);
+      kept = byFreq.slice(0, maxFeatures).map((x) => x.t);
+      kept.sort(compareCodePoints);
+    }
+    if (kept.length === 0) {
+      throw new UlasanError(
+        'INVALID_DATA',
+        nTerms === 0
+          ? 'CountVectorizer: the documents contain no tokens; check the preprocessing (does it remove everything?).'
+          : `CountVectorizer: after pruning (minDf ${minDf}, maxDf ${maxDf}) no terms remain of ${nTerms}; lower minDf or raise maxDf.`,
+      );
+    }
+    this.features = kept;
+    this.vocabulary = new Map(kept.map((t, i) => [t, i]));
+    const remap = new Int32Array(nTerms).fill(-1);
+    for (const [t, i] of this.vocabulary) remap[provisional.get(t)!] = i;
+    return this.afterFit(this.toMatrix(counted, remap), df, nDocs);
+  }
+
+  /** Counts of the fitted features in new documents (unknown terms are ignored). */
+  transform(documents: readonly (readonly string[])[]): SparseMatrix {
+    const { vocabulary } = this.fitted();
+    checkDocuments(documents);
+    const counted = this.countAll(documents, (term) => vocabulary.get(term) ?? -1);
+    return this.weight(this.toMatrix(counted, null));
+  }
+
+  /** Hook for TF-IDF: learn statistics from the fitted count matrix and return the weighted matrix. */
+  protected afterFit(counts: SparseMatrix, _df: Float64Array, _nDocs: number): SparseMatrix {
+    return counts;
+  }
+
+  /** Hook for TF-IDF: weight a count matrix. */
+  protected weight(counts: SparseMatrix): SparseMatrix {
+    return counts;
+  }
+
+  /** Serializable fitted state. */
+  toJSON(): VectorizerJSON {
+    const { features } = this.fitted();
+    return { format: 'ulasan-count-vectorizer', version: 1, options: { ...this.options }, features: [...features] };
+  }
+
+  /** Restores a fitted vectorizer from {@link CountVectorizer.toJSON} output. */
+  static fromJSON(json: unknown): CountVectorizer {
+    const j = checkVectorizerJson(json, 'ulasan-count-vectorizer');
+    const v = new CountVectorizer(j.options as CountVectorizerOptions);
+    v.setFeatures(j.features);
+    return v;
+  }
+
+  /** Installs a fitted vocabulary (used by `fromJSON`). */
+  protected setFeatures(features: string[]): void {
+    this.features = [...features];
+    this.vocabulary = new Map(features.map((t, i) => [t, i]));
+  }
+
+  protected fitted(): { features: string[]; vocabulary: Map<string, number> } {
+    if (!this.features || !this.vocabulary) throw new NotFittedError(this.constructor.name);
+    return { features: this.features, vocabulary: this.vocabulary };
+  }
+
+  private validateOptions(): void {
+    const [lo, hi] = this.options.ngramRange;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
+      throw invalidArgument(`ngramRange must be [min, max] with 1 ≤ min ≤ max, got [${lo}, ${hi}].`);
+    }
+    const { minDf, maxDf, maxFeatures } = this.options;
+    if (!(minDf >= 0) || !(maxDf > 0))
+      throw invalidArgument(`minDf must be ≥ 0 and maxDf > 0, got ${minDf} and ${maxDf}.`);
+    if (maxFeatures !== undefined && (!Number.isInteger(maxFeatures) || maxFeatures < 1)) {
+      throw invalidArgument(`maxFeatures must be a positive integer, got ${maxFeatures}.`);
+    }
+  }
+
+  private countAll(documents: readonly (readonly string[])[], idOf: (term: string) => number): Map<number, number>[] {
+    const [lo, hi] = this.options.ngramRange;
+    const out: Map<number, number>[] = [];
+    for (const tokens of documents) {
+      const counts = new Map<number, number>();
+      const n = tokens.length;
+      for (let size = lo; size <= hi; size++) {
+        for (let i = 0; i + size <= n; i++) {
+          const term = size === 1 ? tokens[i]! : tokens.slice(i, i + size).join(' ');
+          const id = idOf(term);
+          if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+      }
+      out.push(counts);
+    }
+    return out;
+  }
+
+  private toMatrix(counted: Map<number, number>[], remap: Int32Array | null): SparseMatrix {
+    const indptr = new Int32Array(counted.length + 1);
+    const cols: number[] = [];
+    const vals: number[] = [];
+    const binary = this.options.binary;
+    counted.forEach((doc, r) => {
+      const entries: [number, number][] = [];
+      for (const [id, c] of doc) {
+        const col = remap ? remap[id]! : id;
+        if (col >= 0) entries.push([col, binary ? 1 : c]);
+      }
+      entries.sort((a, b) => a[0] - b[0]);
+      for (const [c, v] of entries) {
+        cols.push(c);
+        vals.push(v);
+      }
+      indptr[r + 1] = cols.length;
+    });
+    return new SparseMatrix(
+      indptr,
+      Int32Array.from(cols),
+      Float64Array.from(vals),
+      counted.length,
+      this.features!.length,
+    );
+  }
+}
+
+function checkDocuments(documents: readonly (readonly string[])[]): void {
+  if (!Array.isArray(documents)) throw invalidArgument('Vectorizer: expected an array of token arrays.');
+  documents.forEach((d, i) => {
+    if (!Array.isArray(d)) {
+      throw invalidArgument(
+        `Vectorizer: document ${i} is ${typeof d}, expected an array of tokens (run the text through a pipeline first).`,
+      );
+    }
+  });
+}
+
+/** Validates a serialized vectorizer. */
+export function checkVectorizerJson(json: unknown, format: VectorizerJSON['format']): VectorizerJSON {
+  const j = json as Partial<VectorizerJSON> | null;
+  if (!j || typeof j !== 'object' || j.format !== format) {
+    throw new UlasanError('FILE_FORMAT', `Not a ${format} state: found format "${String(j?.format)}".`);
+  }
+  if (typeof j.version !== 'number' || j.version > 1) {
+    throw new UlasanError(
+      'UNSUPPORTED_VERSION',
+      `${format} version ${String(j.version)} is newer than this ulasan supports (1): upgrade ulasan.`,
+    );
+  }
+  if (!Array.isArray(j.features) || j.features.some((f) => typeof f !== 'string')) {
+    throw new UlasanError('FILE_FORMAT', `${format}: "features" must be an array of strings.`);
+  }
+  return j as VectorizerJSON;
+}
