@@ -1,0 +1,467 @@
+/**
+ * Word-vector file formats.
+ *
+ * - word2vec text and binary, as written by gensim's `save_word2vec_format` (byte for byte: numpy's
+ *   shortest float32 repr in text, no newline after binary vectors) and read from gensim or the C
+ *   tool (whose text has `%lf ` values and whose binary has a newline after each vector).
+ * - the native format: a `{ format, version }` JSON header followed by raw little-endian float32
+ *   arrays; it carries the counts and, for training checkpoints, the output weights and schedule.
+ *
+ * Every writer goes through a temporary file renamed over the target, so a crash or an error never
+ * leaves a half-written file in place of a good one.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import { endianness } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { UlasanError } from '../../internal/errors.js';
+
+/** The native format's identifier in its header. */
+export const NATIVE_FORMAT = 'ulasan.word2vec';
+/** The newest native format version this code writes (it reads every version up to it). */
+export const NATIVE_VERSION = 1;
+const NATIVE_MAGIC = Buffer.from('ULASANW2V\n', 'latin1');
+
+/** Words and their vectors, row-major. */
+export interface VectorTable {
+  words: string[];
+  dims: number;
+  vectors: Float32Array;
+  counts?: Float64Array;
+}
+
+/** Formats a float32 exactly as numpy's `repr(np.float32(x))` (numpy 1.14–1.26), which gensim writes. */
+export function formatFloat32(x: number): string {
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  let p = 1;
+  let exp = '';
+  for (; p <= 9; p++) {
+    exp = x.toExponential(p - 1);
+    if (Math.fround(Number(exp)) === x) break;
+  }
+  const negative = exp.startsWith('-');
+  const body = negative ? exp.slice(1) : exp;
+  const e = body.indexOf('e');
+  const digits = body.slice(0, e).replace('.', '').replace(/0+$/, '') || '0';
+  const exponent = Number(body.slice(e + 1));
+  const abs = Math.abs(x);
+  let out: string;
+  if (abs >= 1e-4 && abs < 1e16) {
+    if (exponent >= 0) {
+      const intPart = digits.length > exponent + 1 ? digits.slice(0, exponent + 1) : digits.padEnd(exponent + 1, '0');
+      const frac = digits.length > exponent + 1 ? digits.slice(exponent + 1) : '0';
+      out = `${intPart}.${frac}`;
+    } else {
+      out = `0.${'0'.repeat(-exponent - 1)}${digits}`;
+    }
+  } else {
+    const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const sign = exponent < 0 ? '-' : '+';
+    out = `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return negative ? `-${out}` : out;
+}
+
+/** Streams chunks to a temporary file next to `path`, fsyncs, and renames it over `path`. */
+async function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array | string>): Promise<void> {
+  await fs.mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'w');
+  let ok = false;
+  try {
+    let pending: (Uint8Array | string)[] = [];
+    let pendingBytes = 0;
+    for (const chunk of chunks) {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= 1 << 20) {
+        await handle.writeFile(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+        pending = [];
+        pendingBytes = 0;
+      }
+    }
+    if (pending.length > 0) {
+      await handle.writeFile(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+    }
+    await handle.sync();
+    ok = true;
+  } finally {
+    await handle.close();
+    if (!ok) await fs.rm(tmp, { force: true });
+  }
+  try {
+    await fs.rename(tmp, path);
+  } catch (error) {
+    await fs.rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+function checkWord(word: string, i: number): void {
+  if (word === '' || /\s/.test(word)) {
+    throw new UlasanError(
+      'INVALID_DATA',
+      `Word ${i} (${JSON.stringify(word)}) cannot be written in the word2vec format: words must be non-empty and contain no whitespace.`,
+    );
+  }
+}
+
+/** Writes gensim's `save_word2vec_format` output (text or binary) atomically. */
+export async function writeWord2VecFormat(path: string, table: VectorTable, binary: boolean): Promise<void> {
+  const { words, dims, vectors } = table;
+  words.forEach(checkWord);
+  const header = `${words.length} ${dims}\n`;
+  function* chunks(): Generator<Uint8Array | string> {
+    yield header;
+    if (binary) {
+      const le = endianness() === 'LE';
+      for (let i = 0; i < words.length; i++) {
+        yield `${words[i]} `;
+        const row = vectors.subarray(i * dims, (i + 1) * dims);
+        if (le) yield new Uint8Array(row.buffer, row.byteOffset, row.byteLength).slice();
+        else {
+          const b = Buffer.alloc(dims * 4);
+          for (let d = 0; d < dims; d++) b.writeFloatLE(row[d] as number, d * 4);
+          yield b;
+        }
+      }
+    } else {
+      const parts: string[] = new Array(dims);
+      for (let i = 0; i < words.length; i++) {
+        for (let d = 0; d < dims; d++) parts[d] = formatFloat32(vectors[i * dims + d] as number);
+        yield `${words[i]} ${parts.join(' ')}\n`;
+      }
+    }
+  }
+  await writeChunksAtomic(path, chunks());
+}
+
+function formatError(path: string, message: string, cause?: unknown): UlasanError {
+  return new UlasanError('FILE_FORMAT', `${path}: ${message}`, { cause });
+}
+
+function parseHeader(path: string, line: string): { count: number; dims: number } {
+  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(line);
+  if (!m) {
+    throw formatError(
+      path,
+      `expected a word2vec header line "<word count> <dimensions>", found ${JSON.stringify(line.slice(0, 80))}. Is this a word2vec file?`,
+    );
+  }
+  const count = Number(m[1]);
+  const dims = Number(m[2]);
+  if (dims < 1) throw formatError(path, `the header says ${dims} dimensions; expected at least 1.`);
+  return { count, dims };
+}
+
+/** Guesses whether a word2vec file is binary from the bytes after the first word. */
+function looksBinary(head: Buffer, headerEnd: number, dims: number): boolean {
+  let i = headerEnd;
+  while (i < head.length && head[i] !== 0x20 && head[i] !== 0x0a) i++;
+  const end = Math.min(head.length, i + 1 + dims * 4);
+  for (let k = i + 1; k < end; k++) {
+    const c = head[k] as number;
+    const textual =
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x20 ||
+      c === 0x2e ||
+      c === 0x2d ||
+      c === 0x2b ||
+      c === 0x65 ||
+      c === 0x45 ||
+      c === 0x0a ||
+      c === 0x0d;
+    if (!textual) return true;
+  }
+  return false;
+}
+
+/**
+ * Reads a word2vec text or binary file (gensim or the C tool). `binary` undefined = detect.
+ * Rejects truncated files, a wrong header or dimension, unparsable numbers and invalid UTF-8.
+ */
+export async function readWord2VecFormat(path: string, binary?: boolean): Promise<VectorTable> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (error) {
+    throw new UlasanError('FILE_NOT_FOUND', `Cannot open word vectors ${path}: ${(error as Error).message}.`, {
+      cause: error,
+    });
+  }
+  let head: Buffer;
+  try {
+    const probe = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
+    head = probe.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  if (head.length === 0)
+    throw formatError(path, 'the file is empty; expected a word2vec header line "<word count> <dimensions>".');
+  const nl = head.indexOf(0x0a);
+  if (nl === -1)
+    throw formatError(path, 'no header line found (expected "<word count> <dimensions>" followed by a newline).');
+  const { count, dims } = parseHeader(path, head.subarray(0, nl).toString('latin1'));
+  const isBinary = binary ?? looksBinary(head, nl + 1, dims);
+  return isBinary ? readBinary(path, count, dims, nl + 1) : readText(path, count, dims);
+}
+
+async function readBinary(path: string, count: number, dims: number, start: number): Promise<VectorTable> {
+  const data = await fs.readFile(path);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const words: string[] = [];
+  const vectors = new Float32Array(count * dims);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let p = start;
+  for (let i = 0; i < count; i++) {
+    while (p < data.length && (data[p] === 0x0a || data[p] === 0x0d)) p++;
+    const space = data.indexOf(0x20, p);
+    if (space === -1 || space + dims * 4 > data.length) {
+      throw formatError(
+        path,
+        `truncated: the header promises ${count} vectors of ${dims} dimensions but the file ends inside vector ${i}. Re-create or re-download the file.`,
+      );
+    }
+    let word: string;
+    try {
+      word = decoder.decode(data.subarray(p, space));
+    } catch (error) {
+      throw new UlasanError(
+        'INVALID_DATA',
+        `${path}: word ${i} (at byte ${p}) is not valid UTF-8. word2vec files must be UTF-8; if this one was written from another encoding, convert it first.`,
+        { cause: error },
+      );
+    }
+    words.push(word);
+    p = space + 1;
+    for (let d = 0; d < dims; d++) vectors[i * dims + d] = view.getFloat32(p + d * 4, true);
+    p += dims * 4;
+  }
+  while (p < data.length && (data[p] === 0x0a || data[p] === 0x0d)) p++;
+  if (p < data.length) {
+    throw formatError(
+      path,
+      `${data.length - p} unexpected bytes after the ${count} vectors the header declares: the word count or the dimension (${dims}) in the header is wrong.`,
+    );
+  }
+  return { words, dims, vectors };
+}
+
+async function readText(path: string, count: number, dims: number): Promise<VectorTable> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const words: string[] = [];
+  const vectors = new Float32Array(count * dims);
+  let lineNo = 0;
+  let rest = '';
+  const handleLine = (raw: string) => {
+    lineNo++;
+    if (lineNo === 1) return; // header, already parsed
+    const line = raw.replace(/\s+$/, '');
+    if (line === '') {
+      if (words.length === count) return;
+      throw formatError(path, `line ${lineNo} is empty; expected "<word> <${dims} numbers>".`);
+    }
+    if (words.length >= count) {
+      throw formatError(
+        path,
+        `line ${lineNo}: more vectors than the ${count} the header declares. Fix the header's word count.`,
+      );
+    }
+    const parts = line.split(' ');
+    if (parts.length !== dims + 1) {
+      throw formatError(
+        path,
+        `line ${lineNo} has ${parts.length - 1} values for word ${JSON.stringify(parts[0])}, but the header declares ${dims} dimensions. Is this really the text format (binary files need binary: true), and is the header right?`,
+      );
+    }
+    const row = words.length * dims;
+    for (let d = 0; d < dims; d++) {
+      const s = parts[d + 1] as string;
+      const x = Number(s);
+      if (s === '' || Number.isNaN(x)) {
+        throw formatError(
+          path,
+          `line ${lineNo}: value ${d + 1} (${JSON.stringify(s)}) of word ${JSON.stringify(parts[0])} is not a number.`,
+        );
+      }
+      vectors[row + d] = x;
+    }
+    words.push(parts[0] as string);
+  };
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let text: string;
+      try {
+        text = rest + decoder.decode(chunk, { stream: true });
+      } catch (error) {
+        throw new UlasanError(
+          'INVALID_DATA',
+          `${path}: invalid UTF-8 after line ${lineNo}. word2vec files must be UTF-8.`,
+          { cause: error },
+        );
+      }
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        handleLine(text.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+    try {
+      rest += decoder.decode();
+    } catch (error) {
+      throw new UlasanError('INVALID_DATA', `${path}: invalid UTF-8 at the end of the file.`, { cause: error });
+    }
+  } finally {
+    stream.destroy();
+  }
+  if (rest.trim() !== '') handleLine(rest);
+  if (words.length < count) {
+    throw formatError(
+      path,
+      `truncated: the header declares ${count} vectors but the file has ${words.length}. Re-create the file or fix the header.`,
+    );
+  }
+  return { words, dims, vectors };
+}
+
+/** Contents of a native file. `arrays` holds the float arrays by name (`syn0`, and for checkpoints `syn1neg`/`syn1`). */
+export interface NativeFile {
+  header: NativeHeader;
+  arrays: Record<string, Float32Array>;
+}
+
+/** The JSON header of a native file. */
+export interface NativeHeader {
+  format: typeof NATIVE_FORMAT;
+  version: number;
+  /** `vectors` (a {@link WordVectors}) or `training-state` (a resumable trainer). */
+  kind: 'vectors' | 'training-state';
+  dims: number;
+  words: string[];
+  counts?: number[];
+  /** Trainer options and schedule position (training-state only). */
+  training?: Record<string, unknown>;
+  /** Where each array lies: byte offset from the start of the file and length in floats. */
+  arrays?: Record<string, { offset: number; length: number }>;
+}
+
+/** Writes a native file atomically. */
+export async function writeNative(
+  path: string,
+  header: Omit<NativeHeader, 'arrays' | 'format' | 'version'>,
+  arrays: Record<string, Float32Array>,
+): Promise<void> {
+  const names = Object.keys(arrays);
+  const layout: Record<string, { offset: number; length: number }> = {};
+  // Two passes: the header's own length decides where the data starts.
+  let json = '';
+  let dataStart = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    let offset = dataStart;
+    for (const name of names) {
+      layout[name] = { offset, length: (arrays[name] as Float32Array).length };
+      offset += (arrays[name] as Float32Array).byteLength;
+    }
+    json = JSON.stringify({ format: NATIVE_FORMAT, version: NATIVE_VERSION, ...header, arrays: layout });
+    const needed = Math.ceil((NATIVE_MAGIC.length + 4 + Buffer.byteLength(json)) / 8) * 8;
+    if (needed === dataStart) break;
+    dataStart = needed;
+  }
+  const jsonBytes = Buffer.from(json, 'utf8');
+  const prefix = Buffer.alloc(dataStart, 0x20);
+  NATIVE_MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(jsonBytes.length, NATIVE_MAGIC.length);
+  jsonBytes.copy(prefix, NATIVE_MAGIC.length + 4);
+  if (endianness() !== 'LE')
+    throw new UlasanError('CONFIG', 'The native word2vec format needs a little-endian machine.');
+  await writeChunksAtomic(path, [
+    prefix,
+    ...names.map((n) => {
+      const a = arrays[n] as Float32Array;
+      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    }),
+  ]);
+}
+
+/** True when the file starts with the native format's magic bytes. */
+export async function isNativeFile(path: string): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (error) {
+    throw new UlasanError('FILE_NOT_FOUND', `Cannot open ${path}: ${(error as Error).message}.`, { cause: error });
+  }
+  try {
+    const b = Buffer.alloc(NATIVE_MAGIC.length);
+    const { bytesRead } = await handle.read(b, 0, b.length, 0);
+    return bytesRead === b.length && b.equals(NATIVE_MAGIC);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads and validates a native file (the one loading function, which also upgrades old versions). */
+export async function readNative(path: string): Promise<NativeFile> {
+  let data: Buffer;
+  try {
+    data = await fs.readFile(path);
+  } catch (error) {
+    throw new UlasanError('FILE_NOT_FOUND', `Cannot read ${path}: ${(error as Error).message}.`, { cause: error });
+  }
+  if (data.length < NATIVE_MAGIC.length + 4 || !data.subarray(0, NATIVE_MAGIC.length).equals(NATIVE_MAGIC)) {
+    throw formatError(
+      path,
+      'not a ulasan native word2vec file (magic bytes missing). For word2vec text/binary files use format "text" or "binary".',
+    );
+  }
+  const jsonLength = data.readUInt32LE(NATIVE_MAGIC.length);
+  const jsonStart = NATIVE_MAGIC.length + 4;
+  if (jsonStart + jsonLength > data.length) throw formatError(path, 'truncated inside the header.');
+  let header: NativeHeader;
+  try {
+    header = JSON.parse(data.subarray(jsonStart, jsonStart + jsonLength).toString('utf8')) as NativeHeader;
+  } catch (error) {
+    throw formatError(path, 'the header is not valid JSON (file damaged?).', error);
+  }
+  if (header.format !== NATIVE_FORMAT) {
+    throw formatError(path, `expected format "${NATIVE_FORMAT}", found ${JSON.stringify(header.format)}.`);
+  }
+  if (typeof header.version !== 'number' || header.version > NATIVE_VERSION || header.version < 1) {
+    throw new UlasanError(
+      'UNSUPPORTED_VERSION',
+      `${path} has native format version ${String(header.version)}; this ulasan reads versions 1..${NATIVE_VERSION}. Upgrade ulasan to read it.`,
+    );
+  }
+  if (!Number.isInteger(header.dims) || header.dims < 1 || !Array.isArray(header.words)) {
+    throw formatError(path, 'the header lacks valid "dims" and "words".');
+  }
+  const arrays: Record<string, Float32Array> = {};
+  for (const [name, { offset, length }] of Object.entries(header.arrays ?? {})) {
+    if (
+      !Number.isInteger(offset) ||
+      !Number.isInteger(length) ||
+      offset % 4 !== 0 ||
+      offset + length * 4 > data.length
+    ) {
+      throw formatError(
+        path,
+        `truncated: array "${name}" (${length} floats at byte ${offset}) extends past the end of the file (${data.length} bytes).`,
+      );
+    }
+    const copy = new Float32Array(length);
+    new Uint8Array(copy.buffer).set(data.subarray(offset, offset + length * 4));
+    arrays[name] = copy;
+  }
+  const syn0 = arrays.syn0;
+  if (!syn0 || syn0.length !== header.words.length * header.dims) {
+    throw formatError(
+      path,
+      `the vectors hold ${syn0?.length ?? 0} floats but ${header.words.length} words × ${header.dims} dims need ${header.words.length * header.dims}.`,
+    );
+  }
+  return { header, arrays };
+}

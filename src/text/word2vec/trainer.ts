@@ -1,0 +1,431 @@
+/**
+ * `Word2VecTrainer`: counts the vocabulary, trains CBOW or skip-gram vectors on all cores, and
+ * returns frozen {@link WordVectors}. Training state can be checkpointed after every epoch and
+ * resumed (`Word2VecTrainer.resume`), continuing the learning-rate schedule where it stopped.
+ */
+import { invalidArgument, throwIfAborted, UlasanError } from '../../internal/errors.js';
+import type { Logs, ProgressCallback, TrainingCallbacks } from '../../internal/progress.js';
+import { describeCorpus, isStreamingCorpus, sentenceBatches, type Word2VecCorpus } from './corpus.js';
+import {
+  type EpochStats,
+  initialWeights,
+  JOB_WORDS,
+  type Job,
+  type JobSource,
+  runTraining,
+  type Weights,
+} from './engine.js';
+import { readNative, writeNative } from './formats.js';
+import { type ResolvedWord2VecOptions, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
+import { finalizeVocabulary, VocabCounter, type Vocabulary, vocabularyFrom } from './vocab.js';
+import { WordVectors } from './word-vectors.js';
+
+/** Options of {@link Word2VecTrainer.train}. */
+export interface Word2VecTrainOptions {
+  /** Progress reports (about 10 per second): words done/total, ETA, and `info` with epoch, words/s, alpha, loss. */
+  onProgress?: ProgressCallback;
+  /** tfjs-style callbacks; `onEpochEnd(epoch, { loss, wordsPerSecond, alpha })`. */
+  callbacks?: TrainingCallbacks;
+  /** Cancels training (between jobs of ~10,000 words); the promise rejects with an `ABORTED` error. */
+  signal?: AbortSignal;
+  /** Saves the full training state here (atomically) after every epoch, for {@link Word2VecTrainer.resume}. */
+  checkpoint?: string;
+}
+
+/** Per-epoch statistics recorded by {@link Word2VecTrainer.train}. */
+export type Word2VecEpochStats = EpochStats;
+
+interface TrainingState {
+  vocab: Vocabulary;
+  weights: Weights;
+  epochsDone: number;
+  wordsPerEpoch: number;
+}
+
+/**
+ * Trains Word2Vec embeddings (CBOW or skip-gram, negative sampling or hierarchical softmax) with
+ * gensim's options and defaults, on worker threads over shared memory.
+ *
+ * @example
+ * ```ts
+ * import { Word2VecTrainer, WORD2VEC_PRESETS } from 'ulasan/text';
+ *
+ * const trainer = new Word2VecTrainer({ vectorSize: 100, minCount: 2, epochs: 10 });
+ * const vectors = await trainer.train('corpus.txt', {
+ *   onProgress: (e) => console.error(e.info),
+ * });
+ * vectors.mostSimilar('enak', undefined, 5);
+ * await vectors.save('vectors.bin', { binary: true });
+ *
+ * // the seed study's configuration in one line
+ * const seedVectors = await new Word2VecTrainer(WORD2VEC_PRESETS.seed003).train(sentences);
+ * ```
+ */
+export class Word2VecTrainer {
+  /** The resolved options (defaults filled in). */
+  readonly options: Readonly<ResolvedWord2VecOptions>;
+  /** Statistics of each epoch of the last {@link Word2VecTrainer.train} call (and of resumed epochs before it). */
+  history: Word2VecEpochStats[] = [];
+  private state: TrainingState | undefined;
+  private resumable = false;
+
+  /** Stores the options (validated); no work happens until {@link Word2VecTrainer.train}. */
+  constructor(options: Word2VecOptions = {}) {
+    this.options = Object.freeze(resolveWord2VecOptions(options));
+  }
+
+  /** The vectors of the last training, or undefined before training. */
+  get vectors(): WordVectors | undefined {
+    if (!this.state) return undefined;
+    return new WordVectors(
+      this.state.vocab.words,
+      this.state.weights.syn0,
+      this.options.vectorSize,
+      this.state.vocab.counts,
+    );
+  }
+
+  /** Epochs completed in the current training state (equal to `options.epochs` after a full run). */
+  get epochsDone(): number {
+    return this.state?.epochsDone ?? 0;
+  }
+
+  /**
+   * Trains on `corpus` and returns the vectors. Starts from scratch, except on a trainer returned
+   * by {@link Word2VecTrainer.resume}, which continues its remaining epochs (pass the same corpus).
+   */
+  async train(corpus: Word2VecCorpus, trainOptions: Word2VecTrainOptions = {}): Promise<WordVectors> {
+    const { signal, onProgress, callbacks, checkpoint } = trainOptions;
+    throwIfAborted(signal, 'Word2Vec training');
+    const o = this.options;
+    const name = describeCorpus(corpus);
+    let vocab: Vocabulary;
+    let weights: Weights;
+    let startEpoch = 0;
+    let jobs: JobSource;
+    let wordsPerEpoch: number;
+    const previous = this.resumable ? this.state : undefined;
+    this.resumable = false;
+    if (previous) {
+      vocab = previous.vocab;
+      weights = previous.weights;
+      startEpoch = previous.epochsDone;
+      if (isStreamingCorpus(corpus)) {
+        jobs = streamingJobs(corpus, vocab, signal);
+        wordsPerEpoch = previous.wordsPerEpoch;
+      } else {
+        const cached = await encodeWithVocabulary(corpus, vocab, signal);
+        jobs = cached.jobs;
+        wordsPerEpoch = cached.words;
+      }
+    } else {
+      this.history = [];
+      const counted = await countVocabulary(corpus, o, signal, !isStreamingCorpus(corpus));
+      vocab = finalizeVocabulary(counted.counter, o.minCount, o.maxFinalVocab, name);
+      if (counted.cache) {
+        const cached = cachedJobs(counted.cache, counted.counter, vocab);
+        jobs = cached.jobs;
+        wordsPerEpoch = cached.words;
+      } else {
+        jobs = streamingJobs(corpus, vocab, signal);
+        wordsPerEpoch = 0;
+        for (const c of vocab.counts) wordsPerEpoch += c;
+      }
+      weights = initialWeights(o, vocab.words.length);
+    }
+    if (wordsPerEpoch === 0) {
+      throw new UlasanError(
+        'INVALID_DATA',
+        `The Word2Vec corpus (${name}) has no words of the vocabulary to train on.`,
+      );
+    }
+    await callbacks?.onTrainBegin?.();
+    const { weights: trained } = await runTraining({
+      options: o,
+      vocab,
+      wordsPerEpoch,
+      weights,
+      startEpoch,
+      jobs,
+      signal,
+      onProgress,
+      onEpochEnd: async (stats, snapshot) => {
+        this.history.push(stats);
+        if (checkpoint) {
+          const state: TrainingState = { vocab, weights: snapshot(), epochsDone: stats.epoch + 1, wordsPerEpoch };
+          await saveState(checkpoint, o, state, this.history);
+        }
+        const logs: Logs = { loss: stats.loss, wordsPerSecond: stats.wordsPerSecond, alpha: stats.alpha };
+        await callbacks?.onEpochEnd?.(stats.epoch, logs);
+      },
+    });
+    this.state = { vocab, weights: trained, epochsDone: o.epochs, wordsPerEpoch };
+    const last = this.history[this.history.length - 1];
+    await callbacks?.onTrainEnd?.(last ? { loss: last.loss } : undefined);
+    return this.vectors as WordVectors;
+  }
+
+  /** Saves the full training state (vocabulary, counts, input and output weights, schedule) in the native format. */
+  async save(path: string): Promise<void> {
+    if (!this.state)
+      throw new UlasanError('NOT_FITTED', 'Word2VecTrainer has no training state to save: call train() first.');
+    await saveState(path, this.options, this.state, this.history);
+  }
+
+  /**
+   * Loads a training state saved by {@link Word2VecTrainer.save} or a `checkpoint`. Calling
+   * `train(corpus)` on the result continues the remaining epochs with the same learning-rate
+   * schedule (with `threads: 1` the result equals an uninterrupted run). `overrides` may change
+   * `threads` or raise `epochs` (to train more).
+   */
+  static async resume(
+    path: string,
+    overrides: Pick<Word2VecOptions, 'threads' | 'epochs'> = {},
+  ): Promise<Word2VecTrainer> {
+    const { header, arrays } = await readNative(path);
+    const training = header.training as
+      | { options: Word2VecOptions; epochsDone: number; wordsPerEpoch: number; history?: EpochStats[] }
+      | undefined;
+    if (header.kind !== 'training-state' || !training) {
+      throw new UlasanError(
+        'FILE_FORMAT',
+        `${path} holds word vectors only, not a training state; save one with trainer.save() or train(..., { checkpoint }).`,
+      );
+    }
+    for (const key of Object.keys(overrides)) {
+      if (key !== 'threads' && key !== 'epochs')
+        throw invalidArgument(`resume() can override threads and epochs only, got "${key}".`);
+    }
+    const saved = { ...training.options };
+    if (saved.threads === undefined) delete saved.threads;
+    const trainer = new Word2VecTrainer({ ...saved, ...overrides });
+    const o = trainer.options;
+    if (o.epochs < training.epochsDone) {
+      throw invalidArgument(
+        `resume(): epochs (${o.epochs}) is below the ${training.epochsDone} epochs already trained.`,
+      );
+    }
+    const counts = header.counts ?? [];
+    if (counts.length !== header.words.length)
+      throw new UlasanError('FILE_FORMAT', `${path}: the training state lacks word counts.`);
+    const v = header.words.length;
+    const dim = o.vectorSize;
+    if (header.dims !== dim)
+      throw new UlasanError('FILE_FORMAT', `${path}: dims ${header.dims} differ from vectorSize ${dim}.`);
+    const syn1neg = arrays.syn1neg ?? null;
+    const syn1 = arrays.syn1 ?? null;
+    if (o.negative > 0 !== (syn1neg !== null) || (syn1neg && syn1neg.length !== v * dim)) {
+      throw new UlasanError(
+        'FILE_FORMAT',
+        `${path}: the negative-sampling weights are missing or have the wrong size.`,
+      );
+    }
+    if ((o.hs === 1) !== (syn1 !== null) || (syn1 && syn1.length !== Math.max(0, v - 1) * dim)) {
+      throw new UlasanError(
+        'FILE_FORMAT',
+        `${path}: the hierarchical-softmax weights are missing or have the wrong size.`,
+      );
+    }
+    trainer.state = {
+      vocab: vocabularyFrom(header.words, counts),
+      weights: { syn0: arrays.syn0 as Float32Array, syn1neg, syn1 },
+      epochsDone: training.epochsDone,
+      wordsPerEpoch: training.wordsPerEpoch,
+    };
+    trainer.history = training.history ?? [];
+    trainer.resumable = true;
+    return trainer;
+  }
+}
+
+/**
+ * Trains Word2Vec vectors in one call: `new Word2VecTrainer(options).train(corpus, trainOptions)`.
+ *
+ * @example
+ * ```ts
+ * const vectors = await trainWord2Vec(sentences, { minCount: 2, threads: 1, seed: 7 });
+ * ```
+ */
+export async function trainWord2Vec(
+  corpus: Word2VecCorpus,
+  options: Word2VecOptions = {},
+  trainOptions: Word2VecTrainOptions = {},
+): Promise<WordVectors> {
+  return new Word2VecTrainer(options).train(corpus, trainOptions);
+}
+
+async function saveState(
+  path: string,
+  o: ResolvedWord2VecOptions,
+  state: TrainingState,
+  history: EpochStats[],
+): Promise<void> {
+  const arrays: Record<string, Float32Array> = { syn0: state.weights.syn0 };
+  if (state.weights.syn1neg) arrays.syn1neg = state.weights.syn1neg;
+  if (state.weights.syn1) arrays.syn1 = state.weights.syn1;
+  const { threads: _threads, ...options } = o;
+  await writeNative(
+    path,
+    {
+      kind: 'training-state',
+      dims: o.vectorSize,
+      words: state.vocab.words,
+      counts: [...state.vocab.counts],
+      training: { options, epochsDone: state.epochsDone, wordsPerEpoch: state.wordsPerEpoch, history },
+    },
+    arrays,
+  );
+}
+
+/** The corpus as slot ids (from counting), kept in memory for the epochs. */
+interface CorpusCache {
+  ids: Int32Array;
+  length: number;
+  lens: number[];
+}
+
+async function countVocabulary(
+  corpus: Word2VecCorpus,
+  o: ResolvedWord2VecOptions,
+  signal: AbortSignal | undefined,
+  keep: boolean,
+): Promise<{ counter: VocabCounter; cache: CorpusCache | undefined }> {
+  const counter = new VocabCounter(o.maxVocabSize);
+  const cache: CorpusCache | undefined = keep ? { ids: new Int32Array(1 << 16), length: 0, lens: [] } : undefined;
+  for await (const batch of sentenceBatches(corpus, signal)) {
+    for (const tokens of batch) {
+      if (cache) {
+        if (cache.length + tokens.length > cache.ids.length) {
+          const grown = new Int32Array(Math.max(cache.ids.length * 2, cache.length + tokens.length));
+          grown.set(cache.ids.subarray(0, cache.length));
+          cache.ids = grown;
+        }
+        counter.add(tokens, cache.ids.subarray(cache.length, cache.length + tokens.length));
+        cache.length += tokens.length;
+        cache.lens.push(tokens.length);
+      } else {
+        counter.add(tokens);
+      }
+    }
+  }
+  return { counter, cache };
+}
+
+/** Packs sentences of ids (OOV already removed) into jobs; long sentences are split at JOB_WORDS. */
+class JobPacker {
+  private readonly ids = new Int32Array(JOB_WORDS);
+  private readonly lens = new Int32Array(JOB_WORDS);
+  private nWords = 0;
+  private nSent = 0;
+
+  /** Adds a sentence; returns the finished jobs (0, 1 or more). */
+  add(sentence: Int32Array, out: Job[]): void {
+    let start = 0;
+    while (start < sentence.length) {
+      const n = Math.min(sentence.length - start, JOB_WORDS);
+      if (this.nWords + n > JOB_WORDS) out.push(this.flush() as Job);
+      this.ids.set(sentence.subarray(start, start + n), this.nWords);
+      this.lens[this.nSent++] = n;
+      this.nWords += n;
+      start += n;
+    }
+  }
+
+  flush(): Job | undefined {
+    if (this.nWords === 0) return undefined;
+    const job: Job = {
+      ids: this.ids.slice(0, this.nWords),
+      lens: this.lens.slice(0, this.nSent),
+      nWords: this.nWords,
+      nSent: this.nSent,
+    };
+    this.nWords = 0;
+    this.nSent = 0;
+    return job;
+  }
+}
+
+function packAll(sentences: Iterable<Int32Array>): Job[] {
+  const packer = new JobPacker();
+  const jobs: Job[] = [];
+  for (const s of sentences) if (s.length > 0) packer.add(s, jobs);
+  const last = packer.flush();
+  if (last) jobs.push(last);
+  return jobs;
+}
+
+/** Maps the counting pass's slot ids to final vocabulary ids and packs the jobs once for all epochs. */
+function cachedJobs(cache: CorpusCache, counter: VocabCounter, vocab: Vocabulary): { jobs: JobSource; words: number } {
+  const remap = new Int32Array(counter.words.length);
+  for (let s = 0; s < remap.length; s++) remap[s] = vocab.index.get(counter.words[s] as string) ?? -1;
+  let words = 0;
+  const scratch = new Int32Array(JOB_WORDS);
+  const jobs = packAll(
+    (function* () {
+      let p = 0;
+      for (const len of cache.lens) {
+        // Sentences are split into JOB_WORDS pieces before OOV removal; the packer copies them.
+        for (let start = 0; start < len; start += JOB_WORDS) {
+          const end = Math.min(len, start + JOB_WORDS);
+          let n = 0;
+          for (let i = p + start; i < p + end; i++) {
+            const id = remap[cache.ids[i] as number] as number;
+            if (id >= 0) scratch[n++] = id;
+          }
+          words += n;
+          yield scratch.subarray(0, n);
+        }
+        p += len;
+      }
+    })(),
+  );
+  cache.ids = new Int32Array(0);
+  return { jobs: () => jobs, words };
+}
+
+async function encodeWithVocabulary(
+  corpus: Word2VecCorpus,
+  vocab: Vocabulary,
+  signal: AbortSignal | undefined,
+): Promise<{ jobs: JobSource; words: number }> {
+  const packer = new JobPacker();
+  const jobs: Job[] = [];
+  let words = 0;
+  for await (const batch of sentenceBatches(corpus, signal)) {
+    for (const tokens of batch) {
+      const ids = toIds(tokens, vocab);
+      words += ids.length;
+      if (ids.length > 0) packer.add(ids, jobs);
+    }
+  }
+  const last = packer.flush();
+  if (last) jobs.push(last);
+  return { jobs: () => jobs, words };
+}
+
+function toIds(tokens: readonly string[], vocab: Vocabulary): Int32Array {
+  const ids = new Int32Array(tokens.length);
+  let n = 0;
+  for (const t of tokens) {
+    const id = vocab.index.get(t);
+    if (id !== undefined) ids[n++] = id;
+  }
+  return ids.subarray(0, n);
+}
+
+/** Re-reads the corpus on every epoch (file paths and source functions): memory stays bounded. */
+function streamingJobs(corpus: Word2VecCorpus, vocab: Vocabulary, signal: AbortSignal | undefined): JobSource {
+  return async function* () {
+    const packer = new JobPacker();
+    const out: Job[] = [];
+    for await (const batch of sentenceBatches(corpus, signal)) {
+      for (const tokens of batch) {
+        const ids = toIds(tokens, vocab);
+        if (ids.length > 0) packer.add(ids, out);
+      }
+      while (out.length > 0) yield out.shift() as Job;
+    }
+    const last = packer.flush();
+    if (last) yield last;
+  };
+}
