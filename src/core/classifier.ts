@@ -21,6 +21,11 @@ export interface FitOptions<X = string> {
   callbacks?: TrainingCallbacks;
   /** Cancels training between batches/epochs. */
   signal?: AbortSignal;
+  /**
+   * Continue from the current fitted state instead of re-initialising (used by warm-started
+   * self-training). Models that cannot warm-start ignore it and train from scratch.
+   */
+  warmStart?: boolean;
 }
 
 /** Anything with `fit` and `predictProba`: the minimum the self-training loop and grids need. */
