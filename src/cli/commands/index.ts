@@ -7,4 +7,9 @@ import type { Command } from '../command.js';
 /** Command name → lazy loader. Nested commands use a space (`word2vec train`). */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info.js')).infoCommand,
+  grid: async () => (await import('./grid.js')).gridCommand,
+  split: async () => (await import('./split.js')).splitCommand,
+  resample: async () => (await import('./resample.js')).resampleCommand,
+  'word2vec train': async () => (await import('./word2vec-train.js')).word2vecTrainCommand,
+  'word2vec similar': async () => (await import('./word2vec-similar.js')).word2vecSimilarCommand,
 };

@@ -1,0 +1,79 @@
+import { runGrid } from '../../experiments/grid-runner.js';
+import { type Command, requireString } from '../command.js';
+import { createProgressBar } from '../progress-bar.js';
+
+/** `ulasan grid`: runs or resumes a scenario grid from a JSON/YAML config. */
+export const gridCommand: Command = {
+  name: 'grid',
+  summary: 'Run (or resume) a scenario grid from a config file and write result tables',
+  help: `Usage: ulasan grid --config FILE [--out DIR] [--resume] [--quick] [--yes] [--json]
+
+Trains every scenario of the grid in FILE (JSON or YAML; see docs/experiments.md), scores each on
+validation (and test), and writes results.jsonl, results.md, results.csv, results.json and best.json
+to the output folder. Each finished scenario is logged at once, so an interrupted grid continues
+with --resume. Progress per scenario, with an overall ETA, goes to stderr.
+
+Options:
+  --config FILE   the grid config (.json, .yaml, .yml)
+  --out DIR       output folder (default runs/<name>)
+  --resume        skip scenarios already in DIR/results.jsonl and continue
+  --quick         the config's quick variant (FILE's "quick" section, or NAME.quick.yaml beside it)
+  --yes           run a grid larger than its maxScenarios limit (default 200)`,
+  options: {
+    config: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    yes: { type: 'boolean' },
+  },
+  async run(ctx) {
+    const configPath = requireString(ctx, 'config');
+    const bar = createProgressBar(ctx.interactive, (s) => ctx.log(s.replace(/\n$/, '')));
+    const result = await runGrid(configPath, {
+      ...(typeof ctx.values.out === 'string' ? { out: ctx.values.out } : {}),
+      resume: ctx.values.resume === true,
+      quick: ctx.values.quick === true,
+      yes: ctx.values.yes === true,
+      signal: ctx.signal,
+      onProgress: (event) => bar.update(event),
+      onScenarioEnd: (r) => {
+        bar.done();
+        const v = r.cv ? r.cv.macroF1.mean : r.valid?.macroF1;
+        const score = v === undefined ? '' : ` ${r.cv ? 'cv' : 'valid'} macroF1 ${v.toFixed(4)}`;
+        ctx.log(`done ${r.name}:${score} (${r.fit.status}, ${r.seconds.toFixed(1)}s)`);
+      },
+    });
+    bar.done();
+    const summary = {
+      name: result.name,
+      out: result.out,
+      scenarios: result.results.length,
+      skipped: result.skipped,
+      metric: result.metric,
+      best: {
+        name: result.best.name,
+        options: result.best.options,
+        valid: result.best.valid && pickScores(result.best.valid),
+        test: result.best.test && pickScores(result.best.test),
+        cv: result.best.cv && { [result.metric]: result.best.cv[result.metric] },
+      },
+      refit: result.refit && {
+        test: result.refit.test && pickScores(result.refit.test),
+        modelDir: result.refit.modelDir,
+      },
+    };
+    if (ctx.json) ctx.out(`${JSON.stringify(summary)}\n`);
+    else {
+      ctx.log(
+        `${result.results.length} scenarios (${result.skipped} from an earlier run); tables in ${result.out}/results.md`,
+      );
+      ctx.log(`best by ${result.metric}: ${result.best.name}`);
+      if (result.refit?.test) ctx.log(`refitted best, test macroF1 ${result.refit.test.macroF1.toFixed(4)}`);
+    }
+    return 0;
+  },
+};
+
+function pickScores(s: { accuracy: number; macroF1: number; weightedF1: number }) {
+  return { accuracy: s.accuracy, macroF1: s.macroF1, weightedF1: s.weightedF1 };
+}
