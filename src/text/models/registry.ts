@@ -25,6 +25,10 @@ const builtin: Record<string, () => Promise<TextClassifierKindHandler>> = {
   nb: async () => (await import('./classic/index.js')).classicTextClassifierKinds.nb,
   logreg: async () => (await import('./classic/index.js')).classicTextClassifierKinds.logreg,
   svm: async () => (await import('./classic/index.js')).classicTextClassifierKinds.svm,
+  lstm: async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds.lstm,
+  gru: async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds.gru,
+  bilstm: async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds.bilstm,
+  'cnn-lstm': async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds['cnn-lstm'],
 };
 
 /**
