@@ -43,6 +43,14 @@ export type {
   ConfusionNormalize,
 } from './confusion-matrix.js';
 export { ConfusionMatrix, confusionMatrix } from './confusion-matrix.js';
+export type {
+  ConfusionMatrixSvgOptions,
+  EvaluationFigures,
+  SvgToPngOptions,
+  TrainingCurvesSvgOptions,
+  TrainingHistory,
+} from './figures.js';
+export { confusionMatrixSvg, svgToPng, trainingCurvesSvg, writeEvaluationFigures } from './figures.js';
 export type { HammingLossOptions, MultilabelConfusionMatrixOptions } from './multilabel.js';
 export { hammingLoss, multilabelConfusionMatrix } from './multilabel.js';
 export type { Average, ZeroDivision } from './prf.js';
