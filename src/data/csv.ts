@@ -15,74 +15,86 @@ export interface DelimitedRecord {
 
 /**
  * Parses delimited text (CSV when `delimiter` is `,`, TSV when it is a tab) into records.
- * Blank lines are skipped. A quote that is never closed is an error naming the line it opened on.
+ * Blank lines are skipped. A quote opens a quoted field only at the start of a field (elsewhere it
+ * is literal). A quote that is never closed is an error naming the line it opened on.
  */
 export function parseDelimited(text: string, delimiter: string, source = 'input'): DelimitedRecord[] {
   const records: DelimitedRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let inQuotes = false;
-  let quoteLine = 0;
-  let fieldStarted = false; // distinguishes an empty record from a record with one empty field
   const n = text.length;
-  const endRecord = () => {
-    if (fieldStarted || fields.length > 0) {
-      fields.push(field);
-      records.push({ fields, line: recordLine });
-    }
-    fields = [];
-    field = '';
-    fieldStarted = false;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = text[i] as string;
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const recordLine = line;
+    const fields: string[] = [];
+    // Parse one record.
+    for (;;) {
+      if (text.charCodeAt(i) === 34 /* " */) {
+        const quoteLine = line;
+        let value = '';
+        let j = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) {
+            throw new UlasanError(
+              'FILE_FORMAT',
+              `${source}: a quoted field opened on line ${quoteLine} is never closed. Close the quote (write a literal quote as "") or save the file as TSV.`,
+            );
+          }
+          const chunk = text.slice(j, q);
+          line += countNewlines(chunk);
+          value += chunk;
+          if (text.charCodeAt(q + 1) === 34) {
+            value += '"';
+            j = q + 2;
+          } else {
+            j = q + 1;
+            break;
+          }
         }
+        // Text after the closing quote up to the delimiter is kept literally (lenient, like Python's csv).
+        const end = fieldEnd(text, j, delimiter);
+        value += text.slice(j, end);
+        fields.push(value);
+        i = end;
       } else {
-        if (c === '\n') line++;
-        field += c;
+        const end = fieldEnd(text, i, delimiter);
+        fields.push(text.slice(i, end));
+        i = end;
       }
-      continue;
+      if (i < n && text[i] === delimiter) {
+        i++;
+        continue;
+      }
+      break;
     }
-    // A quote only opens a quoted field at the very start of the field (RFC 4180); elsewhere it is literal.
-    if (c === '"' && field === '') {
-      inQuotes = true;
-      quoteLine = line;
-      fieldStarted = true;
-      continue;
-    }
-    if (c === delimiter) {
-      fields.push(field);
-      field = '';
-      fieldStarted = true;
-      continue;
-    }
-    if (c === '\r' && text[i + 1] === '\n') continue;
-    if (c === '\n' || c === '\r') {
-      endRecord();
-      line++;
-      recordLine = line;
-      continue;
-    }
-    field += c;
-    fieldStarted = true;
+    // End of record: skip the line break.
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    const blank = fields.length === 1 && fields[0]!.trim() === '';
+    if (!blank) records.push({ fields, line: recordLine });
+    line++;
   }
-  if (inQuotes) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `${source}: a quoted field opened on line ${quoteLine} is never closed. Close the quote (write a literal quote as "") or save the file as TSV.`,
-    );
-  }
-  endRecord();
   return records;
+}
+
+function fieldEnd(text: string, from: number, delimiter: string): number {
+  let k = from;
+  const d = delimiter.charCodeAt(0);
+  for (; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === d || c === 10 || c === 13) break;
+  }
+  return k;
+}
+
+function countNewlines(s: string): number {
+  let count = 0;
+  let k = s.indexOf('\n');
+  while (k >= 0) {
+    count++;
+    k = s.indexOf('\n', k + 1);
+  }
+  return count;
 }
 
 /** Quotes one field for CSV/TSV output when it contains the delimiter, a quote or a line break. */

@@ -76,51 +76,59 @@ export class LogisticRegressionClassifier extends ClassicTextClassifier<Logistic
     const fitIntercept = this.options.fitIntercept ?? true;
     const k = data.classes.length;
     const d = X.cols;
-    const stride = d + 1; // per class: d coefficients then the intercept
+    // Feature-major layout: the k weights of feature j are contiguous at j·k (cache-friendly over
+    // CSR rows); the k intercepts follow at d·k.
     const lambda = 1 / C;
     const y = data.y;
     const n = X.rows;
+    const { indptr, indices, data: values } = X;
     const scores = new Float64Array(k);
     const objective = (w: Float64Array, grad: Float64Array): number => {
       grad.fill(0);
       let loss = 0;
+      const bOff = d * k;
       for (let i = 0; i < n; i++) {
         const si = weights[i]!;
         if (si === 0) continue;
-        const a = X.indptr[i]!;
-        const b = X.indptr[i + 1]!;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let c = 0; c < k; c++) {
-          let s = fitIntercept ? w[c * stride + d]! : 0;
-          const off = c * stride;
-          for (let p = a; p < b; p++) s += w[off + X.indices[p]!]! * X.data[p]!;
-          scores[c] = s;
-          if (s > max) max = s;
+        const a = indptr[i]!;
+        const b = indptr[i + 1]!;
+        for (let c = 0; c < k; c++) scores[c] = fitIntercept ? w[bOff + c]! : 0;
+        for (let p = a; p < b; p++) {
+          const base = indices[p]! * k;
+          const v = values[p]!;
+          for (let c = 0; c < k; c++) scores[c]! += w[base + c]! * v;
         }
+        let max = Number.NEGATIVE_INFINITY;
+        for (let c = 0; c < k; c++) if (scores[c]! > max) max = scores[c]!;
         let sum = 0;
         for (let c = 0; c < k; c++) sum += Math.exp(scores[c]! - max);
         const logZ = max + Math.log(sum);
-        loss += si * (logZ - scores[y[i]!]!);
-        for (let c = 0; c < k; c++) {
-          const r = si * (Math.exp(scores[c]! - logZ) - (c === y[i] ? 1 : 0));
-          const off = c * stride;
-          for (let p = a; p < b; p++) grad[off + X.indices[p]!]! += r * X.data[p]!;
-          if (fitIntercept) grad[off + d]! += r;
+        const yi = y[i]!;
+        loss += si * (logZ - scores[yi]!);
+        // Residuals (softmax − one-hot) · weight, reusing `scores`.
+        for (let c = 0; c < k; c++) scores[c] = si * (Math.exp(scores[c]! - logZ) - (c === yi ? 1 : 0));
+        for (let p = a; p < b; p++) {
+          const base = indices[p]! * k;
+          const v = values[p]!;
+          for (let c = 0; c < k; c++) grad[base + c]! += scores[c]! * v;
         }
+        if (fitIntercept) for (let c = 0; c < k; c++) grad[bOff + c]! += scores[c]!;
       }
-      for (let c = 0; c < k; c++) {
-        const off = c * stride;
-        for (let j = 0; j < d; j++) {
-          const v = w[off + j]!;
-          loss += 0.5 * lambda * v * v;
-          grad[off + j]! += lambda * v;
-        }
+      for (let j = 0; j < bOff; j++) {
+        const v = w[j]!;
+        loss += 0.5 * lambda * v * v;
+        grad[j]! += lambda * v;
       }
       return loss;
     };
-    const result = minimizeLbfgs(objective, new Float64Array(k * stride), { maxIter, gtol: tol, signal: data.signal });
-    this.coefficients = Array.from({ length: k }, (_, c) => result.x.slice(c * stride, c * stride + d));
-    this.intercepts = Float64Array.from({ length: k }, (_, c) => (fitIntercept ? result.x[c * stride + d]! : 0));
+    const result = minimizeLbfgs(objective, new Float64Array(k * (d + 1)), { maxIter, gtol: tol, signal: data.signal });
+    const x = result.x;
+    this.coefficients = Array.from({ length: k }, (_, c) => {
+      const row = new Float64Array(d);
+      for (let j = 0; j < d; j++) row[j] = x[j * k + c]!;
+      return row;
+    });
+    this.intercepts = Float64Array.from({ length: k }, (_, c) => (fitIntercept ? x[d * k + c]! : 0));
     this.solverInfo = { iterations: result.iterations, converged: result.converged, loss: result.value };
   }
 
