@@ -47,7 +47,9 @@ function expectSameCsr(actual: SparseMatrix, expected: Csr, firstRows: number): 
   expect(m.cols).toBe(expected.cols);
   expect([...m.indptr]).toEqual(expected.indptr);
   expect([...m.indices]).toEqual(expected.indices);
-  m.data.forEach((v, k) => expect(v).toBeCloseTo(expected.data[k]!, 12));
+  m.data.forEach((v, k) => {
+    expect(v).toBeCloseTo(expected.data[k]!, 12);
+  });
 }
 
 describe('vectorizers match scikit-learn on real SmSA text', () => {
@@ -61,7 +63,9 @@ describe('vectorizers match scikit-learn on real SmSA text', () => {
       expect(config.sample.map((i) => names[i])).toEqual(config.featureSample);
       if (v instanceof TfidfVectorizer) {
         const idf = v.idf;
-        config.sample.forEach((i, k) => expect(idf[i]).toBeCloseTo(config.idfSample![k]!, 12));
+        config.sample.forEach((i, k) => {
+          expect(idf[i]).toBeCloseTo(config.idfSample![k]!, 12);
+        });
         // Relative check: numpy sums pairwise, we sum left to right.
         const sum = idf.reduce((a, b) => a + b, 0);
         expect(Math.abs(sum - config.idfSum!) / config.idfSum!).toBeLessThan(1e-12);
