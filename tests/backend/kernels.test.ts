@@ -151,3 +151,106 @@ describe.each(BACKENDS)('custom kernels on %s', (backend) => {
     expectClose(ours, stock, 1e-4);
   });
 });
+
+describe('cpu data-movement and elementwise kernels match stock exactly', () => {
+  it('Transpose: ranks 1–5, size-1 axes, identity and mixed permutations, int32', async () => {
+    const cases: [number[], number[]][] = [
+      [[7], [0]],
+      [
+        [20, 9],
+        [0, 1],
+      ],
+      [
+        [20, 9],
+        [1, 0],
+      ],
+      [
+        [4, 5, 6],
+        [1, 0, 2],
+      ],
+      [
+        [4, 5, 6],
+        [2, 1, 0],
+      ],
+      [
+        [4, 5, 6],
+        [0, 2, 1],
+      ],
+      [
+        [3, 1, 4, 2],
+        [2, 0, 3, 1],
+      ],
+      [
+        [2, 3, 1, 4, 2],
+        [4, 1, 3, 0, 2],
+      ],
+      [
+        [1, 1, 3],
+        [2, 0, 1],
+      ],
+      [
+        [0, 3],
+        [1, 0],
+      ],
+    ];
+    const fn = () =>
+      cases.flatMap(([shape, perm], i) => [
+        tf.transpose(tf.randomNormal(shape, 0, 1, 'float32', i + 1), perm),
+        tf.transpose(tf.cast(tf.randomUniform(shape, -50, 50, 'float32', i + 1), 'int32'), perm),
+      ]);
+    const { ours, stock } = await compare('cpu', fn);
+    expect(ours).toEqual(stock);
+  });
+
+  it('Slice and SplitV: non-contiguous slices along every axis', async () => {
+    const { ours, stock } = await compare('cpu', () => {
+      const x = tf.randomNormal([6, 7, 40], 0, 1, 'float32', 21);
+      const gates = tf.randomNormal([5, 12], 0, 1, 'float32', 22);
+      return [
+        tf.slice(x, [1, 2, 3], [4, 3, 35]),
+        tf.slice(x, [0, 0, 10], [6, 7, 5]),
+        tf.slice(x, [2, 1, 0], [1, 5, 40]),
+        tf.slice(tf.cast(x, 'int32'), [0, 3, 0], [6, 2, 40]),
+        ...tf.split(gates, 3, 1),
+        ...tf.split(gates, [2, 7, 3], 1),
+        ...tf.split(x, [10, 30], 2),
+        ...tf.split(x, [1, 5], 0),
+      ];
+    });
+    expect(ours).toEqual(stock);
+  });
+
+  it('Add/Sub/Multiply/RealDiv: same shape, scalars, bias rows, and general broadcasts (stock path)', async () => {
+    const { ours, stock } = await compare('cpu', () => {
+      const a = tf.randomNormal([4, 6], 0, 1, 'float32', 31);
+      const b = tf.randomNormal([4, 6], 0, 1, 'float32', 32);
+      const row = tf.randomNormal([6], 0, 1, 'float32', 33);
+      const col = tf.randomNormal([4, 1], 0, 1, 'float32', 34);
+      const s = tf.scalar(0.37);
+      const s11 = tf.tensor2d([[1.5]]);
+      const ia = tf.tensor1d([7, -3, 9], 'int32');
+      const out: TfCore.Tensor[] = [];
+      for (const op of [tf.add, tf.sub, tf.mul, tf.div] as const) {
+        out.push(
+          op(a, b),
+          op(a, s),
+          op(s, a),
+          op(a, row),
+          op(row, a),
+          op(a, col),
+          op(col, row),
+          op(a, s11),
+          op(s11, a),
+        );
+      }
+      out.push(tf.add(ia, tf.scalar(2, 'int32')), tf.div(ia, tf.scalar(2, 'int32')), tf.div(a, tf.zerosLike(a)));
+      return out;
+    });
+    expect(ours.map((o) => o.map((v) => (Number.isNaN(v) ? 'NaN' : v)))).toEqual(
+      stock.map((o) => o.map((v) => (Number.isNaN(v) ? 'NaN' : v))),
+    );
+    await useBackend('cpu');
+    const shape = tf.tidy(() => tf.add(tf.ones([2, 3]), tf.ones([1, 1])).shape);
+    expect(shape).toEqual([2, 3]);
+  });
+});

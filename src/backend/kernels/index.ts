@@ -9,9 +9,11 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type BinaryOp, binaryLayout, binaryValues } from './binary.js';
 import { type ConvGeometry, conv2dFilterGradValues, conv2dInputGradValues } from './conv2d-grad.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
+import { sliceValues, transposeValues } from './layout.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
 
 type Tf = typeof TfCore;
@@ -94,8 +96,8 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
   },
   {
     kernelName: 'GatherV2',
-    backends: ['cpu'],
-    why: 'forward pass of Embedding: stock cpu converts every element index to coordinates',
+    backends: ['cpu', 'wasm'],
+    why: 'forward pass of Embedding: stock cpu converts every element index to coordinates; wasm copies per element',
     make: (tf, kind, stock) => {
       const other = fallback('GatherV2', kind, stock, 'batchDims > 0 or this dtype');
       return ((args: KernelArgs) => {
@@ -151,7 +153,100 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
       }) as unknown as KernelFunc;
     },
   },
+  {
+    kernelName: 'Transpose',
+    backends: ['cpu'],
+    why: 'RNN time-major layout and the Embedding gradient: stock cpu allocates an array per element',
+    make: (_tf, kind, stock) => {
+      const other = fallback('Transpose', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { x } = args.inputs;
+        if (!numericOnly(x)) return other(args as never);
+        const perm = (args.attrs as { perm: number[] }).perm;
+        const io = kernelIo(kind, args.backend);
+        const values = transposeValues(io.read(x), x.shape, perm, x.dtype);
+        return io.output(
+          perm.map((p) => x.shape[p]),
+          x.dtype,
+          values,
+        );
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'Slice',
+    backends: ['cpu'],
+    why: 'non-contiguous slices (RNN gates): stock cpu converts coordinates per element',
+    make: (tf, kind, stock) => {
+      const other = fallback('Slice', kind, stock, 'this dtype');
+      const util: SliceUtil = tf.slice_util;
+      return ((args: KernelArgs) => {
+        const { x } = args.inputs;
+        const attrs = args.attrs as { begin: number | number[]; size?: number | number[] };
+        const [begin, size] = util.parseSliceParams(x as TfCore.Tensor, attrs.begin, attrs.size);
+        // Contiguous slices are zero-copy views in the stock kernel: keep them.
+        if (!numericOnly(x) || util.isSliceContinous(x.shape, begin, size)) return other(args as never);
+        util.assertParamsValid(x as TfCore.Tensor, begin, size);
+        return sliceKernel(kind, args, begin, size);
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'SplitV',
+    backends: ['cpu'],
+    why: 'splitting RNN gate pre-activations at every step: stock cpu uses the slow Slice per piece',
+    make: (tf, kind, stock) => {
+      const other = fallback('SplitV', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { x } = args.inputs;
+        if (!numericOnly(x)) return other(args as never);
+        const { numOrSizeSplits, axis } = args.attrs as { numOrSizeSplits: number | number[]; axis: number };
+        const ax = tf.util.parseAxisParam(axis, x.shape)[0];
+        const sizes = tf.backend_util.prepareSplitSize(x as TfCore.Tensor, numOrSizeSplits, ax);
+        const begin = new Array<number>(x.shape.length).fill(0);
+        return sizes.map((s) => {
+          const size = [...x.shape];
+          size[ax] = s;
+          const piece = sliceKernel(kind, args, [...begin], size);
+          begin[ax] += s;
+          return piece;
+        });
+      }) as unknown as KernelFunc;
+    },
+  },
+  binaryKernel('Add'),
+  binaryKernel('Sub'),
+  binaryKernel('Multiply'),
+  binaryKernel('RealDiv'),
 ];
+
+function binaryKernel(op: BinaryOp): CustomKernel {
+  return {
+    kernelName: op,
+    backends: ['cpu'],
+    why: 'optimizer updates and biases: the stock cpu loop calls a closure with two modulos per element',
+    make: (_tf, kind, stock) => {
+      const other = fallback(op, kind, stock, 'this broadcast or dtype');
+      return ((args: KernelArgs) => {
+        const { a, b } = args.inputs;
+        const layout = a.dtype === 'float32' && b.dtype === 'float32' ? binaryLayout(a.shape, b.shape) : null;
+        if (layout === null) return other(args as never);
+        const io = kernelIo(kind, args.backend);
+        const values = binaryValues(op, io.read(a) as Float32Array, io.read(b) as Float32Array, layout);
+        const shape = layout === 'scalar-a' || layout === 'rows-a' ? b.shape : a.shape;
+        return io.output([...shape], 'float32', values);
+      }) as unknown as KernelFunc;
+    },
+  };
+}
+
+type SliceUtil = typeof TfCore.slice_util;
+
+function sliceKernel(kind: PatchedBackend, args: KernelArgs, begin: number[], size: number[]): TensorInfo {
+  const { x } = args.inputs;
+  const io = kernelIo(kind, args.backend);
+  return io.output([...size], x.dtype, sliceValues(io.read(x), x.shape, begin, size, x.dtype));
+}
 
 function sizeOf(shape: readonly number[]): number {
   let n = 1;
