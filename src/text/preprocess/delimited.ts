@@ -10,71 +10,47 @@ export interface DelimitedRecord {
   cells: string[];
 }
 
-/** Parses `text` with `delimiter` (`,` or `\t`). Throws on an unterminated quote, naming its line. */
+const cache = new Map<string, RegExp>();
+
+function fieldPattern(delimiter: string): RegExp {
+  let re = cache.get(delimiter);
+  if (!re) {
+    const d = delimiter === '\t' ? '\\t' : delimiter;
+    // a quoted field ("" escapes a quote) or an unquoted run, then the delimiter, a newline or the end
+    re = new RegExp(`(?:"((?:[^"]|"")*)"|([^${d}\\n"]*))(${d}|\\r?\\n|$)`, 'y');
+    cache.set(delimiter, re);
+  }
+  return re;
+}
+
+/** Parses `text` with `delimiter` (`,` or `\t`). Throws on a malformed quote, naming its line. */
 export function parseDelimited(text: string, delimiter: string, source: string): DelimitedRecord[] {
+  const re = fieldPattern(delimiter);
   const records: DelimitedRecord[] = [];
   let cells: string[] = [];
-  let cell = '';
   let line = 1;
   let recordLine = 1;
-  let i = 0;
-  let quoted = false;
-  let quoteLine = 0;
+  let pos = 0;
   const n = text.length;
-  while (i < n) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      if (ch === '\n') line++;
-      cell += ch;
-      i++;
-      continue;
+  while (pos <= n) {
+    re.lastIndex = pos;
+    const m = re.exec(text);
+    if (!m) {
+      const problem = text[pos] === '"' ? 'a quoted field is never closed' : 'a quote appears inside an unquoted field';
+      throw new UlasanError('FILE_FORMAT', `${source}, line ${line}: ${problem}. Check for a stray '"'.`);
     }
-    if (ch === '"' && cell === '') {
-      quoted = true;
-      quoteLine = line;
-      i++;
-      continue;
-    }
-    if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-      i++;
-      continue;
-    }
-    if (ch === '\r' && text[i + 1] === '\n') {
-      i++;
-      continue;
-    }
-    if (ch === '\n') {
-      cells.push(cell);
-      if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
-      cells = [];
-      cell = '';
-      line++;
-      recordLine = line;
-      i++;
-      continue;
-    }
-    cell += ch;
-    i++;
+    const quoted = m[1];
+    const cell = quoted !== undefined ? quoted.replace(/""/g, '"') : (m[2] as string);
+    if (quoted !== undefined) for (let i = quoted.indexOf('\n'); i >= 0; i = quoted.indexOf('\n', i + 1)) line++;
+    cells.push(cell);
+    const end = m[3] as string;
+    pos = re.lastIndex;
+    if (end === delimiter) continue;
+    if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
+    cells = [];
+    if (end === '') break;
+    line++;
+    recordLine = line;
   }
-  if (quoted) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `${source}, line ${quoteLine}: a quoted field is never closed. Check for a stray '"'.`,
-    );
-  }
-  cells.push(cell);
-  if (!(cells.length === 1 && cells[0] === '')) records.push({ line: recordLine, cells });
   return records;
 }
