@@ -130,9 +130,10 @@ export interface ConfusionMatrixUpdateOptions {
  * then derive accuracy, precision/recall/F, kappa, MCC, balanced accuracy and the classification
  * report from it, with the same numbers as the one-shot functions on the concatenated data.
  *
- * With `labels` given, their order is the matrix order and an unknown label is an error (so a
- * typo cannot silently drop samples). Without, labels are collected as they come and reported
- * sorted, as scikit-learn does.
+ * With `labels` given, their order is the matrix order, an unknown label is an error (so a typo
+ * cannot silently drop samples), and derived metrics default to all of them, as if scikit-learn
+ * were called with `labels=`. Without, labels are collected as they come and reported sorted, and
+ * metrics cover the labels that occurred, as scikit-learn's defaults do.
  *
  * @example
  * ```ts
@@ -332,7 +333,8 @@ export class ConfusionMatrix {
     const beta = options.beta ?? 1;
     const zeroDivision = options.zeroDivision ?? 'warn';
     checkPrfOptions(average, beta, zeroDivision);
-    const stats = countsStats(this.counts(), options.labels, average, options.posLabel, options);
+    const labels = options.labels ?? (this.fixed ? this.labels : undefined);
+    const stats = countsStats(this.counts(), labels, average, options.posLabel, options);
     return toScores(
       prfFromStats(stats, {
         average,
@@ -372,11 +374,11 @@ export class ConfusionMatrix {
   ): string | ClassificationReportDict {
     const c = this.counts();
     const present = c.labels.filter((_, i) => c.seenTrue[i] || c.seenPred[i]);
-    const labels = options.labels ?? present;
+    const labels = options.labels ?? (this.fixed ? c.labels : present);
     return buildReport(
       {
         labels: [...labels],
-        labelsGiven: options.labels !== undefined,
+        labelsGiven: options.labels !== undefined || this.fixed,
         multilabel: false,
         present,
         floatSupport: c.weighted || c.cells.every((v, i) => i % (c.labels.length + 1) !== 0 || v === 0),
