@@ -6,6 +6,9 @@
  * - `gap` = training accuracy − validation accuracy at the end of training;
  * - `valLossRise` = (final validation loss − lowest validation loss) / lowest validation loss, when
  *   the history has a validation loss per epoch;
+ * - **underfit** when the training accuracy is below `chanceAccuracy + minLift` (default lift 0.05;
+ *   chance = the largest class share of the training rows): the model has not learned the training
+ *   data, and any gap only reflects a class mix that differs between training and validation;
  * - **overfit** when `gap > maxGap` (default 0.10) or `valLossRise > maxValLossRise` (default 0.25):
  *   the model fits training data clearly better than unseen data, or validation loss turned up
  *   while training went on;
@@ -19,12 +22,14 @@ export interface FitDiagnosisOptions {
   maxGap?: number;
   /** Largest accepted relative rise of validation loss above its minimum; default 0.25. */
   maxValLossRise?: number;
+  /** Least training accuracy above chance for a model to count as having learned; default 0.05. */
+  minLift?: number;
 }
 
 /** The verdict of {@link diagnoseFit}. */
 export interface FitDiagnosis {
-  /** `'good-fit'`, `'overfit'`, or `'unknown'` (no training accuracy available). */
-  status: 'good-fit' | 'overfit' | 'unknown';
+  /** `'good-fit'`, `'overfit'`, `'underfit'` (training accuracy near chance), or `'unknown'` (no training accuracy). */
+  status: 'good-fit' | 'overfit' | 'underfit' | 'unknown';
   /** Training accuracy at the end of training (`NaN` when unknown). */
   trainAccuracy: number;
   /** Validation accuracy at the end of training (`NaN` when unknown). */
@@ -45,6 +50,8 @@ export interface FitEvidence {
   trainAccuracy?: number;
   /** Final validation accuracy (overrides the history's). */
   validAccuracy?: number;
+  /** Accuracy of always predicting the largest training class (its share of the training rows). */
+  chanceAccuracy?: number;
 }
 
 /** Reads a metric from a log under its camelCase, Keras or snake_case name. */
@@ -87,6 +94,18 @@ export function diagnoseFit(evidence: FitEvidence, options: FitDiagnosisOptions 
   }
   if (!Number.isFinite(gap)) {
     return { status: 'unknown', trainAccuracy, validAccuracy, gap, valLossRise, reason: 'no training accuracy' };
+  }
+  const chance = evidence.chanceAccuracy;
+  const lift = options.minLift ?? 0.05;
+  if (chance !== undefined && trainAccuracy < chance + lift) {
+    return {
+      status: 'underfit',
+      trainAccuracy,
+      validAccuracy,
+      gap,
+      valLossRise,
+      reason: `training accuracy ${trainAccuracy.toFixed(3)} is within ${lift} of chance (${chance.toFixed(3)})`,
+    };
   }
   const reasons: string[] = [];
   if (gap > maxGap) reasons.push(`train−valid accuracy gap ${gap.toFixed(3)} > ${maxGap}`);

@@ -14,6 +14,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
 import { throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import type { Logs, ProgressCallback } from '../internal/progress.js';
+import { trainingCurvesSvg, writeEvaluationFigures } from '../metrics/index.js';
 import { type PartScores, scorePredictions } from './evaluation.js';
 import { diagnoseFit, type FitDiagnosisOptions, readLog } from './fit-diagnosis.js';
 import {
@@ -75,8 +76,11 @@ export interface RunGridOptions<X = string> {
   yes?: boolean;
   /** Thresholds of the good-fit / overfit verdict. */
   fitDiagnosis?: FitDiagnosisOptions;
-  /** Write training-curve SVGs per scenario when the metrics module can draw them; default true. */
-  curves?: boolean;
+  /**
+   * Write `scenarios/<name>/confusion-matrix.svg` and `training-curves.svg` (plus PNGs when sharp is
+   * installed) per scenario; default true.
+   */
+  figures?: boolean;
 }
 
 /** The refit of the best scenario on training + validation data. */
@@ -223,7 +227,7 @@ export async function runGrid<X = string>(
     await appendGridLog(logPath, sanitize(result));
     byKey.set(scenario.key, result);
     doneWeight += weight(scenario);
-    await writeCurves(out, result, options.curves ?? true);
+    await writeFigures(out, result, options.figures ?? true);
     await writeTables();
     report(scenario, { [metric]: scenarioScore(result, metric) });
     await options.onScenarioEnd?.(result);
@@ -313,7 +317,12 @@ async function runScenario<X>(
     if (!Number.isFinite(trainAccuracy))
       trainAccuracy = (await score(classifier, train, data.classes))?.accuracy ?? Number.NaN;
     const fit = diagnoseFit(
-      { history, trainAccuracy, validAccuracy: validScores?.accuracy ?? readLog(history.at(-1), 'valAccuracy') },
+      {
+        history,
+        trainAccuracy,
+        validAccuracy: validScores?.accuracy ?? readLog(history.at(-1), 'valAccuracy'),
+        chanceAccuracy: majorityShare(train.labels),
+      },
       options.fitDiagnosis,
     );
     return {
@@ -351,6 +360,7 @@ async function runCvScenario<X>(
   const folds = stratifiedKFold(poolLabels, { k: cv.k, shuffle: cv.shuffle ?? true, seed });
   const foldScores: PartScores[] = [];
   const trainAccuracies: number[] = [];
+  const chances: number[] = [];
   let lastHistory: Logs[] = [];
   for (let f = 0; f < folds.length; f++) {
     let fold = folds[f] as { train: number[]; test: number[] };
@@ -361,6 +371,7 @@ async function runCvScenario<X>(
     });
     const train = pick(fold.train);
     const held = pick(fold.test);
+    chances.push(majorityShare(train.labels));
     const { classifier, history } = await fitOne(scenario, factory, train, held, options, report, f, folds.length);
     try {
       const s = (await score(classifier, held, data.classes)) as PartScores;
@@ -383,7 +394,11 @@ async function runCvScenario<X>(
     weightedF1: stat('weightedF1'),
   };
   const fit = diagnoseFit(
-    { trainAccuracy: meanStd(trainAccuracies).mean, validAccuracy: cvScores.accuracy.mean },
+    {
+      trainAccuracy: meanStd(trainAccuracies).mean,
+      validAccuracy: cvScores.accuracy.mean,
+      chanceAccuracy: meanStd(chances).mean,
+    },
     options.fitDiagnosis,
   );
   return {
@@ -514,10 +529,35 @@ async function readGridLogBest(path: string): Promise<{ key?: string; refit?: Re
   }
 }
 
-async function writeCurves(out: string, result: ScenarioResult, enabled: boolean): Promise<void> {
-  if (!enabled || !result.history || result.history.length === 0) return;
-  // TODO(metrics): draw with trainingCurvesSvg once src/metrics exports it.
-  void out;
+async function writeFigures(out: string, result: ScenarioResult, enabled: boolean): Promise<void> {
+  if (!enabled) return;
+  const dir = join(out, 'scenarios', result.name);
+  const history = result.history ?? [];
+  const plottable = history.some((h) => Number.isFinite(readLog(h, 'loss')) || Number.isFinite(readLog(h, 'accuracy')));
+  try {
+    if (result.valid) {
+      await writeEvaluationFigures(dir, {
+        cm: { labels: result.valid.labels, matrix: result.valid.confusionMatrix },
+        ...(plottable ? { history } : {}),
+        title: result.name,
+        onWarning: () => {}, // no sharp: SVGs only, said once in docs rather than once per scenario
+      });
+    } else if (plottable) {
+      await writeFileAtomic(join(dir, 'training-curves.svg'), trainingCurvesSvg(history, { title: result.name }));
+    }
+  } catch (error) {
+    // A figure is a convenience: never lose a finished scenario over it.
+    process.emitWarning(`grid: could not draw the figures of ${result.name}: ${(error as Error).message}`, {
+      code: 'ULASAN_GRID_FIGURES',
+    });
+  }
+}
+
+/** Share of the most frequent label: the accuracy of always predicting it. */
+function majorityShare(labels: readonly Label[]): number {
+  const counts = new Map<Label, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return labels.length === 0 ? 0 : Math.max(...counts.values()) / labels.length;
 }
 
 function meanStd(values: number[]): MeanStd {

@@ -166,13 +166,15 @@ describe('runGrid', () => {
     expect(csv[0]).toContain('valid_macroF1');
     const json = JSON.parse(await fs.readFile(join(out, 'results.json'), 'utf8'));
     expect(json.best).toBe(result.best.name);
+    const svg = await fs.readFile(join(out, 'scenarios', result.best.name, 'confusion-matrix.svg'), 'utf8');
+    expect(svg).toContain('<svg');
     expect(events.at(-1)).toBe(12);
-    for (const r of result.results) expect(['good-fit', 'overfit']).toContain(r.fit.status);
+    for (const r of result.results) expect(['good-fit', 'overfit']).toContain(r.fit.status); // NB learns: never underfit
   });
 
   it('a grid aborted after 5 scenarios resumes and ends with the same tables as an uninterrupted run', async () => {
     const full = newDir();
-    await runGrid(config(), { out: full, classifierFactory: factory });
+    await runGrid(config(), { out: full, figures: false, classifierFactory: factory });
 
     const out = newDir();
     const controller = new AbortController();
@@ -180,6 +182,7 @@ describe('runGrid', () => {
     await expect(
       runGrid(config(), {
         out,
+        figures: false,
         classifierFactory: factory,
         signal: controller.signal,
         onScenarioEnd: () => {
@@ -191,7 +194,9 @@ describe('runGrid', () => {
     expect(log).toHaveLength(6); // header + 5 scenarios
 
     // Without resume the finished work is protected.
-    await expect(runGrid(config(), { out, classifierFactory: factory })).rejects.toThrow(/Pass --resume/);
+    await expect(runGrid(config(), { out, figures: false, classifierFactory: factory })).rejects.toThrow(
+      /Pass --resume/,
+    );
 
     let fits = 0;
     const counting: ClassifierFactory = (options) => {
@@ -203,7 +208,7 @@ describe('runGrid', () => {
       };
       return c;
     };
-    const resumed = await runGrid(config(), { out, classifierFactory: counting, resume: true });
+    const resumed = await runGrid(config(), { out, figures: false, classifierFactory: counting, resume: true });
     expect(resumed.skipped).toBe(5);
     expect(fits).toBe(7);
     for (const file of ['results.md', 'results.csv']) {
@@ -217,6 +222,7 @@ describe('runGrid', () => {
     await expect(
       runGrid(config(), {
         out,
+        figures: false,
         classifierFactory: factory,
         signal: controller.signal,
         onScenarioEnd: () => controller.abort(),
@@ -224,7 +230,7 @@ describe('runGrid', () => {
     ).rejects.toMatchObject({ code: 'ABORTED' });
     const logPath = join(out, 'results.jsonl');
     await fs.appendFile(logPath, '{"type":"scenario","key":"deadbeef","name":"half-wri');
-    const result = await runGrid(config(), { out, classifierFactory: factory, resume: true });
+    const result = await runGrid(config(), { out, figures: false, classifierFactory: factory, resume: true });
     expect(result.skipped).toBe(1);
     const lines = (await fs.readFile(logPath, 'utf8')).split('\n');
     expect(lines.at(-1)).toBe('');
@@ -233,13 +239,19 @@ describe('runGrid', () => {
 
   it('refuses a log written by a different grid config', async () => {
     const out = newDir();
-    await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), { out, classifierFactory: factory });
+    await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), { out, figures: false, classifierFactory: factory });
     await expect(
-      runGrid(config({ grid: { model: ['nb'], alpha: [2] } }), { out, classifierFactory: factory, resume: true }),
+      runGrid(config({ grid: { model: ['nb'], alpha: [2] } }), {
+        out,
+        figures: false,
+        classifierFactory: factory,
+        resume: true,
+      }),
     ).rejects.toThrow(/written by a different grid config/);
     await expect(
       runGrid(config({ grid: { model: ['nb'], alpha: [1] }, resample: { method: 'over' } }), {
         out,
+        figures: false,
         classifierFactory: factory,
         resume: true,
       }),
@@ -260,6 +272,7 @@ describe('runGrid', () => {
       }),
       {
         out,
+        figures: false,
         classifierFactory: (options) => {
           const c = new TinyNaiveBayes(options);
           const realFit = c.fit.bind(c);
@@ -307,6 +320,7 @@ describe('runGrid', () => {
       }),
       {
         out: newDir(),
+        figures: false,
         classifierFactory: (options) => {
           const c = new TinyNaiveBayes(options);
           const realFit = c.fit.bind(c);
@@ -348,7 +362,11 @@ describe('grid config errors', () => {
 
   it('refuses an empty grid and asks for confirmation above the limit', async () => {
     await expect(
-      runGrid(config({ grid: { model: ['nb'], alpha: [] } }), { out: newDir(), classifierFactory: factory }),
+      runGrid(config({ grid: { model: ['nb'], alpha: [] } }), {
+        out: newDir(),
+        figures: false,
+        classifierFactory: factory,
+      }),
     ).rejects.toThrow(/zero scenarios: grid.alpha is an empty list/);
     const big = config({
       grid: {
@@ -357,7 +375,7 @@ describe('grid config errors', () => {
         epochs: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
       },
     });
-    await expect(runGrid(big, { out: newDir(), classifierFactory: factory })).rejects.toThrow(
+    await expect(runGrid(big, { out: newDir(), figures: false, classifierFactory: factory })).rejects.toThrow(
       /210 scenarios, more than the limit of 200.*--yes/,
     );
   });
@@ -367,6 +385,7 @@ describe('grid config errors', () => {
     await expect(
       runGrid(config({ grid: { model: ['nb'], alpha: [1, -1] } }), {
         out: newDir(),
+        figures: false,
         classifierFactory: (o) => {
           const c = new TinyNaiveBayes(o);
           c.fit = async () => {
@@ -414,6 +433,8 @@ describe('diagnoseFit', () => {
     const rising = [0.6, 0.45, 0.4, 0.5, 0.62].map((valLoss) => ({ accuracy: 0.9, valAccuracy: 0.88, valLoss }));
     expect(diagnoseFit({ history: rising })).toMatchObject({ status: 'overfit' });
     expect(diagnoseFit({}).status).toBe('unknown');
+    // Chance-level training accuracy is underfitting, whatever the gap says.
+    expect(diagnoseFit({ trainAccuracy: 0.51, validAccuracy: 0.34, chanceAccuracy: 0.5 }).status).toBe('underfit');
   });
 });
 
