@@ -5,6 +5,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, useBackend } from '../../src/backend/backends.js';
+import { setLoweredChunkFloats } from '../../src/backend/kernels/conv2d-grad.js';
 import { CUSTOM_KERNELS } from '../../src/backend/kernels/index.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { maxRelDiff, take, withStockCpu } from './helpers.js';
@@ -137,6 +138,22 @@ describe.each(BACKENDS)('custom kernels on %s', (backend) => {
       return [f(x, w), dx, dw];
     });
     expectClose(ours, stock, 1e-4);
+  });
+
+  it('conv2d gradients match stock when the lowered form is split into batch chunks', async () => {
+    setLoweredChunkFloats(50);
+    try {
+      const { ours, stock } = await compare(backend, () => {
+        const x = tf.randomNormal([5, 4, 6, 2], 0, 1, 'float32', 41) as TfCore.Tensor4D;
+        const w = tf.randomNormal([2, 3, 2, 3], 0, 1, 'float32', 42) as TfCore.Tensor4D;
+        const f = (a: TfCore.Tensor, b: TfCore.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(a as TfCore.Tensor4D, b as TfCore.Tensor4D, 1, 'same')));
+        return tf.grads(f)([x, w]);
+      });
+      expectClose(ours, stock, 1e-4);
+    } finally {
+      setLoweredChunkFloats();
+    }
   });
 
   it('conv1d (the Conv1D layer) gradients match stock, with ReLU zeros in the input', async () => {

@@ -92,3 +92,74 @@ export function conv2dInputGradValues(dy: ArrayLike<number>, w: ArrayLike<number
   }
   return Float32Array.from(acc);
 }
+
+/**
+ * Lowered (im2col) form for batches [b0, b1): colsT[k, p] with k = (fh·FW + fw)·CI + ci and
+ * p = ((b − b0)·OH + yR)·OW + yC; zero where the tap falls in the padding. Transposed so that
+ * dW = colsT · dy is a plain (non-transposed) matrix product.
+ */
+export function im2colTransposed(x: ArrayLike<number>, g: ConvGeometry, b0: number, b1: number): Float32Array {
+  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = g;
+  const P = (b1 - b0) * OH * OW;
+  const K = g.filterHeight * g.filterWidth * CI;
+  const cols = new Float32Array(K * P);
+  for (let b = b0; b < b1; b++) {
+    for (let yR = 0; yR < OH; yR++) {
+      for (let yC = 0; yC < OW; yC++) {
+        const p = ((b - b0) * OH + yR) * OW + yC;
+        for (let fh = 0; fh < g.filterHeight; fh++) {
+          const xR = yR * g.strideHeight + fh * g.dilationHeight - g.padTop;
+          if (xR < 0 || xR >= H) continue;
+          for (let fw = 0; fw < g.filterWidth; fw++) {
+            const xC = yC * g.strideWidth + fw * g.dilationWidth - g.padLeft;
+            if (xC < 0 || xC >= W) continue;
+            const xOff = ((b * H + xR) * W + xC) * CI;
+            const k0 = (fh * g.filterWidth + fw) * CI;
+            for (let ci = 0; ci < CI; ci++) cols[(k0 + ci) * P + p] = x[xOff + ci];
+          }
+        }
+      }
+    }
+  }
+  return cols;
+}
+
+/**
+ * Scatter-adds lowered input gradients dcols[p, k] (batches [b0, b1)) back into dx (all batches),
+ * the inverse of {@link im2colTransposed}'s gather.
+ */
+export function col2imAdd(dcols: ArrayLike<number>, dx: Float32Array, g: ConvGeometry, b0: number, b1: number): void {
+  const { inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW } = g;
+  const K = g.filterHeight * g.filterWidth * CI;
+  for (let b = b0; b < b1; b++) {
+    for (let yR = 0; yR < OH; yR++) {
+      for (let yC = 0; yC < OW; yC++) {
+        const p = ((b - b0) * OH + yR) * OW + yC;
+        for (let fh = 0; fh < g.filterHeight; fh++) {
+          const xR = yR * g.strideHeight + fh * g.dilationHeight - g.padTop;
+          if (xR < 0 || xR >= H) continue;
+          for (let fw = 0; fw < g.filterWidth; fw++) {
+            const xC = yC * g.strideWidth + fw * g.dilationWidth - g.padLeft;
+            if (xC < 0 || xC >= W) continue;
+            const xOff = ((b * H + xR) * W + xC) * CI;
+            const src = p * K + (fh * g.filterWidth + fw) * CI;
+            for (let ci = 0; ci < CI; ci++) dx[xOff + ci] += dcols[src + ci];
+          }
+        }
+      }
+    }
+  }
+}
+
+let chunkFloats = 1 << 22;
+
+/** Sets the lowered-chunk size in values (tests use a tiny one to exercise chunking). */
+export function setLoweredChunkFloats(n?: number): void {
+  chunkFloats = n ?? 1 << 22;
+}
+
+/** Batches per chunk so that one lowered chunk stays near `maxFloats` values (16 MB by default). */
+export function batchChunk(g: ConvGeometry, maxFloats = chunkFloats): number {
+  const perBatch = g.outHeight * g.outWidth * g.filterHeight * g.filterWidth * g.inChannels;
+  return Math.max(1, Math.min(g.batchSize, Math.floor(maxFloats / Math.max(1, perBatch))));
+}

@@ -10,11 +10,19 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { type BinaryOp, binaryLayout, binaryValues } from './binary.js';
-import { type ConvGeometry, conv2dFilterGradValues, conv2dInputGradValues } from './conv2d-grad.js';
+import {
+  batchChunk,
+  type ConvGeometry,
+  col2imAdd,
+  conv2dFilterGradValues,
+  conv2dInputGradValues,
+  im2colTransposed,
+} from './conv2d-grad.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
 import { sliceValues, transposeValues } from './layout.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
+import { wasmMatMul } from './wasm-matmul.js';
 
 type Tf = typeof TfCore;
 type KernelArgs = { inputs: Record<string, TensorInfo>; backend: unknown; attrs?: NamedAttrMap };
@@ -129,15 +137,24 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         }
         const g = convGeometry(conv2dInfo(tf, x.shape, attrs.filterShape, attrs));
         const io = kernelIo(kind, args.backend);
-        const values = conv2dFilterGradValues(io.read(x), io.read(dy), g);
+        const values =
+          kind === 'wasm'
+            ? filterGradLowered(
+                tf,
+                args.backend,
+                io.read(x).slice() as Float32Array,
+                io.read(dy).slice() as Float32Array,
+                g,
+              )
+            : conv2dFilterGradValues(io.read(x), io.read(dy), g);
         return io.output([...attrs.filterShape], 'float32', values);
       }) as unknown as KernelFunc;
     },
   },
   {
     kernelName: 'Conv2DBackpropInput',
-    backends: ['cpu'],
-    why: 'input gradient of Conv1D/Conv2D: stock cpu reads through TensorBuffer.get',
+    backends: ['cpu', 'wasm'],
+    why: 'input gradient of Conv1D/Conv2D: stock cpu reads through TensorBuffer.get; stock wasm is a naive loop',
     make: (tf, kind, stock) => {
       const other = fallback('Conv2DBackpropInput', kind, stock, 'NCHW data or this dtype');
       return ((args: KernelArgs) => {
@@ -148,7 +165,16 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         }
         const g = convGeometry(conv2dInfo(tf, attrs.inputShape, filter.shape, attrs));
         const io = kernelIo(kind, args.backend);
-        const values = conv2dInputGradValues(io.read(dy), io.read(filter), g);
+        const values =
+          kind === 'wasm'
+            ? inputGradLowered(
+                tf,
+                args.backend,
+                io.read(dy).slice() as Float32Array,
+                io.read(filter).slice() as Float32Array,
+                g,
+              )
+            : conv2dInputGradValues(io.read(dy), io.read(filter), g);
         return io.output([...attrs.inputShape], 'float32', values);
       }) as unknown as KernelFunc;
     },
@@ -246,6 +272,44 @@ function sliceKernel(kind: PatchedBackend, args: KernelArgs, begin: number[], si
   const { x } = args.inputs;
   const io = kernelIo(kind, args.backend);
   return io.output([...size], x.dtype, sliceValues(io.read(x), x.shape, begin, size, x.dtype));
+}
+
+/**
+ * dW = Σ_chunks colsTᵀ-layout · dy, on the wasm backend's matrix product. Inputs are copies: any
+ * allocation on the wasm heap may grow it and detach earlier views.
+ */
+function filterGradLowered(tf: Tf, backend: unknown, x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const CO = g.outChannels;
+  const perBatch = g.outHeight * g.outWidth;
+  const out = new Float32Array(K * CO);
+  const chunk = batchChunk(g);
+  for (let b0 = 0; b0 < g.batchSize; b0 += chunk) {
+    const b1 = Math.min(g.batchSize, b0 + chunk);
+    const p = (b1 - b0) * perBatch;
+    const colsT = im2colTransposed(x, g, b0, b1);
+    const part = wasmMatMul(tf, backend, colsT, dy.subarray(b0 * perBatch * CO, b1 * perBatch * CO), K, p, CO);
+    for (let i = 0; i < part.length; i++) out[i] += part[i];
+  }
+  return out;
+}
+
+/** dx = col2im(dy · Wᵀ), chunked over the batch, on the wasm backend's matrix product. */
+function inputGradLowered(tf: Tf, backend: unknown, dy: Float32Array, w: Float32Array, g: ConvGeometry): Float32Array {
+  const K = g.filterHeight * g.filterWidth * g.inChannels;
+  const CO = g.outChannels;
+  const perBatch = g.outHeight * g.outWidth;
+  const wT = new Float32Array(CO * K);
+  for (let k = 0; k < K; k++) for (let co = 0; co < CO; co++) wT[co * K + k] = w[k * CO + co];
+  const dx = new Float32Array(g.batchSize * g.inHeight * g.inWidth * g.inChannels);
+  const chunk = batchChunk(g);
+  for (let b0 = 0; b0 < g.batchSize; b0 += chunk) {
+    const b1 = Math.min(g.batchSize, b0 + chunk);
+    const p = (b1 - b0) * perBatch;
+    const dcols = wasmMatMul(tf, backend, dy.subarray(b0 * perBatch * CO, b1 * perBatch * CO), wT, p, CO, K);
+    col2imAdd(dcols, dx, g, b0, b1);
+  }
+  return dx;
 }
 
 function sizeOf(shape: readonly number[]): number {
