@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { readDataset } from '../../src/data/index.js';
-import { expandGrid, loadGridConfig } from '../../src/experiments/index.js';
+import { expandGrid, loadGridConfig, runGrid } from '../../src/experiments/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/experiments/${name}`, import.meta.url));
 const configs = fileURLToPath(new URL('../../examples/configs/', import.meta.url));
@@ -121,6 +121,28 @@ describe('example configs', () => {
       expect(c.resample?.method).toBe('over');
       expect(c.data.test).toMatch(/valid_preprocess\.tsv$/);
       expect(expandGrid(c)[0]!.name).toMatch(/^0\.00\d-CNN-LSTM-\d+-\d+-dropout=0\.\d$/);
+    }
+  });
+});
+
+describe('seed-003 quick grid with the real LSTM/GRU classifiers', () => {
+  it('trains a slice of the quick grid end to end: history, curves, test scores above chance', async () => {
+    const quick = await loadGridConfig(join(configs, 'seed-003-grid.yaml'), { quick: true });
+    const regularization = (quick.grid.regularization as unknown[]).slice(0, 1);
+    const out = join(tmp, 'seed-003-slice');
+    const result = await runGrid(
+      { ...quick, grid: { ...quick.grid, regularization, epochs: [2], batchSize: [128] } },
+      { out },
+    );
+    expect(result.results.map((r) => r.name)).toEqual(['0.002-LSTM-2-128', '0.002-GRU-2-128']);
+    expect(result.data.classCounts.test).toEqual({ negative: 60, positive: 60 });
+    expect(result.data.classCounts.train.negative).toBe(result.data.classCounts.train.positive);
+    for (const r of result.results) {
+      expect(r.history).toHaveLength(2);
+      expect(r.valid!.macroF1).toBeGreaterThan(0.5);
+      expect(['good-fit', 'overfit', 'underfit']).toContain(r.fit.status);
+      const svg = await fs.readFile(join(out, 'scenarios', r.name, 'training-curves.svg'), 'utf8');
+      expect(svg).toContain('<svg');
     }
   });
 });
