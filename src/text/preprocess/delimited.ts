@@ -17,7 +17,7 @@ function fieldPattern(delimiter: string): RegExp {
   if (!re) {
     const d = delimiter === '\t' ? '\\t' : delimiter;
     // a quoted field ("" escapes a quote) or an unquoted run, then the delimiter, a newline or the end
-    re = new RegExp(`(?:"((?:[^"]|"")*)"|([^${d}\\n"]*))(${d}|\\r?\\n|$)`, 'y');
+    re = new RegExp(`(?:"((?:[^"]|"")*)"|([^${d}\\r\\n"]*))(${d}|\\r?\\n|$)`, 'y');
     cache.set(delimiter, re);
   }
   return re;
