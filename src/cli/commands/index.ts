@@ -7,6 +7,7 @@ import type { Command } from '../command.js';
 /** Command name → lazy loader. Nested commands use a space (`word2vec train`). */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info.js')).infoCommand,
+  preprocess: async () => (await import('./preprocess.js')).preprocessCommand,
   grid: async () => (await import('./grid.js')).gridCommand,
   split: async () => (await import('./split.js')).splitCommand,
   resample: async () => (await import('./resample.js')).resampleCommand,
