@@ -276,7 +276,7 @@ export function fbetaScore(
  *
  * @example
  * ```ts
- * f1Score(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'a'], { average: 'macro' }); // 0.6666666666666666
+ * f1Score(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'a'], { average: 'macro' }); // 0.5555555555555555
  * ```
  */
 export function f1Score(

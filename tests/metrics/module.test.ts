@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import * as m from '../../src/metrics/index.js';
 import { formatFixed, pythonFloatRepr } from '../../src/metrics/py-format.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -80,5 +81,103 @@ describe('Python number formatting', () => {
     expect(pythonFloatRepr(1e16)).toBe('1e+16');
     expect(pythonFloatRepr(123456789012345.6)).toBe('123456789012345.6');
     expect(pythonFloatRepr(1.5e-10)).toBe('1.5e-10');
+  });
+});
+
+describe('TSDoc examples', () => {
+  it('give the values they state (checked against scikit-learn)', () => {
+    const quiet = { onWarning: () => {} };
+    expect(m.cohenKappaScore(['neg', 'pos', 'pos', 'neu'], ['neg', 'pos', 'neu', 'neu'])).toBeCloseTo(
+      0.6363636363636364,
+      15,
+    );
+    expect(
+      m.logLoss(
+        ['neg', 'pos', 'pos'],
+        [
+          [0.9, 0.1],
+          [0.2, 0.8],
+          [0.3, 0.7],
+        ],
+      ),
+    ).toBeCloseTo(0.22839300363692283, 15);
+    expect(m.logLoss([0, 1, 1], [0.1, 0.8, 0.7])).toBeCloseTo(0.22839300363692283, 15);
+    expect(m.fbetaScore([0, 1, 1, 0], [0, 1, 0, 0], 2)).toBeCloseTo(0.5555555555555556, 15);
+    expect(m.f1Score(['a', 'b', 'c', 'a'], ['a', 'b', 'b', 'a'], { average: 'macro', ...quiet })).toBeCloseTo(
+      0.5555555555555555,
+      15,
+    );
+    expect(m.precisionScore([0, 1, 1], [1, 1, 1])).toBeCloseTo(2 / 3, 15);
+    expect(m.recallScore([0, 1, 1], [1, 1, 0])).toBe(0.5);
+    expect(m.matthewsCorrcoef([1, 1, 1, 0], [1, 0, 1, 1])).toBeCloseTo(-1 / 3, 15);
+    expect(m.balancedAccuracyScore([0, 1, 0, 0, 1, 0], [0, 1, 0, 0, 0, 1])).toBe(0.625);
+    const scores = [
+      [0.5, 0.2, 0.2],
+      [0.3, 0.4, 0.2],
+      [0.2, 0.4, 0.3],
+      [0.7, 0.2, 0.1],
+    ];
+    expect(m.topKAccuracyScore([0, 1, 2, 2], scores, { k: 2 })).toBe(0.75);
+    expect(m.rocAucScore([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBe(0.75);
+    expect(
+      m.hammingLoss(
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toBe(0.25);
+    expect(m.accuracyScore([0, 1, 2, 3], [0, 2, 1, 3])).toBe(0.5);
+    expect(
+      m.accuracyScore(
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+      ),
+    ).toBe(0.5);
+    const r = m.precisionRecallFscoreSupport(['pos', 'neg', 'neg'], ['pos', 'pos', 'neg']);
+    expect(r.precision).toEqual([1, 0.5]);
+    expect(r.support).toEqual([2, 1]);
+    expect(m.confusionMatrix(['cat', 'ant', 'cat'], ['ant', 'ant', 'cat'])).toEqual({
+      labels: ['ant', 'cat'],
+      matrix: [
+        [1, 0],
+        [1, 1],
+      ],
+    });
+    expect(
+      m.multilabelConfusionMatrix(
+        [
+          [1, 0, 1],
+          [0, 1, 0],
+        ],
+        [
+          [1, 0, 0],
+          [0, 1, 1],
+        ],
+      ),
+    ).toEqual([
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [0, 1],
+        [1, 0],
+      ],
+    ]);
   });
 });
