@@ -7,6 +7,9 @@ import type { Command } from '../command.js';
 /** Command name → lazy loader. Nested commands use a space (`word2vec train`). */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
   info: async () => (await import('./info.js')).infoCommand,
+  train: async () => (await import('./train.js')).trainCommand,
+  evaluate: async () => (await import('./evaluate.js')).evaluateCommand,
+  predict: async () => (await import('./predict.js')).predictCommand,
   preprocess: async () => (await import('./preprocess.js')).preprocessCommand,
   grid: async () => (await import('./grid.js')).gridCommand,
   split: async () => (await import('./split.js')).splitCommand,

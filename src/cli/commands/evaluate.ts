@@ -1,0 +1,94 @@
+/**
+ * `ulasan evaluate`: scores a saved model on a labelled file, prints the classification report and
+ * confusion matrix, and writes the confusion-matrix heatmap (SVG, and PNG when sharp is installed)
+ * beside the model.
+ */
+import { type Command, requireString } from '../command.js';
+import { DATA_HELP, DATA_OPTIONS, readLabelledData, registerPipelineLoader } from './train.js';
+
+/** `ulasan evaluate`. */
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  summary: 'Evaluate a saved text classifier on a labelled file (report, confusion matrix, heatmap)',
+  help: `Usage: ulasan evaluate --model DIR --data FILE [--json] [options]
+
+Predicts every text of FILE with the model saved in DIR and compares with the labels. Prints the
+classification report and the confusion matrix (stderr), or with --json one object on stdout:
+{ accuracy, macroF1, weightedF1, labels, confusionMatrix, perClass, report, figures }.
+Writes confusion-matrix.svg/.png (and training-curves.svg/.png for deep models) into DIR, or
+into --figures DIR.
+
+Options:
+  --model DIR         a directory written by "ulasan train" or model.save()
+  --data FILE         labelled data
+${DATA_HELP}
+  --figures DIR       where to write the figures (default: the model directory)
+  --no-figures        do not write figures
+  --backend B         compute backend for deep models`,
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    ...DATA_OPTIONS,
+    figures: { type: 'string' },
+    'no-figures': { type: 'boolean' },
+    backend: { type: 'string' },
+  },
+  async run(ctx) {
+    const dir = requireString(ctx, 'model');
+    const dataPath = requireString(ctx, 'data');
+    const { useBackend } = await import('../../backend/backends.js');
+    if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
+    await registerPipelineLoader();
+    const { loadTextClassifier } = await import('../../text/models/registry.js');
+    const model = await loadTextClassifier(dir);
+    const data = await readLabelledData(ctx, dataPath);
+    const ev = await model.evaluate(data.texts, data.labels);
+    let figures: string[] = [];
+    if (ctx.values['no-figures'] !== true) {
+      const { writeEvaluationFigures } = await import('../../metrics/index.js');
+      const figDir = typeof ctx.values.figures === 'string' ? ctx.values.figures : dir;
+      figures = await writeEvaluationFigures(figDir, {
+        cm: { labels: ev.labels, matrix: ev.confusionMatrix },
+        history: model.history && model.history.length > 0 ? model.history : undefined,
+        title: model.kind,
+        onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
+      } as Parameters<typeof writeEvaluationFigures>[1]);
+    }
+    if (ctx.json) {
+      ctx.out(
+        `${JSON.stringify({
+          model: dir,
+          kind: model.kind,
+          data: dataPath,
+          size: data.texts.length,
+          accuracy: ev.accuracy,
+          macroF1: ev.macroF1,
+          weightedF1: ev.weightedF1,
+          labels: ev.labels,
+          confusionMatrix: ev.confusionMatrix,
+          perClass: ev.perClass,
+          report: ev.report,
+          figures,
+        })}\n`,
+      );
+    } else {
+      ctx.log(`${model.kind} model ${dir} on ${dataPath} (${data.texts.length} texts)\n`);
+      ctx.log(ev.report);
+      ctx.log('\nConfusion matrix (rows: true label, columns: predicted):');
+      ctx.log(formatMatrix(ev.labels.map(String), ev.confusionMatrix));
+      if (figures.length) ctx.log(`\nWrote ${figures.join(', ')}`);
+    }
+    return 0;
+  },
+};
+
+/** A plain-text confusion matrix with row and column labels. */
+export function formatMatrix(labels: string[], matrix: number[][]): string {
+  const width = Math.max(...labels.map((l) => l.length), ...matrix.flat().map((v) => String(v).length)) + 2;
+  const pad = (s: string) => s.padStart(width);
+  const lines = [pad('') + labels.map(pad).join('')];
+  matrix.forEach((row, i) => {
+    lines.push(pad(labels[i] ?? '') + row.map((v) => pad(String(v))).join(''));
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,101 @@
+/**
+ * `ulasan predict`: labels texts with a saved model, streaming (constant memory) from a file or
+ * stdin, one output line per text as TSV (`label<TAB>p(class1)...<TAB>text`) or JSONL.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { type Command, requireString, UsageError } from '../command.js';
+import { DATA_OPTIONS, registerPipelineLoader } from './train.js';
+
+/** `ulasan predict`. */
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'Label texts with a saved model (file or stdin → TSV or JSONL on stdout)',
+  help: `Usage: ulasan predict --model DIR [--data FILE] [--format tsv|jsonl]
+
+Reads texts from --data (a data file with a text column, read like "ulasan train" does; labels
+are not needed) or, without --data, one text per line from stdin, and writes one line per text:
+  tsv (default):  label<TAB>P(class 1)<TAB>...<TAB>text, after a header line
+  jsonl:          {"text": ..., "label": ..., "probabilities": {class: p, ...}}
+
+Options:
+  --model DIR          a directory written by "ulasan train" or model.save()
+  --data FILE          input file (default: stdin, one text per line)
+  --format F           output format: tsv (default) | jsonl   (--json is a shorthand for jsonl)
+  --input-format F     input file format: auto (default) | smsa | emot | csv | tsv | jsonl | lines
+  --text-col C         text column of the input file, by name or 0-based index
+  --batch-size N       texts per inference batch (default 512)
+  --backend B          compute backend for deep models`,
+  options: {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    format: { type: 'string' },
+    'input-format': { type: 'string' },
+    'text-col': DATA_OPTIONS['text-col'],
+    'batch-size': { type: 'string' },
+    backend: { type: 'string' },
+  },
+  async run(ctx) {
+    const dir = requireString(ctx, 'model');
+    const outFormat = typeof ctx.values.format === 'string' ? ctx.values.format : ctx.json ? 'jsonl' : 'tsv';
+    if (outFormat !== 'tsv' && outFormat !== 'jsonl') {
+      throw new UsageError(
+        `--format expects tsv or jsonl (the output format; use --input-format for the input file), got "${outFormat}"`,
+      );
+    }
+    const batch = ctx.values['batch-size'] === undefined ? 512 : Number(ctx.values['batch-size']);
+    if (!Number.isInteger(batch) || batch < 1) throw new UsageError('--batch-size expects a positive integer');
+    const { useBackend } = await import('../../backend/backends.js');
+    if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
+    await registerPipelineLoader();
+    const { loadTextClassifier } = await import('../../text/models/registry.js');
+    const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
+    const model = await loadTextClassifier(dir);
+    const classes = model.classes.map(String);
+    const texts = await inputTexts(ctx);
+    if (outFormat === 'tsv') ctx.out(`label\t${classes.map((c) => `p_${c}`).join('\t')}\ttext\n`);
+    let n = 0;
+    for await (const r of predictTextStream(model, texts, { chunkSize: batch })) {
+      if (outFormat === 'tsv') {
+        ctx.out(
+          `${String(r.label)}\t${r.probabilities.map((p) => p.toFixed(6)).join('\t')}\t${r.text.replace(/[\t\r\n]+/g, ' ')}\n`,
+        );
+      } else {
+        const probabilities: Record<string, number> = {};
+        classes.forEach((c, i) => {
+          probabilities[c] = r.probabilities[i] as number;
+        });
+        ctx.out(`${JSON.stringify({ text: r.text, label: r.label, probabilities })}\n`);
+      }
+      n++;
+      if (ctx.signal.aborted) break;
+    }
+    if (ctx.verbose) ctx.log(`predicted ${n} texts`);
+    return 0;
+  },
+};
+
+async function inputTexts(ctx: Parameters<Command['run']>[0]): Promise<AsyncIterable<string> | Iterable<string>> {
+  const path = ctx.values.data;
+  const format = ctx.values['input-format'];
+  if (typeof path === 'string' && format !== 'lines') {
+    const { readDataset } = await import('../../data/index.js');
+    const textCol = ctx.values['text-col'];
+    const textColumn = typeof textCol === 'string' ? (/^\d+$/.test(textCol) ? Number(textCol) : textCol) : undefined;
+    const read = (labelColumn?: string | number) =>
+      readDataset(path, { format: (format as 'auto' | undefined) ?? 'auto', textColumn, labelColumn });
+    try {
+      return (await read()).texts;
+    } catch (error) {
+      // A file without a label column: with --text-col, read the texts alone (the label column is
+      // pointed at the text column, so every row is kept); otherwise treat it as one text per line.
+      if ((error as { code?: string }).code !== 'FILE_FORMAT') throw error;
+      if (textColumn !== undefined) return (await read(textColumn)).texts;
+    }
+  }
+  const stream = typeof path === 'string' ? createReadStream(path, 'utf8') : process.stdin;
+  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  return (async function* () {
+    for await (const line of lines) if (line.trim() !== '') yield line;
+  })();
+}
