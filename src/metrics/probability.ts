@@ -22,34 +22,56 @@ import { emitMetricWarning, type WarningOptions } from './warnings.js';
 /** Scores or probabilities: one row per sample (columns in sorted label order), or one value per sample for binary problems. */
 export type ScoreMatrix = readonly (readonly number[] | ArrayLike<number>)[] | readonly number[] | ArrayLike<number>;
 
-function toScores(y: ScoreMatrix, name: string): { rows: Float64Array[]; oneD: boolean } {
+/** Scores as a flat row-major matrix (`cols` = 1 for 1-D input). */
+interface ScoreData {
+  data: Float64Array;
+  n: number;
+  cols: number;
+  oneD: boolean;
+}
+
+function toScores(y: ScoreMatrix, name: string): ScoreData {
   if (!y || typeof (y as { length?: unknown }).length !== 'number') {
     throw invalidArgument(
       `${name} must be an array of scores (one row per sample) or a 1-D array for binary problems.`,
     );
   }
+  const n = y.length;
   const first = (y as ArrayLike<unknown>)[0];
   const oneD = !(Array.isArray(first) || ArrayBuffer.isView(first));
-  const rows: Float64Array[] = [];
-  let cols = -1;
-  for (let i = 0; i < y.length; i++) {
+  const cols = oneD ? 1 : (first as ArrayLike<number>).length;
+  const data = new Float64Array(n * cols);
+  for (let i = 0; i < n; i++) {
     const r = (y as ArrayLike<unknown>)[i];
-    const row = oneD ? Float64Array.of(r as number) : Float64Array.from(r as ArrayLike<number>);
-    if (cols >= 0 && row.length !== cols) {
+    if (oneD) {
+      if (typeof r !== 'number' || !Number.isFinite(r)) {
+        throw invalidArgument(`${name}[${i}] is not a finite number: scores must be finite.`);
+      }
+      data[i] = r;
+      continue;
+    }
+    const row = r as ArrayLike<unknown>;
+    if (!row || typeof row.length !== 'number' || row.length !== cols) {
       throw new UlasanError(
         'SHAPE_MISMATCH',
-        `${name} rows must all have ${cols} columns; row ${i} has ${row.length}.`,
+        `${name} rows must all have ${cols} columns; row ${i} has ${row?.length}.`,
       );
     }
-    cols = row.length;
-    for (let j = 0; j < row.length; j++) {
-      if (typeof (oneD ? r : (r as ArrayLike<unknown>)[j]) !== 'number' || !Number.isFinite(row[j]!)) {
-        throw invalidArgument(`${name}[${i}]${oneD ? '' : `[${j}]`} is not a finite number: scores must be finite.`);
+    for (let j = 0; j < cols; j++) {
+      const v = row[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw invalidArgument(`${name}[${i}][${j}] is not a finite number: scores must be finite.`);
       }
+      data[i * cols + j] = v;
     }
-    rows.push(row);
   }
-  return { rows, oneD };
+  return { data, n, cols, oneD };
+}
+
+function column(d: ScoreData, c: number): Float64Array {
+  const out = new Float64Array(d.n);
+  for (let i = 0; i < d.n; i++) out[i] = d.data[i * d.cols + c]!;
+  return out;
 }
 
 function weightedSum(values: Float64Array, weights: Float64Array | undefined, normalize: boolean): number {
@@ -108,13 +130,11 @@ export function logLoss(yTrue: LabelArray, yProb: ScoreMatrix, options: LogLossO
   classes.forEach((l, i) => {
     index.set(l, i);
   });
-  const { rows } = toScores(yProb, 'yProb');
+  const sd = toScores(yProb, 'yProb');
   const eps = Number.EPSILON;
-  const probs = rows.map((r) => {
-    const c = r.length === 1 ? Float64Array.of(1 - r[0]!, r[0]!) : r;
-    return c;
-  });
-  const nCols = probs[0]?.length ?? classes.length;
+  const nCols = sd.n === 0 ? classes.length : sd.cols === 1 ? 2 : sd.cols;
+  const row = (s: number): Float64Array =>
+    sd.cols === 1 ? Float64Array.of(1 - sd.data[s]!, sd.data[s]!) : sd.data.subarray(s * sd.cols, (s + 1) * sd.cols);
   if (classes.length !== nCols) {
     if (options.labels === undefined) {
       throw invalidArgument(
@@ -135,13 +155,13 @@ export function logLoss(yTrue: LabelArray, yProb: ScoreMatrix, options: LogLossO
         `yTrue[${s}] is ${JSON.stringify(label)}, which is not among labels ${pyList(classes)}: add it to the labels option.`,
       );
     }
-    const row = probs[s]!;
-    const rawSum = pairwiseSum(row);
+    const probs = row(s);
+    const rawSum = pairwiseSum(probs);
     if (!warned && !(Math.abs(rawSum - 1) <= Math.sqrt(eps) * 1)) {
       warned = true;
       emitMetricWarning(options, 'UserWarning', 'The yProb values do not sum to one. Make sure to pass probabilities.');
     }
-    const clipped = Float64Array.from(row, (v) => Math.min(Math.max(v, eps), 1 - eps));
+    const clipped = Float64Array.from(probs, (v) => Math.min(Math.max(v, eps), 1 - eps));
     // scikit-learn (<= 1.4) renormalizes the clipped rows; for valid probabilities this changes
     // nothing beyond the last bit, and keeps rows that were clipped consistent.
     const sum = pairwiseSum(clipped);
@@ -157,22 +177,51 @@ export function binaryRocAuc(
   weights: Float64Array | undefined,
   w: WarningOptions = {},
 ): number {
-  let idx = Array.from({ length: score.length }, (_, i) => i);
-  if (weights) idx = idx.filter((i) => weights[i] !== 0);
-  idx.sort((a, b) => score[b]! - score[a]!);
   const tpsAll: number[] = [];
   const fpsAll: number[] = [];
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k]!;
-    const w = weights ? weights[i]! : 1;
-    if (positive[i]) tp += w;
-    else fp += w;
-    const last = k === idx.length - 1 || score[idx[k + 1]!] !== score[i];
-    if (last) {
+  if (!weights) {
+    // Unweighted: sort the positive and negative scores separately (native numeric sort) and walk
+    // both downwards, one step per distinct score, which is where scikit-learn puts thresholds.
+    let nPos = 0;
+    for (let i = 0; i < positive.length; i++) nPos += positive[i]!;
+    const pos = new Float64Array(nPos);
+    const neg = new Float64Array(positive.length - nPos);
+    for (let i = 0, a = 0, b = 0; i < positive.length; i++) {
+      if (positive[i]) pos[a++] = score[i]!;
+      else neg[b++] = score[i]!;
+    }
+    pos.sort();
+    neg.sort();
+    let i = pos.length - 1;
+    let j = neg.length - 1;
+    let tp = 0;
+    let fp = 0;
+    while (i >= 0 || j >= 0) {
+      const v = i < 0 ? neg[j]! : j < 0 ? pos[i]! : Math.max(pos[i]!, neg[j]!);
+      while (i >= 0 && pos[i] === v) {
+        tp++;
+        i--;
+      }
+      while (j >= 0 && neg[j] === v) {
+        fp++;
+        j--;
+      }
       tpsAll.push(tp);
       fpsAll.push(fp);
+    }
+  } else {
+    const idx = Array.from({ length: score.length }, (_, i) => i).filter((i) => weights[i] !== 0);
+    idx.sort((a, b) => score[b]! - score[a]!);
+    let tp = 0;
+    let fp = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k]!;
+      if (positive[i]) tp += weights[i]!;
+      else fp += weights[i]!;
+      if (k === idx.length - 1 || score[idx[k + 1]!] !== score[i]) {
+        tpsAll.push(tp);
+        fpsAll.push(fp);
+      }
     }
   }
   // drop_intermediate: keep only points where the curve changes direction.
@@ -245,9 +294,10 @@ export function rocAucScore(yTrue: LabelArray, yScore: ScoreMatrix, options: Roc
   const kind = checkLabelArray(yTrue, 'yTrue');
   checkLength(yTrue, yScore, ['yTrue', 'yScore']);
   const weights = checkSampleWeight(options.sampleWeight, yTrue.length);
-  const { rows, oneD } = toScores(yScore, 'yScore');
+  const sd = toScores(yScore, 'yScore');
+  const { oneD } = sd;
   const present = uniqueLabels(yTrue);
-  const cols = rows[0]?.length ?? 0;
+  const cols = sd.n === 0 ? 0 : sd.cols;
   const average = options.average ?? 'macro';
   if (average !== 'macro' && average !== 'weighted') {
     throw invalidArgument(`average must be 'macro' or 'weighted' for rocAucScore; got ${JSON.stringify(average)}.`);
@@ -262,13 +312,13 @@ export function rocAucScore(yTrue: LabelArray, yScore: ScoreMatrix, options: Roc
     }
     if (!oneD && cols !== 2)
       throw invalidArgument(`For binary yTrue, yScore must be 1-D (or have 2 columns); got ${cols} columns.`);
-    const score = Float64Array.from(rows, (r) => (oneD ? r[0]! : r[1]!));
+    const score = column(sd, oneD ? 0 : 1);
     const positive = Uint8Array.from({ length: yTrue.length }, (_, i) => (yTrue[i] === present[1] ? 1 : 0));
     return binaryRocAuc(positive, score, weights, options);
   }
   if (oneD) throw invalidArgument('Multi-class yTrue needs yScore with one probability column per class.');
-  for (let i = 0; i < rows.length; i++) {
-    const sum = pairwiseSum(rows[i]!);
+  for (let i = 0; i < sd.n; i++) {
+    const sum = pairwiseSum(sd.data, i * cols, cols);
     if (!(Math.abs(sum - 1) <= 1e-8 + 1e-5)) {
       throw invalidArgument(
         `Target scores need to be probabilities for multiclass roc_auc, i.e. they should sum up to 1.0 over classes (row ${i} sums to ${sum}).`,
@@ -307,12 +357,7 @@ export function rocAucScore(yTrue: LabelArray, yScore: ScoreMatrix, options: Roc
         `Only one class present in yTrue. ROC AUC score is not defined in that case (class ${JSON.stringify(classes[c])} has ${positive.includes(1) ? 'no negatives' : 'no samples'} in yTrue).`,
       );
     }
-    scores[c] = binaryRocAuc(
-      positive,
-      Float64Array.from(rows, (r) => r[c]!),
-      weights,
-      options,
-    );
+    scores[c] = binaryRocAuc(positive, column(sd, c), weights, options);
   }
   if (average === 'macro') return pairwiseSum(scores) / scores.length;
   if (Math.abs(pairwiseSum(avgWeight)) <= 1e-8) return 0;
@@ -348,16 +393,17 @@ export function topKAccuracyScore(yTrue: LabelArray, yScore: ScoreMatrix, option
   const weights = checkSampleWeight(options.sampleWeight, yTrue.length);
   const k = options.k ?? 2;
   if (!Number.isInteger(k) || k < 1) throw invalidArgument(`k must be a positive integer; got ${k}.`);
-  const { rows, oneD } = toScores(yScore, 'yScore');
+  const sd = toScores(yScore, 'yScore');
+  const { oneD } = sd;
   const present = uniqueLabels(yTrue);
   let binary = present.length <= 2;
   if (binary && options.labels !== undefined && options.labels.length > 2) binary = false;
-  if (binary && !oneD && (rows[0]?.length ?? 1) !== 1) {
+  if (binary && !oneD && sd.n > 0 && sd.cols !== 1) {
     throw invalidArgument(
-      `\`yTrue\` is binary while yScore is 2d with ${rows[0]!.length} classes. If \`yTrue\` does not contain all the labels, \`labels\` must be provided.`,
+      `\`yTrue\` is binary while yScore is 2d with ${sd.cols} classes. If \`yTrue\` does not contain all the labels, \`labels\` must be provided.`,
     );
   }
-  const nScoreClasses = oneD || (rows[0]?.length ?? 1) === 1 ? 2 : rows[0]!.length;
+  const nScoreClasses = oneD || sd.cols === 1 ? 2 : sd.cols;
   let classes: Label[];
   if (options.labels === undefined) {
     classes = present;
@@ -393,9 +439,13 @@ export function topKAccuracyScore(yTrue: LabelArray, yScore: ScoreMatrix, option
   });
   const hits = new Float64Array(yTrue.length);
   if (binary) {
-    const scores = rows.map((r) => r[0]!);
-    const min = Math.min(...scores);
-    const max = Math.max(...scores);
+    const scores = sd.data;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of scores) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
     const threshold = min >= 0 && max <= 1 ? 0.5 : 0;
     for (let s = 0; s < yTrue.length; s++) {
       if (k !== 1) hits[s] = 1;
@@ -404,7 +454,7 @@ export function topKAccuracyScore(yTrue: LabelArray, yScore: ScoreMatrix, option
   } else {
     for (let s = 0; s < yTrue.length; s++) {
       const c = index.get(yTrue[s] as Label)!;
-      const row = rows[s]!;
+      const row = sd.data.subarray(s * sd.cols, (s + 1) * sd.cols);
       const sc = row[c]!;
       let ahead = 0;
       for (let j = 0; j < row.length; j++) if (row[j]! > sc || (row[j] === sc && j > c)) ahead++;
