@@ -82,6 +82,20 @@ describe('ConfusionMatrix', () => {
     expect(cm.classificationReport(quiet)).toBe(classificationReport(yTrue, yPred, { sampleWeight: w, ...quiet }));
   });
 
+  it('derives binary scores like the functions', () => {
+    const yTrue = ['neg', 'pos', 'pos', 'neg', 'pos', 'neg', 'neg'];
+    const yPred = ['neg', 'pos', 'neg', 'pos', 'pos', 'neg', 'neg'];
+    const cm = new ConfusionMatrix().update(yTrue, yPred);
+    for (const posLabel of ['neg', 'pos']) {
+      for (const beta of [0.5, 1, 2]) {
+        expect(cm.precisionRecallFscoreSupport({ average: 'binary', posLabel, beta })).toEqual(
+          precisionRecallFscoreSupport(yTrue, yPred, { average: 'binary', posLabel, beta }),
+        );
+      }
+    }
+    expect(() => cm.precisionRecallFscoreSupport({ average: 'binary' })).toThrow(/posLabel=1 is not a valid label/);
+  });
+
   it('uses fixed labels in the given order, including absent ones', () => {
     const cm = new ConfusionMatrix(['positive', 'neutral', 'negative']).update(
       ['negative', 'positive'],
