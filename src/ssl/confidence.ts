@@ -30,17 +30,26 @@ export function confidenceScores(proba: readonly (readonly number[])[], measure:
 
 function validateRow(row: readonly number[], i: number): readonly number[] {
   if (row.length < 2) {
-    throw new UlasanError('INVALID_DATA', `predictProba row ${i} has ${row.length} column(s); expected one per class (at least 2).`);
+    throw new UlasanError(
+      'INVALID_DATA',
+      `predictProba row ${i} has ${row.length} column(s); expected one per class (at least 2).`,
+    );
   }
   let sum = 0;
   for (const p of row) {
     if (!Number.isFinite(p) || p < 0) {
-      throw new UlasanError('INVALID_DATA', `predictProba row ${i} contains ${p}: probabilities must be finite and >= 0. Check the classifier for NaN outputs.`);
+      throw new UlasanError(
+        'INVALID_DATA',
+        `predictProba row ${i} contains ${p}: probabilities must be finite and >= 0. Check the classifier for NaN outputs.`,
+      );
     }
     sum += p;
   }
   if (Math.abs(sum - 1) > SUM_TOLERANCE) {
-    throw new UlasanError('INVALID_DATA', `predictProba row ${i} sums to ${sum}, not 1: the classifier must return probabilities (apply softmax).`);
+    throw new UlasanError(
+      'INVALID_DATA',
+      `predictProba row ${i} sums to ${sum}, not 1: the classifier must return probabilities (apply softmax).`,
+    );
   }
   return row;
 }
@@ -73,7 +82,10 @@ function rowConfidence(row: readonly number[], measure: ConfidenceMeasure): numb
       return 1 - h / Math.log(row.length);
     }
     default:
-      throw new UlasanError('INVALID_ARGUMENT', `Unknown confidence measure "${String(measure)}". Use 'max', 'margin' or 'entropy'.`);
+      throw new UlasanError(
+        'INVALID_ARGUMENT',
+        `Unknown confidence measure "${String(measure)}". Use 'max', 'margin' or 'entropy'.`,
+      );
   }
 }
 

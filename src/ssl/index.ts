@@ -1,6 +1,20 @@
 /**
- * `ulasan/ssl`.
+ * `ulasan/ssl`: semi-supervised pseudo-labeling (self-training) over any classifier.
  *
  * @packageDocumentation
  */
-export {};
+
+export type { ConfidenceMeasure } from './confidence.js';
+export { confidenceScores } from './confidence.js';
+export type { Candidate, SelectionRule } from './selection.js';
+export { largestRemainderQuotas, selectCandidates } from './selection.js';
+export type {
+  IterationLog,
+  PseudoLabel,
+  SelfTrainingOptions,
+  SelfTrainingResult,
+  StopReason,
+  TerminationPolicy,
+  ValidationScores,
+} from './self-training.js';
+export { selfTrain } from './self-training.js';

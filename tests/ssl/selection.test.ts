@@ -17,7 +17,12 @@ describe('confidenceScores', () => {
   });
 
   it('rejects NaN, negative and non-normalised rows, naming the row', () => {
-    expect(() => confidenceScores([[0.5, 0.5], [Number.NaN, 1]])).toThrow(/row 1 contains NaN/);
+    expect(() =>
+      confidenceScores([
+        [0.5, 0.5],
+        [Number.NaN, 1],
+      ]),
+    ).toThrow(/row 1 contains NaN/);
     expect(() => confidenceScores([[-0.1, 1.1]])).toThrow(/finite and >= 0/);
     expect(() => confidenceScores([[0.3, 0.3]])).toThrow(/sums to 0.6/);
   });
@@ -55,7 +60,10 @@ describe('selectCandidates', () => {
       ['neg', 10],
     ]);
     const chosen = selectCandidates(pool, { threshold: 0.5, classPrior: prior });
-    const byLabel = chosen.reduce<Record<string, number>>((m, c) => ({ ...m, [c.label]: (m[c.label as string] ?? 0) + 1 }), {});
+    const byLabel = chosen.reduce<Record<string, number>>(
+      (m, c) => ({ ...m, [c.label]: (m[c.label as string] ?? 0) + 1 }),
+      {},
+    );
     expect(byLabel).toEqual({ pos: 4, neg: 2 });
     // With top-k 4 the quotas are 2 and 2.
     const four = selectCandidates(pool, { threshold: 0.5, classPrior: prior, topK: 4 });
@@ -65,16 +73,33 @@ describe('selectCandidates', () => {
   it('validates thresholds and top-k', () => {
     expect(() => selectCandidates(pool, { threshold: 0 })).toThrow(/threshold must be in \(0, 1\]/);
     expect(() => selectCandidates(pool, { threshold: 1.2 })).toThrow(/threshold must be in \(0, 1\]/);
-    expect(() => selectCandidates(pool, { threshold: 0.9, perClassThreshold: { pos: 2 } })).toThrow(/perClassThreshold\[pos\]/);
+    expect(() => selectCandidates(pool, { threshold: 0.9, perClassThreshold: { pos: 2 } })).toThrow(
+      /perClassThreshold\[pos\]/,
+    );
     expect(() => selectCandidates(pool, { threshold: 0.9, topK: 0 })).toThrow(/topK/);
   });
 });
 
 describe('largestRemainderQuotas', () => {
   it('splits a budget exactly by the prior', () => {
-    const q = largestRemainderQuotas(new Map([['a', 2], ['b', 1]]), 10);
+    const q = largestRemainderQuotas(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+      10,
+    );
     expect([q.get('a'), q.get('b')]).toEqual([7, 3]);
-    const sum = [...largestRemainderQuotas(new Map([['a', 1], ['b', 1], ['c', 1]]), 10).values()].reduce((s, v) => s + v, 0);
+    const sum = [
+      ...largestRemainderQuotas(
+        new Map([
+          ['a', 1],
+          ['b', 1],
+          ['c', 1],
+        ]),
+        10,
+      ).values(),
+    ].reduce((s, v) => s + v, 0);
     expect(sum).toBe(10);
   });
 });
