@@ -26,7 +26,7 @@ export {
   writeArtifact,
 } from './models/artifact.js';
 export type { ClassicTextClassifierOptions, ClassWeight, FeatureOptions } from './models/classic/features.js';
-export { DEFAULT_FEATURES } from './models/classic/features.js';
+export { DEFAULT_FEATURES, NAIVE_BAYES_FEATURES } from './models/classic/features.js';
 export type { LinearSvmOptions } from './models/classic/linear-svm.js';
 export { LinearSvmClassifier } from './models/classic/linear-svm.js';
 export type { LogisticRegressionOptions } from './models/classic/logistic-regression.js';

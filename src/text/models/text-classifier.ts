@@ -8,7 +8,7 @@
  * gives back a classifier that predicts identically and needs nothing else.
  */
 import type { FitOptions, Label, PersistableClassifier } from '../../core/classifier.js';
-import { invalidArgument, NotFittedError, UlasanError } from '../../internal/errors.js';
+import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import type { Logs, TrainingCallbacks } from '../../internal/progress.js';
 import { ulasanVersion } from '../../internal/version.js';
@@ -188,6 +188,7 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
       );
     }
     const weights = checkWeights(options.sampleWeights, texts.length);
+    throwIfAborted(options.signal, 'Training');
     const pipeline = this.options.pipeline ?? this.fittedPipeline ?? new WhitespacePipeline();
     const index = new Map<Label, number>(classes.map((c, i) => [c, i]));
     const tokens: string[][] = [];

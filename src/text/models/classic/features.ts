@@ -26,20 +26,32 @@ export const DEFAULT_FEATURES: Readonly<FeatureOptions> = Object.freeze({
   norm: 'l2',
 });
 
+/** Default features of naive Bayes: raw unigram + bigram counts (the multinomial model's natural input). */
+export const NAIVE_BAYES_FEATURES: Readonly<FeatureOptions> = Object.freeze({
+  kind: 'count',
+  ngramRange: [1, 2] as [number, number],
+});
+
 /** Class weighting for imbalanced data: `'balanced'` (n / (k · count)) or explicit weights per label. */
 export type ClassWeight = 'balanced' | Record<string, number>;
 
 /** Options shared by the classic baselines. */
 export interface ClassicTextClassifierOptions extends TextClassifierOptions {
-  /** Feature extraction (default {@link DEFAULT_FEATURES}; fields given here override the defaults). */
+  /**
+   * Feature extraction; fields given here override the model's defaults ({@link DEFAULT_FEATURES}
+   * for logistic regression and SVM, {@link NAIVE_BAYES_FEATURES} for naive Bayes).
+   */
   features?: FeatureOptions;
   /** Per-class weights multiplying the sample weights (scikit-learn's `class_weight`). */
   classWeight?: ClassWeight;
 }
 
-/** Creates the vectorizer described by `features` (defaults filled in). */
-export function createVectorizer(features: FeatureOptions | undefined): CountVectorizer {
-  const f = { ...DEFAULT_FEATURES, ...(features ?? {}) };
+/** Creates the vectorizer described by `features`, on top of `defaults` (default {@link DEFAULT_FEATURES}). */
+export function createVectorizer(
+  features: FeatureOptions | undefined,
+  defaults: Readonly<FeatureOptions> = DEFAULT_FEATURES,
+): CountVectorizer {
+  const f = { ...defaults, ...(features ?? {}) };
   if (f.kind !== 'tfidf' && f.kind !== 'count') {
     throw invalidArgument(`features.kind must be 'tfidf' or 'count', got ${JSON.stringify(f.kind)}.`);
   }
@@ -100,7 +112,7 @@ export abstract class ClassicTextClassifier<
   }
 
   protected async fitTokens(data: TextTrainingData): Promise<void> {
-    const vectorizer = createVectorizer(this.options.features);
+    const vectorizer = createVectorizer(this.options.features, this.defaultFeatures());
     const X = vectorizer.fitTransform(data.tokens);
     await this.fitMatrix(X, data, applyClassWeight(data, this.options.classWeight));
     this.vectorizerState = vectorizer;
@@ -122,6 +134,11 @@ export abstract class ClassicTextClassifier<
     const state = await artifact.readJson<Record<string, unknown>>('weights');
     this.restoreModelState(state, vectorizer.size, artifact.manifest.classes.length);
     this.vectorizerState = vectorizer;
+  }
+
+  /** The features used when `options.features` leaves a field out. */
+  protected defaultFeatures(): Readonly<FeatureOptions> {
+    return DEFAULT_FEATURES;
   }
 
   /** Trains on the feature matrix; `weights` are sample × class weights. */

@@ -14,6 +14,8 @@ export interface LbfgsResult {
   value: number;
   iterations: number;
   converged: boolean;
+  /** Largest gradient component at `x`. */
+  gradientMax: number;
 }
 
 /** Minimizes `f` from `x0` (not modified). */
@@ -36,7 +38,7 @@ export function minimizeLbfgs(
   let xNew = new Float64Array(n);
   let gNew = new Float64Array(n);
   let iter = 0;
-  if (maxAbs(g) <= options.gtol) return { x, value: fx, iterations: 0, converged: true };
+  if (maxAbs(g) <= options.gtol) return { x, value: fx, iterations: 0, converged: true, gradientMax: maxAbs(g) };
   while (iter < options.maxIter) {
     throwIfAborted(options.signal, 'Training');
     // Two-loop recursion: d = -H g.
@@ -79,19 +81,20 @@ export function minimizeLbfgs(
     }
     iter++;
     if (!accepted) break;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    // Reuse the oldest pair's buffers once the memory is full (no per-iteration allocation).
+    const recycled = S.length === m ? [S.shift()!, Y.shift()!] : undefined;
+    if (recycled) rho.shift();
+    const s = recycled ? recycled[0] : new Float64Array(n);
+    const y = recycled ? recycled[1] : new Float64Array(n);
+    let sy = 0;
     for (let i = 0; i < n; i++) {
-      s[i] = xNew[i]! - x[i]!;
-      y[i] = gNew[i]! - g[i]!;
+      const si = xNew[i]! - x[i]!;
+      const yi = gNew[i]! - g[i]!;
+      s[i] = si;
+      y[i] = yi;
+      sy += si * yi;
     }
-    const sy = dot(s, y);
     if (sy > 1e-12) {
-      if (S.length === m) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
@@ -100,12 +103,12 @@ export function minimizeLbfgs(
     [x, xNew] = [xNew, x];
     [g, gNew] = [gNew, g];
     fx = fNew;
-    if (maxAbs(g) <= options.gtol) return { x, value: fx, iterations: iter, converged: true };
+    if (maxAbs(g) <= options.gtol) return { x, value: fx, iterations: iter, converged: true, gradientMax: maxAbs(g) };
     if ((fOld - fx) / Math.max(Math.abs(fOld), Math.abs(fx), 1) <= ftol) {
-      return { x, value: fx, iterations: iter, converged: true };
+      return { x, value: fx, iterations: iter, converged: true, gradientMax: maxAbs(g) };
     }
   }
-  return { x, value: fx, iterations: iter, converged: maxAbs(g) <= options.gtol };
+  return { x, value: fx, iterations: iter, converged: maxAbs(g) <= options.gtol, gradientMax: maxAbs(g) };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

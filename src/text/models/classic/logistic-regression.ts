@@ -46,7 +46,7 @@ export class LogisticRegressionClassifier extends ClassicTextClassifier<Logistic
   private coefficients?: Float64Array[];
   private intercepts?: Float64Array;
   /** L-BFGS iterations used by the last `fit`, and whether it converged. */
-  solverInfo?: { iterations: number; converged: boolean; loss: number };
+  solverInfo?: { iterations: number; converged: boolean; loss: number; gradientMax: number };
 
   /** Stores the options; training happens in `fit`. */
   constructor(options: LogisticRegressionOptions = {}) {
@@ -129,7 +129,12 @@ export class LogisticRegressionClassifier extends ClassicTextClassifier<Logistic
       return row;
     });
     this.intercepts = Float64Array.from({ length: k }, (_, c) => (fitIntercept ? x[d * k + c]! : 0));
-    this.solverInfo = { iterations: result.iterations, converged: result.converged, loss: result.value };
+    this.solverInfo = {
+      iterations: result.iterations,
+      converged: result.converged,
+      loss: result.value,
+      gradientMax: result.gradientMax,
+    };
   }
 
   protected probaMatrix(X: SparseMatrix): number[][] {

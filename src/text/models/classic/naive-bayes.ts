@@ -9,7 +9,9 @@ import type { TextTrainingData } from '../text-classifier.js';
 import {
   ClassicTextClassifier,
   type ClassicTextClassifierOptions,
+  type FeatureOptions,
   linearScores,
+  NAIVE_BAYES_FEATURES,
   readMatrix,
   readVector,
   softmaxRows,
@@ -54,6 +56,11 @@ export class NaiveBayesClassifier extends ClassicTextClassifier<NaiveBayesOption
   get classLogPriors(): Float64Array {
     this.checkFitted();
     return Float64Array.from(this.classLogPrior!);
+  }
+
+  /** Naive Bayes defaults to unigram + bigram counts ({@link NAIVE_BAYES_FEATURES}). */
+  protected override defaultFeatures(): Readonly<FeatureOptions> {
+    return NAIVE_BAYES_FEATURES;
   }
 
   protected async fitMatrix(X: SparseMatrix, data: TextTrainingData, weights: Float64Array): Promise<void> {
