@@ -140,7 +140,10 @@ async function* fileBatches(path: string, signal?: AbortSignal): AsyncGenerator<
       try {
         text = rest + decoder.decode(chunk, { stream: true });
       } catch (error) {
-        throw invalidUtf8(path, line + countNewlines(rest) + 1, error);
+        // Locate the bad bytes for the message: a lenient decode marks them with U+FFFD.
+        const loose = new TextDecoder('utf-8').decode(chunk);
+        const bad = loose.indexOf('\uFFFD');
+        throw invalidUtf8(path, line + countNewlines(rest + loose.slice(0, Math.max(0, bad))) + 1, error);
       }
       let start = 0;
       for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
@@ -175,7 +178,7 @@ function countNewlines(s: string): number {
 function invalidUtf8(path: string, line: number, cause: unknown): UlasanError {
   return new UlasanError(
     'INVALID_DATA',
-    `Word2Vec corpus ${path} is not valid UTF-8 (invalid bytes at or after line ${line}). Convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8).`,
+    `Word2Vec corpus ${path} is not valid UTF-8 (invalid bytes on line ${line}). Convert it to UTF-8 first (e.g. iconv -f latin1 -t utf-8).`,
     { cause },
   );
 }

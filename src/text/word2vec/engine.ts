@@ -324,7 +324,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
           epoch: epoch + 1,
           'words/s': Math.round(rate),
           alpha: alphaAt(done),
-          loss: epochPredictions > 0 ? epochLoss / epochPredictions : Number.NaN,
+          ...(epochPredictions > 0 ? { loss: epochLoss / epochPredictions } : {}),
         },
       });
     };
@@ -366,6 +366,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
           `Epoch ${epoch + 1} of Word2Vec training saw no in-vocabulary words: the corpus changed between passes or is empty.`,
         );
       }
+      report(epoch, true);
       wordsBefore += epochWords;
       const seconds = (performance.now() - epochStart) / 1000;
       const stats: EpochStats = {
@@ -379,7 +380,6 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
         alpha: alphaAt(wordsBefore),
       };
       history.push(stats);
-      report(epoch, true);
       await run.onEpochEnd?.(stats, snapshot);
       if (signal?.aborted) throw new AbortError('Word2Vec training');
     }

@@ -155,26 +155,16 @@ function parseHeader(path: string, line: string): { count: number; dims: number 
   return { count, dims };
 }
 
-/** Guesses whether a word2vec file is binary from the bytes after the first word. */
+/**
+ * Guesses whether a word2vec file is binary: in the text format the first vector line holds
+ * exactly `dims + 1` space-separated fields and no control bytes; raw float bytes almost never do.
+ */
 function looksBinary(head: Buffer, headerEnd: number, dims: number): boolean {
-  let i = headerEnd;
-  while (i < head.length && head[i] !== 0x20 && head[i] !== 0x0a) i++;
-  const end = Math.min(head.length, i + 1 + dims * 4);
-  for (let k = i + 1; k < end; k++) {
-    const c = head[k] as number;
-    const textual =
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x20 ||
-      c === 0x2e ||
-      c === 0x2d ||
-      c === 0x2b ||
-      c === 0x65 ||
-      c === 0x45 ||
-      c === 0x0a ||
-      c === 0x0d;
-    if (!textual) return true;
-  }
-  return false;
+  const nl = head.indexOf(0x0a, headerEnd);
+  if (nl === -1) return head.length - headerEnd >= dims * 4;
+  const line = head.subarray(headerEnd, nl);
+  for (const c of line) if (c < 0x20 && c !== 0x09 && c !== 0x0d) return true;
+  return line.toString('latin1').trimEnd().split(' ').length !== dims + 1;
 }
 
 /**
@@ -230,7 +220,7 @@ async function readBinary(path: string, count: number, dims: number, start: numb
     } catch (error) {
       throw new UlasanError(
         'INVALID_DATA',
-        `${path}: word ${i} (at byte ${p}) is not valid UTF-8. word2vec files must be UTF-8; if this one was written from another encoding, convert it first.`,
+        `${path}: word ${i} (at byte ${p}) is not valid UTF-8. ${i > 0 ? `Either the header's dimension (${dims}) is wrong, the file is damaged, or it` : 'word2vec files must be UTF-8; if this one'} was written in another encoding: convert it to UTF-8 first.`,
         { cause: error },
       );
     }

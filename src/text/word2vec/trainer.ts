@@ -175,8 +175,8 @@ export class Word2VecTrainer {
   /**
    * Loads a training state saved by {@link Word2VecTrainer.save} or a `checkpoint`. Calling
    * `train(corpus)` on the result continues the remaining epochs with the same learning-rate
-   * schedule (with `threads: 1` the result equals an uninterrupted run). `overrides` may change
-   * `threads` or raise `epochs` (to train more).
+   * schedule (with `threads: 1` the result equals an uninterrupted run). The saved options are
+   * kept, including `threads`; `overrides` may change `threads` or raise `epochs` (to train more).
    */
   static async resume(
     path: string,
@@ -196,9 +196,7 @@ export class Word2VecTrainer {
       if (key !== 'threads' && key !== 'epochs')
         throw invalidArgument(`resume() can override threads and epochs only, got "${key}".`);
     }
-    const saved = { ...training.options };
-    if (saved.threads === undefined) delete saved.threads;
-    const trainer = new Word2VecTrainer({ ...saved, ...overrides });
+    const trainer = new Word2VecTrainer({ ...training.options, ...overrides });
     const o = trainer.options;
     if (o.epochs < training.epochsDone) {
       throw invalidArgument(
@@ -263,7 +261,7 @@ async function saveState(
   const arrays: Record<string, Float32Array> = { syn0: state.weights.syn0 };
   if (state.weights.syn1neg) arrays.syn1neg = state.weights.syn1neg;
   if (state.weights.syn1) arrays.syn1 = state.weights.syn1;
-  const { threads: _threads, ...options } = o;
+  const options = { ...o };
   await writeNative(
     path,
     {

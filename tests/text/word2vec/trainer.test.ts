@@ -1,0 +1,217 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UlasanError } from '../../../src/internal/errors.js';
+import type { ProgressEvent } from '../../../src/internal/progress.js';
+import {
+  trainWord2Vec,
+  WORD2VEC_DEFAULTS,
+  WORD2VEC_PRESETS,
+  Word2VecTrainer,
+  type WordVectors,
+} from '../../../src/text/index.js';
+import { realCorpus, smsaSentences } from './real-corpus.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ulasan-w2v-'));
+const small = smsaSentences(1500);
+const SMALL = { vectorSize: 24, minCount: 3, epochs: 3, threads: 1, seed: 11 } as const;
+
+async function rejectsWith(promise: Promise<unknown>, code: string, pattern: RegExp) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(UlasanError.isInstance(error), `expected an UlasanError, got ${String(error)}`).toBe(true);
+  expect((error as UlasanError).code).toBe(code);
+  expect((error as Error).message).toMatch(pattern);
+}
+
+/** Exact equality of two float arrays without a huge diff on failure. */
+function same(a: Float32Array, b: Float32Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function rank(wv: WordVectors, word: string, neighbour: string): number {
+  return wv.mostSimilar(word, [], wv.size).findIndex((r) => r.word === neighbour);
+}
+
+describe('Word2VecTrainer on SmSA + EmoT', () => {
+  let full: { trainer: Word2VecTrainer; vectors: WordVectors; progress: ProgressEvent[] };
+
+  it('trains CBOW on the real corpus with 2 threads: loss falls and obvious neighbours cluster', async () => {
+    const progress: ProgressEvent[] = [];
+    const trainer = new Word2VecTrainer({ threads: 2, epochs: 5, seed: 3 });
+    const vectors = await trainer.train(realCorpus(), { onProgress: (e) => progress.push(e) });
+    full = { trainer, vectors, progress };
+    expect(vectors.dims).toBe(100);
+    expect(vectors.size).toBeGreaterThan(5000);
+    const losses = trainer.history.map((h) => h.loss);
+    expect(losses).toHaveLength(5);
+    for (let i = 1; i < losses.length; i++) expect(losses[i]!).toBeLessThan(losses[i - 1]!);
+    // Negative sampling with 5 noise words starts near 6·ln 2 ≈ 4.16 and must fall well below.
+    expect(losses[0]!).toBeLessThan(4.2);
+    expect(losses[4]!).toBeLessThan(losses[0]! * 0.85);
+    // Taste words sit together; food words sit together; both are far from politics.
+    expect(rank(vectors, 'enak', 'lezat')).toBeLessThan(15);
+    expect(rank(vectors, 'enak', 'nikmat')).toBeLessThan(15);
+    expect(rank(vectors, 'murah', 'terjangkau')).toBeLessThan(10);
+    expect(rank(vectors, 'nasi', 'ayam')).toBeLessThan(10);
+    expect(rank(vectors, 'bagus', 'keren')).toBeLessThan(15);
+    expect(vectors.similarity('enak', 'lezat')).toBeGreaterThan(vectors.similarity('enak', 'presiden') + 0.2);
+    expect(vectors.similarity('nasi', 'ayam')).toBeGreaterThan(vectors.similarity('nasi', 'pemerintah') + 0.2);
+    expect(vectors.doesntMatch(['enak', 'lezat', 'nikmat', 'presiden'])).toBe('presiden');
+  });
+
+  it('reports progress with words/s, alpha, ETA, epoch and loss', () => {
+    const last = full.progress[full.progress.length - 1]!;
+    expect(full.progress.length).toBeGreaterThan(3);
+    expect(last.task).toBe('word2vec');
+    expect(last.done).toBe(last.total);
+    expect(last.info?.epoch).toBe(5);
+    expect(last.info?.['words/s']).toBeGreaterThan(0);
+    expect(last.info?.alpha).toBeCloseTo(WORD2VEC_DEFAULTS.minAlpha, 3);
+    expect(typeof last.info?.loss).toBe('number');
+    const mid = full.progress.find((e) => e.etaSeconds !== undefined && e.done < e.total!);
+    expect(mid?.etaSeconds).toBeGreaterThan(0);
+    const alphas = full.progress.map((e) => e.info?.alpha as number);
+    for (let i = 1; i < alphas.length; i++) expect(alphas[i]!).toBeLessThanOrEqual(alphas[i - 1]! + 1e-12);
+    // Every in-vocabulary token of every epoch was trained.
+    expect(full.trainer.history.every((h) => h.words === full.trainer.history[0]!.words)).toBe(true);
+  });
+});
+
+describe('Word2VecTrainer determinism, inputs and resume', () => {
+  it('is deterministic with threads: 1 and a seed, and the seed matters', async () => {
+    const a = await trainWord2Vec(small, SMALL);
+    const b = await trainWord2Vec(small, SMALL);
+    const c = await trainWord2Vec(small, { ...SMALL, seed: 12 });
+    expect(b.words).toEqual(a.words);
+    expect(same(b.vectors, a.vectors)).toBe(true);
+    expect(same(c.vectors, a.vectors)).toBe(false);
+  });
+
+  it('gives identical vectors from arrays, lines, a one-shot async generator, a file and a source function', async () => {
+    const dir = tmp();
+    const file = join(dir, 'corpus.txt');
+    writeFileSync(file, `${small.map((s) => s.join(' ')).join('\n')}\n`);
+    const ref = await trainWord2Vec(small, SMALL);
+    async function* oneShot() {
+      for (const s of small) yield s;
+    }
+    const inputs = [small.map((s) => s.join(' ')), oneShot(), file, new URL(`file://${file}`), () => small];
+    for (const input of inputs) {
+      const wv = await trainWord2Vec(input, SMALL);
+      expect(wv.words).toEqual(ref.words);
+      expect(same(wv.vectors, ref.vectors)).toBe(true);
+    }
+  });
+
+  it('trains skip-gram with hierarchical softmax, and both output layers together', async () => {
+    for (const options of [
+      { sg: 1, hs: 1, negative: 0 },
+      { sg: 0, hs: 1, negative: 3, cbowMean: 0 },
+      { sg: 1, negative: 5, sample: 0 },
+    ] as const) {
+      const trainer = new Word2VecTrainer({ ...SMALL, epochs: 4, ...options });
+      const wv = await trainer.train(small);
+      const losses = trainer.history.map((h) => h.loss);
+      expect(losses[3]!, JSON.stringify(options)).toBeLessThan(losses[0]!);
+      expect(Number.isFinite(losses[3]!)).toBe(true);
+      expect(wv.vectors.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('checkpoints every epoch and resumes to exactly the uninterrupted result', async () => {
+    const dir = tmp();
+    const options = { ...SMALL, epochs: 4, hs: 1 as const };
+    const uninterrupted = await trainWord2Vec(small, options);
+    const controller = new AbortController();
+    const first = new Word2VecTrainer(options);
+    await rejectsWith(
+      first.train(small, {
+        checkpoint: join(dir, 'state.w2v'),
+        signal: controller.signal,
+        callbacks: { onEpochEnd: (epoch) => (epoch === 1 ? controller.abort() : undefined) },
+      }),
+      'ABORTED',
+      /cancelled/,
+    );
+    const resumed = await Word2VecTrainer.resume(join(dir, 'state.w2v'));
+    expect(resumed.epochsDone).toBe(2);
+    expect(resumed.history).toHaveLength(2);
+    const vectors = await resumed.train(small);
+    expect(resumed.history).toHaveLength(4);
+    expect(same(vectors.vectors, uninterrupted.vectors)).toBe(true);
+    // A finished trainer saves its state; resuming with more epochs trains further.
+    await resumed.save(join(dir, 'done.w2v'));
+    const more = await Word2VecTrainer.resume(join(dir, 'done.w2v'), { epochs: 5 });
+    const further = await more.train(small);
+    expect(more.history).toHaveLength(5);
+    expect(same(further.vectors, vectors.vectors)).toBe(false);
+  });
+
+  it('honours minCount, maxFinalVocab and maxVocabSize like gensim', async () => {
+    const minCount = await trainWord2Vec(small, { ...SMALL, epochs: 1, minCount: 10 });
+    const counts = new Map<string, number>();
+    for (const s of small) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
+    expect(minCount.size).toBe([...counts.values()].filter((c) => c >= 10).length);
+    expect(minCount.count(minCount.words[0]!)).toBe(Math.max(...counts.values()));
+    const capped = await trainWord2Vec(small, { ...SMALL, epochs: 1, maxFinalVocab: 100 });
+    expect(capped.size).toBeLessThanOrEqual(100);
+    expect(capped.size).toBeGreaterThan(50);
+    const pruned = await trainWord2Vec(small, { ...SMALL, epochs: 1, maxVocabSize: 500 });
+    expect(pruned.size).toBeLessThanOrEqual(500);
+    expect(pruned.has('yang')).toBe(true);
+  });
+
+  it('has the seed-study preset as a one-liner and gensim defaults', () => {
+    expect(WORD2VEC_PRESETS.seed003).toMatchObject({ vectorSize: 100, window: 5, minCount: 1, sg: 0, epochs: 120 });
+    const t = new Word2VecTrainer(WORD2VEC_PRESETS.seed003);
+    expect(t.options).toMatchObject({ negative: 5, sample: 1e-3, alpha: 0.025, minAlpha: 0.0001, hs: 0, cbowMean: 1 });
+    expect(t.options.threads).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('Word2VecTrainer bad input', () => {
+  it('rejects bad options with clear errors', () => {
+    expect(() => new Word2VecTrainer({ threads: 0 })).toThrow(/threads must be >= 1, got 0/);
+    expect(() => new Word2VecTrainer({ vectorSize: 1.5 })).toThrow(/vectorSize must be an integer/);
+    expect(() => new Word2VecTrainer({ negative: 0, hs: 0 })).toThrow(/negative > 0.*hs: 1/);
+    expect(() => new Word2VecTrainer({ vector_size: 10 } as never)).toThrow(
+      /Unknown Word2Vec option "vector_size".*vectorSize/,
+    );
+    expect(() => new Word2VecTrainer({ minAlpha: 0.1 })).toThrow(/minAlpha/);
+  });
+
+  it('rejects an empty corpus, a corpus below minCount, bad sentences and bad files', async () => {
+    const dir = tmp();
+    await rejectsWith(trainWord2Vec([], SMALL), 'INVALID_DATA', /empty: 0 sentences/);
+    await rejectsWith(trainWord2Vec([[], []], SMALL), 'INVALID_DATA', /empty: 2 sentences/);
+    await rejectsWith(
+      trainWord2Vec([['satu', 'dua'], ['tiga']], { ...SMALL, minCount: 5 }),
+      'INVALID_DATA',
+      /minCount=5.*most frequent occurs 1 times.*Lower minCount/,
+    );
+    await rejectsWith(trainWord2Vec([['ok', 3 as never]], SMALL), 'INVALID_ARGUMENT', /Sentence 0.*number/);
+    await rejectsWith(trainWord2Vec(42 as never, SMALL), 'INVALID_ARGUMENT', /expects a corpus/);
+    await rejectsWith(trainWord2Vec(join(dir, 'missing.txt'), SMALL), 'FILE_NOT_FOUND', /missing\.txt/);
+    writeFileSync(
+      join(dir, 'latin1.txt'),
+      Buffer.concat([Buffer.from('enak sekali\nkop'), Buffer.from([0xe9]), Buffer.from(' enak\n')]),
+    );
+    await rejectsWith(trainWord2Vec(join(dir, 'latin1.txt'), SMALL), 'INVALID_DATA', /not valid UTF-8.*line 2/);
+  });
+
+  it('cancels through an AbortSignal and names an unknown word', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await rejectsWith(trainWord2Vec(small, SMALL, { signal: controller.signal }), 'ABORTED', /cancelled/);
+    const late = new AbortController();
+    const p = trainWord2Vec(small, { ...SMALL, epochs: 50 }, { signal: late.signal, onProgress: () => late.abort() });
+    await rejectsWith(p, 'ABORTED', /cancelled/);
+    const wv = await trainWord2Vec(small, { ...SMALL, epochs: 1 });
+    expect(() => wv.mostSimilar('xyz')).toThrow(/"xyz" is not in the vocabulary/);
+    await expect(new Word2VecTrainer().save(join(tmp(), 'x'))).rejects.toThrow(/call train\(\) first/);
+  });
+});
