@@ -254,7 +254,6 @@ async function activate(tf: Tf, name: Exclude<BackendName, 'auto'>, mode: 'auto'
   }
   const previous = tf.getBackend();
   await setBackendQuietly(tf, name, tfName, previous);
-  if (tfName === 'cpu') silenceCpuBanner(tf);
   if (tfName === 'wasm') {
     // Our kernels fill the gaps; anything still missing makes wasm unsound for our models.
     const custom = installCustomKernels(tf, tfName);
@@ -316,13 +315,4 @@ async function restore(tf: Tf, previous: string | undefined): Promise<void> {
   } catch {
     // cpu is always registered; nothing else to try.
   }
-}
-
-/**
- * The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js..." on its first
- * tensor. ulasan chooses backends itself and says why in backendInfo(), so the banner only misleads.
- */
-function silenceCpuBanner(tf: Tf): void {
-  const backend = tf.findBackend('cpu') as unknown as { firstUse?: boolean } | null;
-  if (backend && 'firstUse' in backend) backend.firstUse = false;
 }

@@ -32,7 +32,7 @@ export function loadTf(): Promise<TfModules> {
     loading = (async () => {
       const tf = (await import('@tensorflow/tfjs-core')) as typeof TfCore;
       const layers = (await import('@tensorflow/tfjs-layers')) as typeof TfLayers;
-      await import('@tensorflow/tfjs-backend-cpu');
+      silenceCpuBanner(await import('@tensorflow/tfjs-backend-cpu'));
       registerChainedOps(tf);
       return { tf: unwrapDefault(tf), layers: unwrapDefault(layers) };
     })();
@@ -41,6 +41,23 @@ export function loadTf(): Promise<TfModules> {
     });
   }
   return loading;
+}
+
+/**
+ * The cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js. To speed things
+ * up dramatically, install our node backend..." on its first tensor. ulasan picks backends itself
+ * and explains the choice in backendInfo(), and tfjs-node is often not installable (Node 23+), so
+ * the banner only misleads. It is gated by an instance field `firstUse` set in the constructor; an
+ * accessor on the prototype turns that assignment into a no-op for every cpu backend instance.
+ */
+function silenceCpuBanner(mod: unknown): void {
+  const cpu = unwrapDefault(mod as { MathBackendCPU?: { prototype: object } }).MathBackendCPU;
+  if (!cpu || Object.getOwnPropertyDescriptor(cpu.prototype, 'firstUse')) return;
+  Object.defineProperty(cpu.prototype, 'firstUse', {
+    get: () => false,
+    set: () => {},
+    configurable: true,
+  });
 }
 
 // CJS modules imported from ESM may arrive as `{ default: module }` under some loaders.

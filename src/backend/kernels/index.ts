@@ -353,13 +353,14 @@ export function installCustomKernels(tf: Tf, backendName: string): string[] {
 }
 
 /**
- * Puts the stock kernels back for `backendName` (and removes kernels the backend never had).
+ * Puts the stock kernels back for `backendName` (and removes kernels the backend never had), all of
+ * them or `only` the named ones.
  * For tests and benchmarks that compare against the reference implementation.
  */
-export function restoreStockKernels(tf: Tf, backendName: string): void {
+export function restoreStockKernels(tf: Tf, backendName: string, only?: readonly string[]): void {
   for (const [key, stock] of [...replaced]) {
     const [kind, kernelName] = key.split('/') as [string, string];
-    if (kind !== backendName) continue;
+    if (kind !== backendName || (only && !only.includes(kernelName))) continue;
     if (tf.getKernel(kernelName, kind)) tf.unregisterKernel(kernelName, kind);
     if (stock) tf.registerKernel(stock);
     replaced.delete(key);
