@@ -11,6 +11,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   evaluate: async () => (await import('./evaluate.js')).evaluateCommand,
   predict: async () => (await import('./predict.js')).predictCommand,
   preprocess: async () => (await import('./preprocess.js')).preprocessCommand,
+  ssl: async () => (await import('./ssl.js')).sslCommand,
   grid: async () => (await import('./grid.js')).gridCommand,
   split: async () => (await import('./split.js')).splitCommand,
   resample: async () => (await import('./resample.js')).resampleCommand,
