@@ -76,7 +76,11 @@ Options:
       seed: optionalNumber(ctx, 'seed'),
     };
     const trainer = new Word2VecTrainer(options);
-    const bar = createProgressBar(ctx.interactive);
+    // A live bar on a terminal; otherwise occasional plain lines through the command's stderr logger.
+    const bar = createProgressBar(
+      ctx.interactive,
+      ctx.interactive ? undefined : (line) => ctx.log(line.replace(/\n$/, '')),
+    );
     const started = performance.now();
     let vectors: Awaited<ReturnType<Word2VecTrainer['train']>>;
     try {
