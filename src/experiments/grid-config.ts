@@ -183,12 +183,9 @@ export async function loadGridConfig(path: string, options: LoadGridConfigOption
     if (!file.includes('.quick.') && (await exists(sibling))) file = sibling;
   }
   const raw = await readConfigFile(file);
-  const config = validateGridConfig(raw, { source: file, quick: options.quick && !hasQuickSuffix(path, file) });
+  // A NAME.quick.yaml file is already the quick variant; its own `quick` section is not applied again.
+  const config = validateGridConfig(raw, { source: file, quick: options.quick && !basename(file).includes('.quick.') });
   return { ...config, data: resolveDataPaths(config.data, dirname(file)) };
-}
-
-function hasQuickSuffix(requested: string, loaded: string): boolean {
-  return loaded.includes('.quick.') && !resolve(requested).includes('.quick.');
 }
 
 async function exists(path: string): Promise<boolean> {

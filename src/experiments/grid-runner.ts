@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
 import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
-import { throwIfAborted, UlasanError } from '../internal/errors.js';
+import { AbortError, throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import type { Logs, ProgressCallback } from '../internal/progress.js';
 import { trainingCurvesSvg, writeEvaluationFigures } from '../metrics/index.js';
@@ -74,6 +74,11 @@ export interface RunGridOptions<X = string> {
   quick?: boolean;
   /** Run a grid larger than `maxScenarios`. */
   yes?: boolean;
+  /**
+   * Keep going when a scenario throws (e.g. a NaN loss): it is reported in `failed`, left out of the
+   * log and tables, and retried by the next `resume`. Default false: stop at the first failure.
+   */
+  continueOnError?: boolean;
   /** Thresholds of the good-fit / overfit verdict. */
   fitDiagnosis?: FitDiagnosisOptions;
   /**
@@ -115,6 +120,8 @@ export interface GridRunResult {
   refit?: RefitResult;
   /** Scenarios skipped because the log already had them. */
   skipped: number;
+  /** Scenarios that threw (only with `continueOnError`); they are not logged, so a rerun retries them. */
+  failed: { name: string; key: string; message: string }[];
   /** Data sizes, class counts and leakage findings. */
   data: DataSummary;
 }
@@ -210,19 +217,52 @@ export async function runGrid<X = string>(
     await writeFileAtomic(join(out, 'results.csv'), resultsCsv(results));
     await writeJsonAtomic(
       join(out, 'results.json'),
-      sanitize({ name: config.name, metric, gridHash, scenarios: scenarios.length, results, best: best?.name, refit }),
+      sanitize({
+        name: config.name,
+        metric,
+        gridHash,
+        scenarios: scenarios.length,
+        results,
+        failed,
+        best: best?.name,
+        refit,
+      }),
     );
     return results;
   };
 
+  const failed: GridRunResult['failed'] = [];
   report(undefined);
   for (const scenario of scenarios) {
     if (byKey.has(scenario.key)) continue;
     throwIfAborted(options.signal, `grid "${config.name}"`);
     const t0 = performance.now();
-    const result = config.cv
-      ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
-      : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
+    let result: ScenarioResult;
+    try {
+      result = config.cv
+        ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
+        : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
+    } catch (error) {
+      if (options.signal?.aborted) {
+        if (UlasanError.isInstance(error) && error.code === 'ABORTED') throw error;
+        throw Object.assign(new AbortError(`grid "${config.name}"`), { cause: error });
+      }
+      if (!options.continueOnError) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new UlasanError(
+          UlasanError.isInstance(error) ? error.code : 'INVALID_DATA',
+          `grid "${config.name}", scenario ${scenario.name} failed: ${message} (finished scenarios are kept; fix the cause and rerun with --resume, or pass --keep-going to skip failing scenarios)`,
+          { cause: error },
+        );
+      }
+      failed.push({
+        name: scenario.name,
+        key: scenario.key,
+        message: error instanceof Error ? error.message : String(error),
+      });
+      doneWeight += weight(scenario);
+      continue;
+    }
     result.seconds = (performance.now() - t0) / 1000;
     await appendGridLog(logPath, sanitize(result));
     byKey.set(scenario.key, result);
@@ -233,7 +273,13 @@ export async function runGrid<X = string>(
     await options.onScenarioEnd?.(result);
   }
 
-  const results = scenarios.map((s) => byKey.get(s.key) as ScenarioResult);
+  const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
+  if (results.length === 0) {
+    throw new UlasanError(
+      'INVALID_DATA',
+      `grid "${config.name}": every scenario failed (first: ${failed[0]?.name}: ${failed[0]?.message}).`,
+    );
+  }
   const best = results.reduce((a, b) => (scenarioScore(b, metric) > scenarioScore(a, metric) ? b : a));
   let refit: RefitResult | undefined;
   if (config.refitBest ?? Boolean(config.cv && data.test.length > 0)) {
@@ -251,7 +297,7 @@ export async function runGrid<X = string>(
       refit,
     }),
   );
-  return { name: config.name, out, metric, gridHash, results, best, refit, skipped, data: data.summary };
+  return { name: config.name, out, metric, gridHash, results, best, refit, skipped, failed, data: data.summary };
 }
 
 async function openLog(

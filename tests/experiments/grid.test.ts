@@ -237,6 +237,34 @@ describe('runGrid', () => {
     expect(lines.slice(0, -1).map((l) => JSON.parse(l).type)).toEqual(['header', ...Array(12).fill('scenario')]);
   });
 
+  it('stops at a failing scenario by default, or skips it with continueOnError and retries it on resume', async () => {
+    const failing: ClassifierFactory = (options) => {
+      const c = new TinyNaiveBayes(options);
+      if (options.alpha === 5) {
+        c.fit = async () => {
+          throw new Error('loss became NaN');
+        };
+      }
+      return c;
+    };
+    await expect(runGrid(config(), { out: newDir(), figures: false, classifierFactory: failing })).rejects.toThrow(
+      /scenario 0\.002-NB-1-alpha=5 failed: loss became NaN .*--resume/,
+    );
+    const out = newDir();
+    const partial = await runGrid(config(), { out, figures: false, classifierFactory: failing, continueOnError: true });
+    expect(partial.failed.map((f) => f.name)).toEqual([
+      '0.002-NB-1-alpha=5',
+      '0.002-NB-2-alpha=5',
+      '0.001-NB-1-alpha=5',
+      '0.001-NB-2-alpha=5',
+    ]);
+    expect(partial.results).toHaveLength(8);
+    const retried = await runGrid(config(), { out, figures: false, classifierFactory: factory, resume: true });
+    expect(retried.skipped).toBe(8);
+    expect(retried.failed).toEqual([]);
+    expect(retried.results).toHaveLength(12);
+  });
+
   it('refuses a log written by a different grid config', async () => {
     const out = newDir();
     await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), { out, figures: false, classifierFactory: factory });

@@ -18,13 +18,15 @@ Options:
   --out DIR       output folder (default runs/<name>)
   --resume        skip scenarios already in DIR/results.jsonl and continue
   --quick         the config's quick variant (FILE's "quick" section, or NAME.quick.yaml beside it)
-  --yes           run a grid larger than its maxScenarios limit (default 200)`,
+  --yes           run a grid larger than its maxScenarios limit (default 200)
+  --keep-going    skip a scenario that fails (it is retried by the next --resume) instead of stopping`,
   options: {
     config: { type: 'string' },
     out: { type: 'string' },
     resume: { type: 'boolean' },
     quick: { type: 'boolean' },
     yes: { type: 'boolean' },
+    'keep-going': { type: 'boolean' },
   },
   async run(ctx) {
     const configPath = requireString(ctx, 'config');
@@ -34,6 +36,7 @@ Options:
       resume: ctx.values.resume === true,
       quick: ctx.values.quick === true,
       yes: ctx.values.yes === true,
+      continueOnError: ctx.values['keep-going'] === true,
       signal: ctx.signal,
       onProgress: (event) => bar.update(event),
       onScenarioEnd: (r) => {
@@ -49,6 +52,7 @@ Options:
       out: result.out,
       scenarios: result.results.length,
       skipped: result.skipped,
+      failed: result.failed,
       metric: result.metric,
       best: {
         name: result.best.name,
@@ -68,6 +72,7 @@ Options:
         `${result.results.length} scenarios (${result.skipped} from an earlier run); tables in ${result.out}/results.md`,
       );
       ctx.log(`best by ${result.metric}: ${result.best.name}`);
+      for (const f of result.failed) ctx.log(`FAILED ${f.name}: ${f.message}`);
       if (result.refit?.test) ctx.log(`refitted best, test macroF1 ${result.refit.test.macroF1.toFixed(4)}`);
     }
     return 0;
