@@ -12,6 +12,7 @@ import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '..
 import { stableHash } from '../../internal/hash.js';
 import type { Logs, TrainingCallbacks } from '../../internal/progress.js';
 import { ulasanVersion } from '../../internal/version.js';
+import { classificationReport, evaluationSummary, type ReportRow } from '../../metrics/report.js';
 import { compareCodePoints } from '../vectorize/vocabulary.js';
 import { type Artifact, type ArtifactManifest, type TrainingMetadata, writeArtifact } from './artifact.js';
 
@@ -34,7 +35,7 @@ export interface TextClassifierOptions {
   seed?: number;
 }
 
-/** The evaluation report returned by `evaluate` (same shape as `evaluationSummary` in `ulasan/metrics`). */
+/** The evaluation report returned by `evaluate`, computed with `evaluationSummary` and `classificationReport` from `ulasan/metrics`. */
 export interface TextEvaluation {
   /** Fraction of texts predicted correctly. */
   accuracy: number;
@@ -46,7 +47,7 @@ export interface TextEvaluation {
   labels: Label[];
   /** `confusionMatrix[i][j]`: texts of class `labels[i]` predicted as `labels[j]`. */
   confusionMatrix: number[][];
-  /** A printable per-class precision/recall/F1/support table. */
+  /** scikit-learn's `classification_report` text table (4 digits), from `ulasan/metrics`. */
   report: string;
   /** Per-class precision, recall, F1 and support. */
   perClass?: { label: Label; precision: number; recall: number; f1: number; support: number }[];
@@ -107,14 +108,22 @@ export function setPipelineReviver(reviver: PipelineReviver | undefined): void {
   pipelineReviver = reviver;
 }
 
-/** Rebuilds the pipeline saved in a model manifest. */
+/**
+ * Rebuilds the pipeline saved in a model manifest: the built-in whitespace pipeline, a
+ * `TextPipeline` config from the preprocessing module (format `ulasan-text-pipeline`, imported
+ * lazily), or anything a registered {@link PipelineReviver} understands.
+ */
 export async function revivePipeline(config: unknown): Promise<TokenPipeline> {
   const c = config as { format?: unknown } | null;
   if (c && typeof c === 'object' && c.format === 'ulasan-whitespace-pipeline') return new WhitespacePipeline();
   if (pipelineReviver) return pipelineReviver(config);
+  if (c && typeof c === 'object' && c.format === 'ulasan-text-pipeline') {
+    const { TextPipeline } = await import('../preprocess/pipeline.js');
+    return TextPipeline.fromJSON(config);
+  }
   throw new UlasanError(
     'CONFIG',
-    `Cannot rebuild the saved preprocessing pipeline (${JSON.stringify(config)?.slice(0, 120)}): no pipeline loader is registered. Import 'ulasan/text' (which registers it) before loading the model.`,
+    `Cannot rebuild the saved preprocessing pipeline (${JSON.stringify(config)?.slice(0, 120)}): its format is not known. Register a loader with setPipelineReviver() before loading the model.`,
   );
 }
 
@@ -293,8 +302,8 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
     });
     const proba = await this.predictProba(texts);
     return summarize(
-      yTrue,
-      proba.map((r) => argmax(r)),
+      yTrue.map((k) => classes[k]!),
+      proba.map((r) => classes[argmax(r)]!),
       [...classes],
     );
   }
@@ -456,46 +465,26 @@ function sameLabels(a: readonly Label[], b: readonly Label[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** Accuracy, F1s, confusion matrix and a text report (local so `ulasan/text` stays self-contained). */
-function summarize(yTrue: number[], yPred: number[], labels: Label[]): TextEvaluation {
-  const k = labels.length;
-  const cm = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  let correct = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    cm[yTrue[i]!]![yPred[i]!]! += 1;
-    if (yTrue[i] === yPred[i]) correct++;
-  }
-  const perClass = labels.map((label, c) => {
-    const tp = cm[c]![c]!;
-    const support = cm[c]!.reduce((a, b) => a + b, 0);
-    const predicted = cm.reduce((a, row) => a + row[c]!, 0);
-    const precision = predicted > 0 ? tp / predicted : 0;
-    const recall = support > 0 ? tp / support : 0;
-    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-    return { label, precision, recall, f1, support };
+/** The metrics module's evaluation summary, reshaped into {@link TextEvaluation}. */
+function summarize(yTrue: Label[], yPred: Label[], labels: Label[]): TextEvaluation {
+  const summary = evaluationSummary(yTrue, yPred, { labels });
+  const perClass = labels.map((label) => {
+    const row = summary.report[String(label)] as ReportRow | undefined;
+    return {
+      label,
+      precision: row?.precision ?? 0,
+      recall: row?.recall ?? 0,
+      f1: row?.['f1-score'] ?? 0,
+      support: row?.support ?? 0,
+    };
   });
-  const n = yTrue.length;
-  const macroF1 = perClass.reduce((a, p) => a + p.f1, 0) / k;
-  const weightedF1 = n > 0 ? perClass.reduce((a, p) => a + p.f1 * p.support, 0) / n : 0;
-  const width = Math.max(12, ...labels.map((l) => String(l).length + 2));
-  const fmt = (x: number) => x.toFixed(4).padStart(10);
-  const lines = [
-    `${''.padEnd(width)}${'precision'.padStart(10)}${'recall'.padStart(10)}${'f1-score'.padStart(10)}${'support'.padStart(10)}`,
-    ...perClass.map(
-      (p) =>
-        `${String(p.label).padEnd(width)}${fmt(p.precision)}${fmt(p.recall)}${fmt(p.f1)}${String(p.support).padStart(10)}`,
-    ),
-    '',
-    `${'accuracy'.padEnd(width)}${''.padStart(20)}${fmt(n > 0 ? correct / n : 0)}${String(n).padStart(10)}`,
-    `${'macro avg'.padEnd(width)}${fmt(perClass.reduce((a, p) => a + p.precision, 0) / k)}${fmt(perClass.reduce((a, p) => a + p.recall, 0) / k)}${fmt(macroF1)}${String(n).padStart(10)}`,
-  ];
   return {
-    accuracy: n > 0 ? correct / n : 0,
-    macroF1,
-    weightedF1,
-    labels,
-    confusionMatrix: cm,
-    report: lines.join('\n'),
+    accuracy: summary.accuracy,
+    macroF1: summary.macroF1,
+    weightedF1: summary.weightedF1,
+    labels: summary.labels,
+    confusionMatrix: summary.confusionMatrix.matrix,
+    report: classificationReport(yTrue, yPred, { labels, zeroDivision: 0, digits: 4 }),
     perClass,
   };
 }
