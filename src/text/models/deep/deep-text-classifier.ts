@@ -6,7 +6,7 @@
  * saves the network as a tfjs `layers-model` (`tfjs/model.json` + `tfjs/weights.bin`, loadable by
  * plain TensorFlow.js too) beside the vocabulary and the model spec.
  */
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../../../backend/backends.js';
@@ -496,7 +496,7 @@ async function readTfjsWeights(artifact: Artifact): Promise<Map<string, DecodedW
     for (const p of group.paths) {
       if (typeof p !== 'string') throw new UlasanError('FILE_FORMAT', `${topologyPath}: weight paths must be strings.`);
       const relToRoot = join(dirname(artifact.manifest.files.topology ?? 'tfjs/model.json'), p);
-      if (p.includes('\\') || /^[a-z]+:/i.test(p)) {
+      if (p.includes('\\') || /^[a-z]+:/i.test(p) || isAbsolute(p)) {
         throw new UlasanError(
           'FILE_FORMAT',
           `Refusing weights path "${p}" in ${topologyPath}: only plain relative file names are allowed.`,
