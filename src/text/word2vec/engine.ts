@@ -65,13 +65,14 @@ export interface EngineRun {
   vocab: Vocabulary;
   /** In-vocabulary words per epoch (drives the learning-rate schedule and the ETA). */
   wordsPerEpoch: number;
-  weights: Weights;
+  /** Weights to continue from, or null for fresh ones (initialised in place, without a second copy). */
+  weights: Weights | null;
   /** First epoch to run (0 for a fresh model; more when resuming). */
   startEpoch: number;
   jobs: JobSource;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
-  /** Called after each epoch with its stats and a function that copies the current weights out. */
+  /** Called after each epoch with its stats and a function returning views of the current weights (valid while no job runs). */
   onEpochEnd?: (stats: EpochStats, snapshot: () => Weights) => void | Promise<void>;
 }
 
@@ -89,17 +90,10 @@ function kernelModule(): object {
   return compiled;
 }
 
-/** Fresh weights: input vectors uniform in ±0.5/dim (word2vec.c, gensim), output weights zero. */
-export function initialWeights(options: ResolvedWord2VecOptions, vocabSize: number): Weights {
-  const dim = options.vectorSize;
-  const syn0 = new Float32Array(vocabSize * dim);
-  const rng = new Random(options.seed);
+/** Fresh input vectors: uniform in ±0.5/dim (word2vec.c, gensim); output weights start at zero. */
+function initialiseInputVectors(syn0: Float32Array, dim: number, seed: number): void {
+  const rng = new Random(seed);
   for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / dim;
-  return {
-    syn0,
-    syn1neg: options.negative > 0 ? new Float32Array(vocabSize * dim) : null,
-    syn1: options.hs ? new Float32Array(Math.max(0, vocabSize - 1) * dim) : null,
-  };
 }
 
 class Allocator {
@@ -119,7 +113,10 @@ function jobSeed(seed: number, epoch: number, job: number): [number, number] {
   return [rng.nextUint32(), rng.nextUint32() | 1];
 }
 
-/** Trains the epochs `startEpoch..epochs-1` and returns the final weights (copied out of shared memory). */
+/**
+ * Trains the epochs `startEpoch..epochs-1` and returns the final weights as views of the shared
+ * memory (no copy: peak memory stays at one set of weights plus the tables).
+ */
 export async function runTraining(run: EngineRun): Promise<{ weights: Weights; history: EpochStats[] }> {
   const { options, vocab, signal } = run;
   const dim = options.vectorSize;
@@ -142,8 +139,10 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   const codesPtr = a.take(tree ? tree.codes.length : 0);
   const pointsPtr = a.take(tree ? tree.points.length * 4 : 0);
   const syn0Ptr = a.take(v * dim * 4);
-  const syn1negPtr = a.take(run.weights.syn1neg ? v * dim * 4 : 0);
-  const syn1Ptr = a.take(run.weights.syn1 ? Math.max(0, v - 1) * dim * 4 : 0);
+  const hasNeg = options.negative > 0;
+  const hasHs = options.hs === 1;
+  const syn1negPtr = a.take(hasNeg ? v * dim * 4 : 0);
+  const syn1Ptr = a.take(hasHs ? Math.max(0, v - 1) * dim * 4 : 0);
   const slots: { jobPtr: number; wordsPtr: number; lensPtr: number; thread: number }[] = [];
   const slotScratch: {
     jobPtr: number;
@@ -204,9 +203,21 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     new Uint8Array(buf).set(tree.codes, codesPtr);
     i32.set(tree.points, pointsPtr >> 2);
   }
-  f32.set(run.weights.syn0, syn0Ptr >> 2);
-  if (run.weights.syn1neg) f32.set(run.weights.syn1neg, syn1negPtr >> 2);
-  if (run.weights.syn1) f32.set(run.weights.syn1, syn1Ptr >> 2);
+  const views = (): Weights => ({
+    syn0: f32.subarray(syn0Ptr >> 2, (syn0Ptr >> 2) + v * dim),
+    syn1neg: hasNeg ? f32.subarray(syn1negPtr >> 2, (syn1negPtr >> 2) + v * dim) : null,
+    syn1: hasHs ? f32.subarray(syn1Ptr >> 2, (syn1Ptr >> 2) + Math.max(0, v - 1) * dim) : null,
+  });
+  const live = views();
+  if (run.weights) {
+    if (run.weights.syn0.length !== live.syn0.length)
+      throw new UlasanError('SHAPE_MISMATCH', 'Word2Vec weights do not match the vocabulary.');
+    live.syn0.set(run.weights.syn0);
+    if (live.syn1neg && run.weights.syn1neg) live.syn1neg.set(run.weights.syn1neg);
+    if (live.syn1 && run.weights.syn1) live.syn1.set(run.weights.syn1);
+  } else {
+    initialiseInputVectors(live.syn0, dim, options.seed);
+  }
   const m = modelPtr >> 2;
   const modelFields = [
     syn0Ptr,
@@ -230,11 +241,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   ];
   i32.set(modelFields, m);
 
-  const snapshot = (): Weights => ({
-    syn0: f32.slice(syn0Ptr >> 2, (syn0Ptr >> 2) + v * dim),
-    syn1neg: run.weights.syn1neg ? f32.slice(syn1negPtr >> 2, (syn1negPtr >> 2) + v * dim) : null,
-    syn1: run.weights.syn1 ? f32.slice(syn1Ptr >> 2, (syn1Ptr >> 2) + Math.max(0, v - 1) * dim) : null,
-  });
+  const snapshot = views;
 
   const module = kernelModule();
   const workers: Worker[] = [];

@@ -6,15 +6,7 @@
 import { invalidArgument, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import type { Logs, ProgressCallback, TrainingCallbacks } from '../../internal/progress.js';
 import { describeCorpus, isStreamingCorpus, sentenceBatches, type Word2VecCorpus } from './corpus.js';
-import {
-  type EpochStats,
-  initialWeights,
-  JOB_WORDS,
-  type Job,
-  type JobSource,
-  runTraining,
-  type Weights,
-} from './engine.js';
+import { type EpochStats, JOB_WORDS, type Job, type JobSource, runTraining, type Weights } from './engine.js';
 import { readNative, writeNative } from './formats.js';
 import { type ResolvedWord2VecOptions, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
 import { finalizeVocabulary, VocabCounter, type Vocabulary, vocabularyFrom } from './vocab.js';
@@ -100,7 +92,7 @@ export class Word2VecTrainer {
     const o = this.options;
     const name = describeCorpus(corpus);
     let vocab: Vocabulary;
-    let weights: Weights;
+    let weights: Weights | null = null;
     let startEpoch = 0;
     let jobs: JobSource;
     let wordsPerEpoch: number;
@@ -131,7 +123,6 @@ export class Word2VecTrainer {
         wordsPerEpoch = 0;
         for (const c of vocab.counts) wordsPerEpoch += c;
       }
-      weights = initialWeights(o, vocab.words.length);
     }
     if (wordsPerEpoch === 0) {
       throw new UlasanError(
