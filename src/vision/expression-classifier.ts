@@ -156,7 +156,6 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   private cache: FeatureCache;
   private mean: Float32Array | undefined;
   private std: Float32Array | undefined;
-  private backboneChanged = false;
 
   constructor(options: FaceExpressionClassifierOptions = {}) {
     this.options = { ...options };
@@ -554,7 +553,6 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
         tf.dispose([lossT as tfc.Tensor, probsOut as tfc.Tensor, labelsT, w, x]);
       }
       backbone.markChanged(`ft${epoch}`);
-      this.backboneChanged = true;
       const logs: Logs = {
         epoch: headEpochs + epoch,
         phase: 1,

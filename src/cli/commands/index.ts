@@ -17,4 +17,8 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   resample: async () => (await import('./resample.js')).resampleCommand,
   'word2vec train': async () => (await import('./word2vec-train.js')).word2vecTrainCommand,
   'word2vec similar': async () => (await import('./word2vec-similar.js')).word2vecSimilarCommand,
+  'vision train': async () => (await import('./vision-train.js')).visionTrainCommand,
+  'vision evaluate': async () => (await import('./vision-evaluate.js')).visionEvaluateCommand,
+  'vision predict': async () => (await import('./vision-predict.js')).visionPredictCommand,
+  'video analyze': async () => (await import('./video-analyze.js')).videoAnalyzeCommand,
 };
