@@ -228,7 +228,8 @@ All models:
 
     const { createTextClassifier } = await import('../../text/models/registry.js');
     const model = await createTextClassifier(options as { model: string });
-    const bar = createProgressBar(ctx.interactive);
+    // A terminal gets the redrawn bar on stderr; otherwise occasional plain lines go through ctx.log.
+    const bar = createProgressBar(ctx.interactive, ctx.interactive ? undefined : (s) => ctx.log(s.replace(/\n$/, '')));
     const started = Date.now();
     throwIfAborted(ctx.signal, 'Training');
     await model.fit(train.texts, train.labels, {
