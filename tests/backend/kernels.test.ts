@@ -89,6 +89,31 @@ describe.each(BACKENDS)('custom kernels on %s', (backend) => {
     expect(ours[1].slice(3 * 8, 4 * 8).every((v) => v === 0)).toBe(true);
   });
 
+  it('leaks no tensors or bytes over repeated gradient steps (shared-data transposes included)', async () => {
+    await useBackend(backend);
+    const table = tf.variable(tf.randomNormal([30, 4], 0, 1, 'float32', 51));
+    const w = tf.variable(tf.randomNormal([3, 4, 5], 0, 1, 'float32', 52));
+    const ids = tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32');
+    const run = () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          const e = tf.gather(table, ids) as TfCore.Tensor3D;
+          const c = tf.conv1d(e, w as TfCore.Variable<TfCore.Rank.R3>, 1, 'same');
+          const [p, q] = tf.split(tf.transpose(tf.transpose(c, [1, 0, 2]), [1, 0, 2]), [2, 3], 2);
+          return tf.add(tf.sum(tf.mul(p, 0.5)), tf.sum(tf.div(q, 2))) as TfCore.Scalar;
+        });
+        return Object.values(grads).map((g) => g.dataSync());
+      });
+    run();
+    const before = tf.memory();
+    const dataIds = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 3; i++) run();
+    expect(tf.engine().backend.numDataIds()).toBe(dataIds);
+    expect(tf.memory().numTensors).toBe(before.numTensors);
+    expect(tf.memory().numBytes).toBe(before.numBytes);
+    tf.dispose([table, w, ids]);
+  });
+
   it('GatherV2 rejects out-of-range indices like the stock kernel', async () => {
     await useBackend(backend);
     const table = tf.ones([4, 2]);

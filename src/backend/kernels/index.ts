@@ -20,7 +20,7 @@ import {
 } from './conv2d-grad.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
-import { sliceValues, transposeValues } from './layout.js';
+import { isDataPreservingTranspose, sliceValues, transposeValues } from './layout.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
 import { wasmMatMul } from './wasm-matmul.js';
 
@@ -189,13 +189,16 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         const { x } = args.inputs;
         if (!numericOnly(x)) return other(args as never);
         const perm = (args.attrs as { perm: number[] }).perm;
+        const shape = perm.map((p) => x.shape[p]);
+        if (kind === 'cpu' && isDataPreservingTranspose(x.shape, perm)) {
+          // Same bytes in the same order (e.g. the identity permutation the Gather gradient applies
+          // to the whole embedding table): share the data like Reshape does instead of copying.
+          (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+          return { dataId: x.dataId, shape, dtype: x.dtype };
+        }
         const io = kernelIo(kind, args.backend);
         const values = transposeValues(io.read(x), x.shape, perm, x.dtype);
-        return io.output(
-          perm.map((p) => x.shape[p]),
-          x.dtype,
-          values,
-        );
+        return io.output(shape, x.dtype, values);
       }) as unknown as KernelFunc;
     },
   },

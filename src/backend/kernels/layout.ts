@@ -48,6 +48,11 @@ function collapse(shape: readonly number[], perm: readonly number[]): { shape: n
   return { shape: inputShape, perm: groups.map((_, i) => position[i]) };
 }
 
+/** True when transposing `shape` by `perm` leaves the data order unchanged (a reshape). */
+export function isDataPreservingTranspose(shape: readonly number[], perm: readonly number[]): boolean {
+  return collapse(shape, perm).shape.length === 1;
+}
+
 /** out = transpose(x, perm), for any rank. */
 export function transposeValues(x: NumericArray, shape: readonly number[], perm: readonly number[], dtype: DataType) {
   const out = allocate(dtype, x.length);
