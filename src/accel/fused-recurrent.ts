@@ -1,0 +1,228 @@
+/**
+ * Fused LSTM and GRU layers (issue 11). They ARE tfjs-layers' own `LSTM` and `GRU` classes,
+ * subclassed at runtime with one method replaced: `call()` runs the whole recurrence, and (through
+ * `tf.customGrad`) its gradient, in one WebAssembly SIMD kernel call instead of dozens of small
+ * tensor ops per time step. Everything else is inherited: weights (`kernel`, `recurrent_kernel`,
+ * `bias`, same shapes, order and initialisers), config, serialization (`getClassName()` is still
+ * `LSTM`/`GRU`, so a saved model loads as the stock layer and stock weights load into a fused one).
+ *
+ * Unsupported options make `call()` defer to the stock implementation: masking, initial states,
+ * `returnState`, `stateful`, `recurrentDropout > 0`, units not divisible by 4, activations other
+ * than tanh/sigmoid/hardSigmoid/relu/linear, non-float32 input. Input `dropout` is supported with
+ * the stock layer's exact mask (same random draws, same mask for every time step).
+ * Setting the environment variable `ULASAN_FUSED_RNN=0` turns every fused layer back into stock.
+ *
+ * The kernel reads tensors with `dataSync()` once per call and works on any backend; it pays on
+ * `cpu` and `wasm`, whose own per-step kernels are the bottleneck.
+ */
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as TfLayers from '@tensorflow/tfjs-layers';
+import { loadTf, type TfModules } from '../backend/tf.js';
+import { ACTIVATION_CODES, type FusedCellKind, RecurrentKernel, type RecurrentShape } from './wasm-kernels.js';
+
+type Tensor = TfCore.Tensor;
+type Kwargs = Record<string, unknown>;
+
+/** Factories for fused recurrent layers, mirroring `tf.layers.lstm/gru/bidirectional`. */
+export interface FusedRecurrentLayers {
+  /** Like `tf.layers.lstm(args)`; the layer runs fused when its options allow. */
+  lstm(args: TfLayers.LSTMLayerArgs): TfLayers.RNN;
+  /** Like `tf.layers.gru(args)`; the layer runs fused when its options allow. */
+  gru(args: TfLayers.GRULayerArgs): TfLayers.RNN;
+  /**
+   * Like `tf.layers.bidirectional(args)` around an LSTM or GRU, with both directions fused.
+   * (tfjs rebuilds the wrapped layer from its config by class name, so the two inner layers are
+   * swapped for fused ones after construction, with the same config and names.)
+   */
+  bidirectional(args: Parameters<typeof TfLayers.layers.bidirectional>[0]): TfLayers.layers.Layer;
+  /** Whether `layer` is a fused recurrent layer (directly, not through Bidirectional). */
+  isFused(layer: unknown): boolean;
+}
+
+/** Internal view of a tfjs-layers RNN with its cell. */
+interface RnnInternals {
+  cell: {
+    units: number;
+    kernel: { read(): Tensor };
+    recurrentKernel: { read(): Tensor };
+    bias: { read(): Tensor } | null;
+    activation: { getClassName(): string };
+    recurrentActivation: { getClassName(): string };
+    dropout: number;
+    recurrentDropout: number;
+  };
+  returnSequences: boolean;
+  returnState: boolean;
+  goBackwards: boolean;
+  stateful: boolean;
+  built: boolean;
+}
+
+let cached: Promise<FusedRecurrentLayers> | undefined;
+
+/**
+ * Loads TensorFlow.js and returns the fused layer factories (created once).
+ *
+ * @example
+ * ```ts
+ * const fused = await fusedRecurrentLayers();
+ * model.add(fused.lstm({ units: 64, returnSequences: false }));
+ * ```
+ */
+export function fusedRecurrentLayers(): Promise<FusedRecurrentLayers> {
+  cached ??= loadTf().then(createFactories);
+  return cached;
+}
+
+/** Rows per kernel call in inference: bounds the kernel memory for large predict batches. */
+const INFERENCE_CHUNK = 256;
+
+function createFactories(modules: TfModules): FusedRecurrentLayers {
+  const { tf, layers } = modules;
+  const classMap = tf.serialization.SerializationMap.getMap().classNameMap as Record<
+    string,
+    [new (config: unknown) => unknown, unknown]
+  >;
+  const stockLstm = classMap['LSTM']?.[0];
+  const stockGru = classMap['GRU']?.[0];
+  if (!stockLstm || !stockGru) throw new Error('tfjs-layers did not register its LSTM/GRU classes.');
+  const FusedLstm = fusedClass(tf, stockLstm, 'lstm');
+  const FusedGru = fusedClass(tf, stockGru, 'gru');
+  const fusedSet = new Set<unknown>([FusedLstm, FusedGru]);
+
+  const refuse = (layer: unknown): unknown => {
+    const ctor = (layer as { constructor: unknown }).constructor;
+    const config = (layer as { getConfig(): Record<string, unknown> }).getConfig();
+    if (ctor === stockLstm) return new FusedLstm(config);
+    if (ctor === stockGru) return new FusedGru(config);
+    return layer;
+  };
+
+  return {
+    lstm: (args) => new FusedLstm(args) as unknown as TfLayers.RNN,
+    gru: (args) => new FusedGru(args) as unknown as TfLayers.RNN,
+    bidirectional: (args) => {
+      const bidi = layers.layers.bidirectional(args) as unknown as {
+        forwardLayer: { name: string };
+        backwardLayer: { name: string };
+      };
+      for (const key of ['forwardLayer', 'backwardLayer'] as const) {
+        const stock = bidi[key];
+        const fused = refuse(stock) as { name: string };
+        fused.name = stock.name;
+        bidi[key] = fused;
+      }
+      return bidi as unknown as TfLayers.layers.Layer;
+    },
+    isFused: (layer) => fusedSet.has((layer as { constructor?: unknown } | null)?.constructor),
+  };
+}
+
+function fusedClass(tf: typeof TfCore, Base: new (config: unknown) => unknown, kind: FusedCellKind) {
+  const StockBase = Base as unknown as new (
+    config: unknown,
+  ) => {
+    call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[];
+  };
+  return class extends StockBase {
+    /** One kernel instance per layer, created on first fused call. */
+    private fusedKernel: RecurrentKernel | undefined;
+
+    override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
+      const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
+      if (!x || kwargs?.['mask'] != null || kwargs?.['initialState'] != null || !canFuse(this as never, x)) {
+        return super.call(inputs, kwargs);
+      }
+      this.fusedKernel ??= new RecurrentKernel(kind);
+      return runFused(tf, this as unknown as RnnInternals, this.fusedKernel, x, kwargs?.['training'] === true);
+    }
+  };
+}
+
+function canFuse(rnn: RnnInternals, x: Tensor): boolean {
+  if (process.env.ULASAN_FUSED_RNN === '0') return false;
+  const cell = rnn.cell;
+  return (
+    x.rank === 3 &&
+    x.dtype === 'float32' &&
+    !rnn.returnState &&
+    !rnn.stateful &&
+    !(cell.recurrentDropout > 0) &&
+    cell.units % 4 === 0 &&
+    (x.shape[1] ?? 0) > 0 &&
+    ACTIVATION_CODES[cell.activation.getClassName()] !== undefined &&
+    ACTIVATION_CODES[cell.recurrentActivation.getClassName()] !== undefined
+  );
+}
+
+function runFused(tf: typeof TfCore, rnn: RnnInternals, kernel: RecurrentKernel, input: Tensor, training: boolean) {
+  const cell = rnn.cell;
+  const options = {
+    activation: ACTIVATION_CODES[cell.activation.getClassName()] as number,
+    recurrentActivation: ACTIVATION_CODES[cell.recurrentActivation.getClassName()] as number,
+  };
+  const seq = rnn.returnSequences;
+  return tf.tidy(() => {
+    const [B, T, D] = input.shape as [number, number, number];
+    const H = cell.units;
+    let x = input;
+    if (training && cell.dropout > 0 && cell.dropout < 1) {
+      // Same draws as the stock cell: `count` masks of shape [B, D] (one per gate), the first used
+      // at every time step.
+      const count = kernel.kind === 'lstm' ? 4 : 3;
+      const masks = Array.from({ length: count }, () => tf.dropout(tf.ones([B, D]), cell.dropout));
+      x = tf.mul(x, tf.expandDims(masks[0] as Tensor, 1));
+    }
+    if (rnn.goBackwards) x = tf.reverse(x, 1);
+    const shape: RecurrentShape = { batch: B, steps: T, inputDim: D, units: H };
+    const weights = [cell.kernel.read(), cell.recurrentKernel.read(), ...(cell.bias ? [cell.bias.read()] : [])];
+
+    if (!(tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn()) {
+      return inferInChunks(tf, kernel, x, weights, shape, options, seq);
+    }
+    const fn = tf.customGrad(((...args: unknown[]) => {
+      const [xt, k, rk, b] = args as Tensor[];
+      const xs = (xt as Tensor).dataSync() as Float32Array;
+      const ks = (k as Tensor).dataSync() as Float32Array;
+      const rks = (rk as Tensor).dataSync() as Float32Array;
+      const bs = weights.length === 3 ? ((b as Tensor).dataSync() as Float32Array) : null;
+      const generation = kernel.forward(shape, xs, ks, rks, bs, options);
+      const value = tf.tensor(kernel.output(seq), seq ? [B, T, H] : [B, H]);
+      const gradFunc = (dy: Tensor) => {
+        // Another call of this layer ran in between: recompute this call's forward state.
+        if (!kernel.holds(generation)) kernel.forward(shape, xs, ks, rks, bs, options);
+        const g = kernel.backward(dy.dataSync() as Float32Array, seq);
+        const G = kernel.gates * H;
+        const grads = [tf.tensor(g.dx, [B, T, D]), tf.tensor(g.dKernel, [D, G]), tf.tensor(g.dRecurrentKernel, [H, G])];
+        if (bs) grads.push(tf.tensor(g.dBias, [G]));
+        return grads;
+      };
+      return { value, gradFunc };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return fn(x, ...weights);
+  });
+}
+
+function inferInChunks(
+  tf: typeof TfCore,
+  kernel: RecurrentKernel,
+  x: Tensor,
+  weights: Tensor[],
+  shape: RecurrentShape,
+  options: { activation: number; recurrentActivation: number },
+  seq: boolean,
+): Tensor {
+  const { batch: B, steps: T, inputDim: D, units: H } = shape;
+  const xs = x.dataSync() as Float32Array;
+  const ks = (weights[0] as Tensor).dataSync() as Float32Array;
+  const rks = (weights[1] as Tensor).dataSync() as Float32Array;
+  const bs = weights[2] ? ((weights[2] as Tensor).dataSync() as Float32Array) : null;
+  const perRow = seq ? T * H : H;
+  const out = new Float32Array(B * perRow);
+  for (let b0 = 0; b0 < B; b0 += INFERENCE_CHUNK) {
+    const rows = Math.min(INFERENCE_CHUNK, B - b0);
+    kernel.forward({ ...shape, batch: rows }, xs.subarray(b0 * T * D, (b0 + rows) * T * D), ks, rks, bs, options);
+    out.set(kernel.output(seq), b0 * perRow);
+  }
+  return tf.tensor(out, seq ? [B, T, H] : [B, H]);
+}

@@ -1,0 +1,441 @@
+/*
+ * Fused recurrent layers for ulasan (issue 11): float32 WebAssembly SIMD kernels.
+ *
+ * Layout: every sequence tensor is batch-major [B, T, F] (as tfjs-layers hands it over), weights
+ * are Keras-ordered: LSTM kernel [D, 4H] (gates i, f, c, o), recurrent kernel [H, 4H], bias [4H];
+ * GRU (tfjs-layers, reset_after = false) kernel [D, 3H] (z, r, h), recurrent kernel [H, 3H],
+ * bias [3H]. All pointers are byte offsets into the module's (imported) memory; the JavaScript
+ * side owns allocation.
+ *
+ * The forward pass computes the input projections of all time steps in one blocked matrix
+ * product and keeps the gate pre-activations, so the backward pass (BPTT) only needs the small
+ * recurrent products per step; the weight gradients are again single large products.
+ *
+ * No libc: exp/tanh/sigmoid are our own vector approximations (relative error ~1e-7).
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef float f32;
+
+/* Activation codes shared with the TypeScript side (activations.ts). */
+enum { ACT_LINEAR = 0, ACT_TANH = 1, ACT_SIGMOID = 2, ACT_HARD_SIGMOID = 3, ACT_RELU = 4 };
+
+/* ---------------------------------------------------------------- vector math */
+
+static inline v128_t v_exp(v128_t x) {
+  x = wasm_f32x4_max(wasm_f32x4_min(x, wasm_f32x4_splat(88.0f)), wasm_f32x4_splat(-87.0f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  /* e^r on [-ln2/2, ln2/2], degree-6 Taylor (error < 2e-8 relative). */
+  v128_t p = wasm_f32x4_splat(1.0f / 720.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(p, e);
+}
+
+static inline v128_t v_sigmoid(v128_t x) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(one, wasm_f32x4_add(one, v_exp(wasm_f32x4_neg(x))));
+}
+
+static inline v128_t v_tanh(v128_t x) {
+  /* tanh(x) = sign(x) (1 - e) / (1 + e), e = exp(-2|x|); for |x| < 0.0625 an odd Taylor series
+   * avoids the cancellation in 1 - e. */
+  v128_t ax = wasm_f32x4_abs(x);
+  v128_t e = v_exp(wasm_f32x4_mul(ax, wasm_f32x4_splat(-2.0f)));
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t t = wasm_f32x4_div(wasm_f32x4_sub(one, e), wasm_f32x4_add(one, e));
+  v128_t x2 = wasm_f32x4_mul(x, x);
+  /* x - x^3/3 + 2x^5/15 - 17x^7/315 */
+  v128_t s = wasm_f32x4_splat(-17.0f / 315.0f);
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, x2), wasm_f32x4_splat(2.0f / 15.0f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, x2), wasm_f32x4_splat(-1.0f / 3.0f));
+  s = wasm_f32x4_add(wasm_f32x4_mul(s, x2), one);
+  s = wasm_f32x4_mul(s, x);
+  v128_t signbit = wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000));
+  t = wasm_v128_or(t, signbit);
+  v128_t small = wasm_f32x4_lt(ax, wasm_f32x4_splat(0.0625f));
+  return wasm_v128_bitselect(s, t, small);
+}
+
+static inline v128_t v_act(v128_t x, int code) {
+  switch (code) {
+    case ACT_TANH:
+      return v_tanh(x);
+    case ACT_SIGMOID:
+      return v_sigmoid(x);
+    case ACT_HARD_SIGMOID: {
+      v128_t y = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(0.2f)), wasm_f32x4_splat(0.5f));
+      return wasm_f32x4_min(wasm_f32x4_max(y, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
+    }
+    case ACT_RELU:
+      return wasm_f32x4_max(x, wasm_f32x4_splat(0.0f));
+    default:
+      return x;
+  }
+}
+
+/* Derivative of the activation at pre-activation x, given a = act(x). Matches tfjs gradients:
+ * hardSigmoid is clipByValue(0.2x + 0.5, 0, 1), whose gradient passes where 0 <= y <= 1. */
+static inline v128_t v_dact(v128_t x, v128_t a, int code) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  switch (code) {
+    case ACT_TANH:
+      return wasm_f32x4_sub(one, wasm_f32x4_mul(a, a));
+    case ACT_SIGMOID:
+      return wasm_f32x4_mul(a, wasm_f32x4_sub(one, a));
+    case ACT_HARD_SIGMOID: {
+      v128_t y = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(0.2f)), wasm_f32x4_splat(0.5f));
+      v128_t in = wasm_v128_and(wasm_f32x4_ge(y, wasm_f32x4_splat(0.0f)), wasm_f32x4_le(y, one));
+      return wasm_v128_and(in, wasm_f32x4_splat(0.2f));
+    }
+    case ACT_RELU:
+      return wasm_v128_and(wasm_f32x4_gt(x, wasm_f32x4_splat(0.0f)), one);
+    default:
+      return one;
+  }
+}
+
+/* ---------------------------------------------------------------- matrix products */
+
+/*
+ * C[M, N] (+)= A · B with A(i, k) = A[i * ars + k * acs] (so both A and Aᵀ work) and B row-major
+ * with leading dimension ldb. Register tile: 4 rows × 8 columns (8 accumulators, fits the 16 SIMD
+ * registers V8 uses on x64); K is blocked so the B panel stays in cache.
+ */
+#define KC 256
+
+static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
+                       int accumulate) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) {
+    const f32 *a0 = A + (long)i * ars, *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars;
+    f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+      v128_t s00, s01, s10, s11, s20, s21, s30, s31;
+      if (accumulate) {
+        s00 = wasm_v128_load(c0 + j); s01 = wasm_v128_load(c0 + j + 4);
+        s10 = wasm_v128_load(c1 + j); s11 = wasm_v128_load(c1 + j + 4);
+        s20 = wasm_v128_load(c2 + j); s21 = wasm_v128_load(c2 + j + 4);
+        s30 = wasm_v128_load(c3 + j); s31 = wasm_v128_load(c3 + j + 4);
+      } else {
+        s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = wasm_f32x4_splat(0.0f);
+      }
+      const f32 *b = B + j;
+      long ka = 0;
+      for (int k = 0; k < K; k++, b += ldb, ka += acs) {
+        v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+        v128_t x;
+        x = wasm_v128_load32_splat(a0 + ka);
+        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x, b0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x, b1));
+        x = wasm_v128_load32_splat(a1 + ka);
+        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x, b0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x, b1));
+        x = wasm_v128_load32_splat(a2 + ka);
+        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x, b0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x, b1));
+        x = wasm_v128_load32_splat(a3 + ka);
+        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x, b0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x, b1));
+      }
+      wasm_v128_store(c0 + j, s00); wasm_v128_store(c0 + j + 4, s01);
+      wasm_v128_store(c1 + j, s10); wasm_v128_store(c1 + j + 4, s11);
+      wasm_v128_store(c2 + j, s20); wasm_v128_store(c2 + j + 4, s21);
+      wasm_v128_store(c3 + j, s30); wasm_v128_store(c3 + j + 4, s31);
+    }
+    for (; j < N; j++) {
+      f32 s0 = accumulate ? c0[j] : 0, s1 = accumulate ? c1[j] : 0, s2 = accumulate ? c2[j] : 0,
+          s3 = accumulate ? c3[j] : 0;
+      long ka = 0;
+      for (int k = 0; k < K; k++, ka += acs) {
+        f32 bv = B[(long)k * ldb + j];
+        s0 += a0[ka] * bv; s1 += a1[ka] * bv; s2 += a2[ka] * bv; s3 += a3[ka] * bv;
+      }
+      c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
+    }
+  }
+  for (; i < M; i++) {
+    const f32 *a0 = A + (long)i * ars;
+    f32 *c0 = C + (long)i * ldc;
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+      v128_t s0 = accumulate ? wasm_v128_load(c0 + j) : wasm_f32x4_splat(0.0f);
+      v128_t s1 = accumulate ? wasm_v128_load(c0 + j + 4) : wasm_f32x4_splat(0.0f);
+      const f32 *b = B + j;
+      long ka = 0;
+      for (int k = 0; k < K; k++, b += ldb, ka += acs) {
+        v128_t x = wasm_v128_load32_splat(a0 + ka);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+      }
+      wasm_v128_store(c0 + j, s0);
+      wasm_v128_store(c0 + j + 4, s1);
+    }
+    for (; j < N; j++) {
+      f32 s = accumulate ? c0[j] : 0;
+      long ka = 0;
+      for (int k = 0; k < K; k++, ka += acs) s += a0[ka] * B[(long)k * ldb + j];
+      c0[j] = s;
+    }
+  }
+}
+
+static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
+                 int accumulate) {
+  if (K == 0) {
+    if (!accumulate)
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) C[(long)i * ldc + j] = 0;
+    return;
+  }
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = K - k0 < KC ? K - k0 : KC;
+    gemm_block(M, N, kc, A + (long)k0 * acs, ars, acs, B + (long)k0 * ldb, ldb, C, ldc, accumulate || k0 > 0);
+  }
+}
+
+/* Exported for tests and benchmarks: C[M,N] = A[M,K] · B[K,N], all row-major. */
+EXPORT(matmul) void matmul(int M, int N, int K, const f32 *A, const f32 *B, f32 *C) {
+  gemm(M, N, K, A, K, 1, B, N, C, N, 0);
+}
+
+/* dst[c * rows + r] = src[r * lds + c] for a rows × cols block. */
+static void transpose(const f32 *src, int rows, int cols, int lds, f32 *dst) {
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * lds + c];
+}
+
+/* out[rows, n] = in[rows, n] (+ bias[n]) broadcast; used to seed the input projection with the bias. */
+static void fill_bias(f32 *out, int rows, int n, const f32 *bias) {
+  for (int r = 0; r < rows; r++) {
+    f32 *o = out + (long)r * n;
+    if (bias) {
+      for (int j = 0; j < n; j++) o[j] = bias[j];
+    } else {
+      for (int j = 0; j < n; j++) o[j] = 0;
+    }
+  }
+}
+
+/* bias gradient: column sums of dz[rows, n] */
+static void col_sums(const f32 *dz, int rows, int n, f32 *out) {
+  for (int j = 0; j < n; j++) out[j] = 0;
+  for (int r = 0; r < rows; r++) {
+    const f32 *row = dz + (long)r * n;
+    int j = 0;
+    for (; j + 4 <= n; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(row + j)));
+    for (; j < n; j++) out[j] += row[j];
+  }
+}
+
+/* hp[b, t] = h[b, t - 1], hp[b, 0] = 0 (the previous hidden state of every step). */
+static void shift_states(const f32 *h, int B, int T, int H, f32 *hp) {
+  for (int b = 0; b < B; b++) {
+    const f32 *src = h + (long)b * T * H;
+    f32 *dst = hp + (long)b * T * H;
+    for (int j = 0; j < H; j++) dst[j] = 0;
+    for (int j = 0; j < (T - 1) * H; j++) dst[H + j] = src[j];
+  }
+}
+
+/* ---------------------------------------------------------------- LSTM */
+
+/*
+ * Forward over all steps. z [B, T, 4H] receives the gate pre-activations, c and h [B, T, H] the
+ * cell and hidden states of every step. bias may be 0 (useBias false). H must be a multiple of 4.
+ */
+EXPORT(lstm_forward)
+void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
+                  int ract, f32 *z, f32 *c, f32 *h) {
+  const int G = 4 * H;
+  fill_bias(z, B * T, G, bias);
+  gemm(B * T, G, D, x, D, 1, W, G, z, G, 1);
+  for (int t = 0; t < T; t++) {
+    if (t > 0) gemm(B, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
+      f32 *cr = c + ((long)b * T + t) * H;
+      f32 *hr = h + ((long)b * T + t) * H;
+      for (int j = 0; j < H; j += 4) {
+        v128_t i = v_act(wasm_v128_load(zr + j), ract);
+        v128_t f = v_act(wasm_v128_load(zr + H + j), ract);
+        v128_t g = v_act(wasm_v128_load(zr + 2 * H + j), act);
+        v128_t o = v_act(wasm_v128_load(zr + 3 * H + j), ract);
+        v128_t cv = wasm_f32x4_mul(i, g);
+        if (cp) cv = wasm_f32x4_add(cv, wasm_f32x4_mul(f, wasm_v128_load(cp + j)));
+        wasm_v128_store(cr + j, cv);
+        wasm_v128_store(hr + j, wasm_f32x4_mul(o, v_act(cv, act)));
+      }
+    }
+  }
+}
+
+/*
+ * Backward through time. dy is [B, T, H] when seq, else [B, H] (gradient of the last output).
+ * Outputs dx [B, T, D], dW [D, 4H], dU [H, 4H], db [4H] (db ignored when 0).
+ * Scratch: dz [B, T, 4H], hp [B, T, H], ut [4H, H], wt [4H, D], dh [B, H], dc [B, H].
+ */
+EXPORT(lstm_backward)
+void lstm_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
+                   const f32 *z, const f32 *c, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
+                   f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *wt, f32 *dh, f32 *dc) {
+  const int G = 4 * H;
+  transpose(U, H, G, G, ut);
+  transpose(W, D, G, G, wt);
+  for (int j = 0; j < B * H; j++) dh[j] = 0, dc[j] = 0;
+  for (int t = T - 1; t >= 0; t--) {
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *cr = c + ((long)b * T + t) * H;
+      const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
+      const f32 *dyr = seq ? dy + ((long)b * T + t) * H : (t == T - 1 ? dy + (long)b * H : 0);
+      f32 *dhr = dh + (long)b * H;
+      f32 *dcr = dc + (long)b * H;
+      f32 *dzr = dz + ((long)b * T + t) * G;
+      for (int j = 0; j < H; j += 4) {
+        v128_t zi = wasm_v128_load(zr + j), zf = wasm_v128_load(zr + H + j);
+        v128_t zg = wasm_v128_load(zr + 2 * H + j), zo = wasm_v128_load(zr + 3 * H + j);
+        v128_t i = v_act(zi, ract), f = v_act(zf, ract), g = v_act(zg, act), o = v_act(zo, ract);
+        v128_t cv = wasm_v128_load(cr + j);
+        v128_t tc = v_act(cv, act);
+        v128_t dhv = wasm_v128_load(dhr + j);
+        if (dyr) dhv = wasm_f32x4_add(dhv, wasm_v128_load(dyr + j));
+        v128_t dov = wasm_f32x4_mul(dhv, tc);
+        v128_t dcv = wasm_f32x4_add(wasm_v128_load(dcr + j), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), v_dact(cv, tc, act)));
+        v128_t cpv = cp ? wasm_v128_load(cp + j) : wasm_f32x4_splat(0.0f);
+        wasm_v128_store(dzr + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, g), v_dact(zi, i, ract)));
+        wasm_v128_store(dzr + H + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, cpv), v_dact(zf, f, ract)));
+        wasm_v128_store(dzr + 2 * H + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, i), v_dact(zg, g, act)));
+        wasm_v128_store(dzr + 3 * H + j, wasm_f32x4_mul(dov, v_dact(zo, o, ract)));
+        wasm_v128_store(dcr + j, wasm_f32x4_mul(dcv, f));
+      }
+    }
+    /* dh_{t-1} = dz_t · Uᵀ */
+    if (t > 0) gemm(B, H, G, dz + (long)t * G, T * G, 1, ut, H, dh, H, 0);
+  }
+  gemm(D, G, B * T, x, 1, D, dz, G, dW, G, 0);
+  shift_states(h, B, T, H, hp);
+  gemm(H, G, B * T, hp, 1, H, dz, G, dU, G, 0);
+  if (db) col_sums(dz, B * T, G, db);
+  gemm(B * T, D, G, dz, G, 1, wt, D, dx, D, 0);
+}
+
+/* ---------------------------------------------------------------- GRU (tfjs-layers, reset_after = false) */
+
+/*
+ * z [B, T, 3H] receives the pre-activations of the update gate, reset gate and candidate;
+ * rh [B, T, H] the reset hidden state r ⊙ h_{t-1}; h [B, T, H] the outputs.
+ */
+EXPORT(gru_forward)
+void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
+                 int ract, f32 *z, f32 *rh, f32 *h) {
+  const int G = 3 * H;
+  fill_bias(z, B * T, G, bias);
+  gemm(B * T, G, D, x, D, 1, W, G, z, G, 1);
+  for (int t = 0; t < T; t++) {
+    if (t > 0) gemm(B, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
+      f32 *rhr = rh + ((long)b * T + t) * H;
+      for (int j = 0; j < H; j += 4) {
+        v128_t r = v_act(wasm_v128_load(zr + H + j), ract);
+        wasm_v128_store(rhr + j, hpr ? wasm_f32x4_mul(r, wasm_v128_load(hpr + j)) : wasm_f32x4_splat(0.0f));
+      }
+    }
+    if (t > 0) gemm(B, H, H, rh + (long)t * H, T * H, 1, U + 2 * H, G, z + (long)t * G + 2 * H, T * G, 1);
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
+      f32 *hr = h + ((long)b * T + t) * H;
+      for (int j = 0; j < H; j += 4) {
+        v128_t zz = v_act(wasm_v128_load(zr + j), ract);
+        v128_t hh = v_act(wasm_v128_load(zr + 2 * H + j), act);
+        v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
+        /* h = z h_{t-1} + (1 - z) hh, in the same operation order as tfjs-layers */
+        v128_t hv = wasm_f32x4_add(wasm_f32x4_mul(zz, hpv), wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz), hh));
+        wasm_v128_store(hr + j, hv);
+      }
+    }
+  }
+}
+
+/*
+ * Backward through time. Outputs dx [B, T, D], dW [D, 3H], dU [H, 3H], db [3H].
+ * Scratch: dz [B, T, 3H], hp [B, T, H], ut [3H, H] (rows 0..2H: U_zrᵀ, rows 2H..3H: U_hᵀ),
+ * wt [3H, D], dh [B, H], drh [B, H].
+ */
+EXPORT(gru_backward)
+void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
+                  const f32 *z, const f32 *rh, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
+                  f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *wt, f32 *dh, f32 *drh) {
+  const int G = 3 * H;
+  f32 *uzrt = ut;              /* [2H, H] */
+  f32 *uht = ut + 2 * H * H;   /* [H, H] */
+  transpose(U, H, 2 * H, G, uzrt);
+  transpose(U + 2 * H, H, H, G, uht);
+  transpose(W, D, G, G, wt);
+  for (int j = 0; j < B * H; j++) dh[j] = 0;
+  for (int t = T - 1; t >= 0; t--) {
+    /* phase 1: total dh, candidate gradient */
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
+      const f32 *dyr = seq ? dy + ((long)b * T + t) * H : (t == T - 1 ? dy + (long)b * H : 0);
+      f32 *dhr = dh + (long)b * H;
+      f32 *dzr = dz + ((long)b * T + t) * G;
+      for (int j = 0; j < H; j += 4) {
+        v128_t dhv = wasm_v128_load(dhr + j);
+        if (dyr) dhv = wasm_f32x4_add(dhv, wasm_v128_load(dyr + j));
+        wasm_v128_store(dhr + j, dhv);
+        v128_t pz = wasm_v128_load(zr + j), ph = wasm_v128_load(zr + 2 * H + j);
+        v128_t zz = v_act(pz, ract), hh = v_act(ph, act);
+        v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
+        v128_t dhh = wasm_f32x4_mul(dhv, wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz));
+        wasm_v128_store(dzr + 2 * H + j, wasm_f32x4_mul(dhh, v_dact(ph, hh, act)));
+        v128_t dzv = wasm_f32x4_mul(dhv, wasm_f32x4_sub(hpv, hh));
+        wasm_v128_store(dzr + j, wasm_f32x4_mul(dzv, v_dact(pz, zz, ract)));
+      }
+    }
+    if (t == 0) break; /* h_{-1} = 0: nothing flows further back, and dr = drh ⊙ h_{-1} = 0 */
+    /* d(r ⊙ h_{t-1}) = d(candidate pre-activation) · U_hᵀ */
+    gemm(B, H, H, dz + (long)t * G + 2 * H, T * G, 1, uht, H, drh, H, 0);
+    /* phase 2: reset gate gradient, direct paths to h_{t-1} */
+    for (int b = 0; b < B; b++) {
+      const f32 *zr = z + ((long)b * T + t) * G;
+      const f32 *hpr = h + ((long)b * T + t - 1) * H;
+      f32 *dhr = dh + (long)b * H;
+      const f32 *drhr = drh + (long)b * H;
+      f32 *dzr = dz + ((long)b * T + t) * G;
+      for (int j = 0; j < H; j += 4) {
+        v128_t pz = wasm_v128_load(zr + j), pr = wasm_v128_load(zr + H + j);
+        v128_t zz = v_act(pz, ract), r = v_act(pr, ract);
+        v128_t drv = wasm_v128_load(drhr + j);
+        v128_t hpv = wasm_v128_load(hpr + j);
+        wasm_v128_store(dzr + H + j, wasm_f32x4_mul(wasm_f32x4_mul(drv, hpv), v_dact(pr, r, ract)));
+        v128_t dhp = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(dhr + j), zz), wasm_f32x4_mul(drv, r));
+        wasm_v128_store(dhr + j, dhp);
+      }
+    }
+    /* dh_{t-1} += [dz_z, dz_r] · U_zrᵀ */
+    gemm(B, H, 2 * H, dz + (long)t * G, T * G, 1, uzrt, H, dh, H, 1);
+  }
+  /* t = 0: reset-gate gradient is zero (h_{-1} = 0) */
+  for (int b = 0; b < B; b++) {
+    f32 *dzr = dz + (long)b * T * G + H;
+    for (int j = 0; j < H; j++) dzr[j] = 0;
+  }
+  gemm(D, G, B * T, x, 1, D, dz, G, dW, G, 0);
+  shift_states(h, B, T, H, hp);
+  gemm(H, 2 * H, B * T, hp, 1, H, dz, G, dU, G, 0);
+  gemm(H, H, B * T, rh, 1, H, dz + 2 * H, G, dU + 2 * H, G, 0);
+  if (db) col_sums(dz, B * T, G, db);
+  gemm(B * T, D, G, dz, G, 1, wt, D, dx, D, 0);
+}

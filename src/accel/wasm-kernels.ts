@@ -1,0 +1,286 @@
+/**
+ * The WebAssembly side of the fused recurrent layers: compiles the committed kernel module once
+ * (synchronously, it is 36 KB), and gives each fused layer its own instance and memory, so the
+ * state a forward pass keeps for its backward pass (gate pre-activations, cell and hidden states)
+ * stays in place between the two, with no copies, even when several layers run in between.
+ */
+import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+
+/** Activation codes understood by the kernels (see `kernels.c`). */
+export const ACTIVATION_CODES: Readonly<Record<string, number>> = {
+  linear: 0,
+  tanh: 1,
+  sigmoid: 2,
+  hardSigmoid: 3,
+  relu: 4,
+};
+
+/** The recurrent cells the kernels implement. */
+export type FusedCellKind = 'lstm' | 'gru';
+
+/** Problem size of one fused call. */
+export interface RecurrentShape {
+  /** Batch size B. */
+  batch: number;
+  /** Time steps T. */
+  steps: number;
+  /** Input features D. */
+  inputDim: number;
+  /** Units H (a multiple of 4). */
+  units: number;
+}
+
+/** Gradients returned by {@link RecurrentKernel.backward}, all row-major. */
+export interface RecurrentGradients {
+  /** `[B, T, D]` */
+  dx: Float32Array;
+  /** `[D, gates·H]` */
+  dKernel: Float32Array;
+  /** `[H, gates·H]` */
+  dRecurrentKernel: Float32Array;
+  /** `[gates·H]` */
+  dBias: Float32Array;
+}
+
+interface KernelExports {
+  __heap_base: { value: number };
+  matmul(m: number, n: number, k: number, a: number, b: number, c: number): void;
+  lstm_forward(...args: number[]): void;
+  lstm_backward(...args: number[]): void;
+  gru_forward(...args: number[]): void;
+  gru_backward(...args: number[]): void;
+}
+
+// The `WebAssembly` global is not in the ES lib typings this project compiles against.
+interface WasmMemory {
+  buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+}
+const wasmApi = () => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
+
+function kernelModule(): object {
+  compiled ??= new (wasmApi().Module)(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/** One instance of the kernel module with its own growable memory and a bump layout per call. */
+class KernelInstance {
+  readonly memory: WasmMemory = new (wasmApi().Memory)({ initial: 32 });
+  readonly exports: KernelExports;
+  private readonly base: number;
+
+  constructor() {
+    const instance = new (wasmApi().Instance)(kernelModule(), { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.base = align(Number(this.exports.__heap_base.value));
+  }
+
+  /** Lays out float buffers of the given lengths and grows memory to fit; returns byte offsets. */
+  layout(lengths: number[]): number[] {
+    let at = this.base;
+    const offsets = lengths.map((n) => {
+      const o = at;
+      at = align(at + n * 4);
+      return o;
+    });
+    const needed = Math.ceil(at / PAGE) - this.memory.buffer.byteLength / PAGE;
+    if (needed > 0) this.memory.grow(needed);
+    return offsets;
+  }
+
+  view(offset: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, offset, length);
+  }
+
+  write(offset: number, values: ArrayLike<number>): void {
+    this.view(offset, values.length).set(values);
+  }
+}
+
+function align(n: number): number {
+  return (n + 63) & ~63;
+}
+
+/** Options of one forward pass. */
+export interface ForwardOptions {
+  /** Cell activation code ({@link ACTIVATION_CODES}). */
+  activation: number;
+  /** Gate activation code. */
+  recurrentActivation: number;
+}
+
+/**
+ * Runs a whole LSTM or GRU layer (all time steps) forward and backward in WebAssembly. One
+ * instance per layer: {@link forward} keeps what {@link backward} needs; each forward returns a
+ * generation number, and a backward for an older generation recomputes its forward first.
+ */
+export class RecurrentKernel {
+  private readonly wasm = new KernelInstance();
+  private generation = 0;
+  private offsets: Record<string, number> = {};
+  private shape: RecurrentShape | undefined;
+  private options: ForwardOptions | undefined;
+  private hasBias = false;
+
+  /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
+  constructor(readonly kind: FusedCellKind) {}
+
+  /** Gates per unit: 4 for LSTM, 3 for GRU. */
+  get gates(): number {
+    return this.kind === 'lstm' ? 4 : 3;
+  }
+
+  /**
+   * Runs the forward pass over all steps and returns its generation. `bias` may be null
+   * (`useBias: false`).
+   */
+  forward(
+    shape: RecurrentShape,
+    x: ArrayLike<number>,
+    kernel: ArrayLike<number>,
+    recurrentKernel: ArrayLike<number>,
+    bias: ArrayLike<number> | null,
+    options: ForwardOptions,
+  ): number {
+    const { batch: B, steps: T, inputDim: D, units: H } = shape;
+    if (H % 4 !== 0) throw new Error(`fused recurrent kernels need units divisible by 4, got ${H}`);
+    const G = this.gates * H;
+    const n = B * T;
+    const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc] = this.wasm.layout([
+      n * D,
+      D * G,
+      H * G,
+      G,
+      n * G,
+      n * H,
+      n * H,
+      n * H,
+      n * D,
+      D * G,
+      H * G,
+      G,
+      n * G,
+      n * H,
+      G * H,
+      G * D,
+      B * H,
+      B * H,
+    ]) as [number, ...number[]];
+    this.offsets = { ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc } as Record<
+      string,
+      number
+    >;
+    this.wasm.write(ox, x);
+    this.wasm.write(ow, kernel);
+    this.wasm.write(ou, recurrentKernel);
+    if (bias) this.wasm.write(ob as number, bias);
+    this.hasBias = bias !== null;
+    const fn = this.kind === 'lstm' ? this.wasm.exports.lstm_forward : this.wasm.exports.gru_forward;
+    fn(
+      B,
+      T,
+      D,
+      H,
+      ox,
+      ow as number,
+      ou as number,
+      bias ? (ob as number) : 0,
+      options.activation,
+      options.recurrentActivation,
+      oz as number,
+      oc as number,
+      oh as number,
+    );
+    this.shape = { ...shape };
+    this.options = { ...options };
+    return ++this.generation;
+  }
+
+  /** The outputs of the last forward: `[B, T, H]` (sequences) or `[B, H]` (last step), copied. */
+  output(returnSequences: boolean): Float32Array {
+    const { batch: B, steps: T, units: H } = this.requireShape();
+    const h = this.wasm.view(this.at('oh'), B * T * H);
+    if (returnSequences) return h.slice();
+    const out = new Float32Array(B * H);
+    for (let b = 0; b < B; b++) out.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
+    return out;
+  }
+
+  /** True when the last forward is generation `generation` (its saved state is still here). */
+  holds(generation: number): boolean {
+    return generation === this.generation;
+  }
+
+  /**
+   * Backpropagates `dy` (`[B, T, H]` when `returnSequences`, else `[B, H]`) through the last
+   * forward pass and returns copies of the gradients.
+   */
+  backward(dy: ArrayLike<number>, returnSequences: boolean): RecurrentGradients {
+    const { batch: B, steps: T, inputDim: D, units: H } = this.requireShape();
+    const options = this.options as ForwardOptions;
+    const G = this.gates * H;
+    const o = (k: string) => this.at(k);
+    this.wasm.write(o('ody'), dy);
+    const fn = this.kind === 'lstm' ? this.wasm.exports.lstm_backward : this.wasm.exports.gru_backward;
+    fn(
+      B,
+      T,
+      D,
+      H,
+      o('ox'),
+      o('ow'),
+      o('ou'),
+      options.activation,
+      options.recurrentActivation,
+      o('oz'),
+      o('oc'),
+      o('oh'),
+      o('ody'),
+      returnSequences ? 1 : 0,
+      o('odx'),
+      o('odw'),
+      o('odu'),
+      this.hasBias ? o('odb') : 0,
+      o('odz'),
+      o('ohp'),
+      o('out'),
+      o('owt'),
+      o('odh'),
+      o('odc'),
+    );
+    return {
+      dx: this.wasm.view(o('odx'), B * T * D).slice(),
+      dKernel: this.wasm.view(o('odw'), D * G).slice(),
+      dRecurrentKernel: this.wasm.view(o('odu'), H * G).slice(),
+      dBias: this.hasBias ? this.wasm.view(o('odb'), G).slice() : new Float32Array(G),
+    };
+  }
+
+  private requireShape(): RecurrentShape {
+    if (!this.shape) throw new Error('RecurrentKernel: backward or output before forward');
+    return this.shape;
+  }
+
+  private at(key: string): number {
+    return this.offsets[key] as number;
+  }
+}
+
+/** C[m, n] = A[m, k] · B[k, n] with the kernels' blocked SIMD product (tests and benchmarks). */
+export function wasmSimdMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+  const wasm = new KernelInstance();
+  const [oa, ob, oc] = wasm.layout([m * k, k * n, m * n]) as [number, number, number];
+  wasm.write(oa, a);
+  wasm.write(ob, b);
+  wasm.exports.matmul(m, n, k, oa, ob, oc);
+  return wasm.view(oc, m * n).slice();
+}
