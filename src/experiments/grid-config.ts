@@ -398,6 +398,7 @@ export function expandGrid<X>(config: GridConfig<X>, context: Record<string, unk
     resample: config.resample ?? null,
     cv: config.cv ?? null,
   };
+  const fixedPrint = jsonFingerprint(config.fixed ?? {});
   const scenarios = combos.map((params, index) => {
     const options = { ...(config.fixed ?? {}), ...params, seed };
     return {
@@ -405,7 +406,10 @@ export function expandGrid<X>(config: GridConfig<X>, context: Record<string, unk
       name: scenarioName(options, nameKeys),
       params,
       options,
-      key: stableHash({ ...keyBase, options }).slice(0, 16),
+      key: stableHash({ ...keyBase, options: { ...(fixedPrint as object), ...jsonFingerprint(params), seed } }).slice(
+        0,
+        16,
+      ),
     };
   });
   // Names must be unique (they name folders): add the key when two scenarios would collide.
@@ -422,11 +426,52 @@ export function gridIdentity<X>(config: GridConfig<X>): Record<string, unknown> 
     data: dataIdentity(config.data),
     split: config.split ?? null,
     resample: config.resample ?? null,
-    fixed: config.fixed ?? {},
+    fixed: jsonFingerprint(config.fixed ?? {}),
     grid: config.grid,
     metric: config.metric ?? 'macroF1',
     cv: config.cv ?? null,
   };
+}
+
+const fingerprints = new WeakMap<object, unknown>();
+
+/**
+ * A JSON-safe stand-in for an option value, for hashing and for the results log: plain data is kept
+ * as it is; typed arrays become `{ typedArray, length, sha256 }`; objects with `toJSON` (pipelines)
+ * are replaced by their JSON; other class instances (e.g. word vectors passed as `embeddings` in a TS
+ * config) become `{ instanceOf, sha256 }` of their fields. Never copies megabytes into a log line.
+ */
+export function jsonFingerprint(value: unknown): Record<string, unknown> {
+  return fingerprint(value) as Record<string, unknown>;
+}
+
+function fingerprint(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'function') return { function: (value as { name?: string }).name || 'anonymous' };
+    return typeof value === 'bigint' ? String(value) : value;
+  }
+  const cached = fingerprints.get(value);
+  if (cached !== undefined) return cached;
+  let out: unknown;
+  if (ArrayBuffer.isView(value)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    out = {
+      typedArray: value.constructor.name,
+      length: (value as unknown as { length?: number }).length ?? value.byteLength,
+      sha256: stableHash(Buffer.from(bytes).toString('base64')).slice(0, 16),
+    };
+  } else if (Array.isArray(value)) {
+    out = value.map(fingerprint);
+  } else if (isPlainObject(value)) {
+    out = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fingerprint(v)]));
+  } else if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    out = fingerprint((value as { toJSON: () => unknown }).toJSON());
+  } else {
+    const fields = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fingerprint(v)]));
+    out = { instanceOf: value.constructor?.name ?? 'Object', sha256: stableHash(fields).slice(0, 16) };
+  }
+  fingerprints.set(value, out);
+  return out;
 }
 
 function dataIdentity<X>(data: GridDataConfig<X>): Record<string, unknown> {

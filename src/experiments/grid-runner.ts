@@ -23,6 +23,7 @@ import {
   type GridConfig,
   type GridMetric,
   gridIdentity,
+  jsonFingerprint,
   loadGridConfig,
   type Scenario,
   validateGridConfig,
@@ -283,7 +284,9 @@ export async function runGrid<X = string>(
   const best = results.reduce((a, b) => (scenarioScore(b, metric) > scenarioScore(a, metric) ? b : a));
   let refit: RefitResult | undefined;
   if (config.refitBest ?? Boolean(config.cv && data.test.length > 0)) {
-    refit = await refitBest(best, config, data, factory, out, options);
+    // The live scenario (not the logged fingerprint) holds the real option values.
+    const scenario = scenarios.find((s) => s.key === best.key) as Scenario;
+    refit = await refitBest(best, scenario, config, data, factory, out, options);
   }
   await writeTables(best, refit);
   await writeJsonAtomic(
@@ -376,8 +379,8 @@ async function runScenario<X>(
       key: scenario.key,
       index: scenario.index,
       name: scenario.name,
-      params: scenario.params,
-      options: scenario.options,
+      params: jsonFingerprint(scenario.params),
+      options: jsonFingerprint(scenario.options),
       classes: data.classes,
       ...(validScores ? { valid: validScores } : {}),
       ...(testScores ? { test: testScores } : {}),
@@ -452,8 +455,8 @@ async function runCvScenario<X>(
     key: scenario.key,
     index: scenario.index,
     name: scenario.name,
-    params: scenario.params,
-    options: scenario.options,
+    params: jsonFingerprint(scenario.params),
+    options: jsonFingerprint(scenario.options),
     classes: data.classes,
     cv: cvScores,
     fit,
@@ -514,6 +517,7 @@ async function score<X>(
 
 async function refitBest<X>(
   best: ScenarioResult,
+  scenario: Scenario,
   config: GridConfig<X>,
   data: PreparedGridData<X>,
   factory: ClassifierFactory<X>,
@@ -527,13 +531,6 @@ async function refitBest<X>(
   let rows = [...data.trainOriginal, ...data.valid];
   if (config.resample)
     rows = resampleTrainOnly({ train: rows }, data.labels, { seed: config.seed ?? 42, ...config.resample }).train;
-  const scenario: Scenario = {
-    index: best.index,
-    name: best.name,
-    params: best.params,
-    options: best.options,
-    key: best.key,
-  };
   const train = { inputs: rows.map((i) => data.inputs[i] as X), labels: rows.map((i) => data.labels[i] as Label) };
   const { classifier } = await fitOne(scenario, factory, train, { inputs: [], labels: [] }, options, () => {}, 0, 1);
   try {

@@ -265,6 +265,47 @@ describe('runGrid', () => {
     expect(retried.results).toHaveLength(12);
   });
 
+  it('keeps objects passed in TS configs (e.g. word vectors) out of the log, but hands them to every fit', async () => {
+    class FakeVectors {
+      constructor(readonly matrix = new Float32Array(200_000).fill(0.5)) {}
+    }
+    const vectors = new FakeVectors();
+    const received: unknown[] = [];
+    const out = newDir();
+    const result = await runGrid(
+      config({ fixed: { embeddings: vectors }, grid: { model: ['nb'], alpha: [0.5, 1] }, refitBest: true }),
+      {
+        out,
+        figures: false,
+        classifierFactory: (options) => {
+          received.push(options.embeddings);
+          return new TinyNaiveBayes(options);
+        },
+      },
+    );
+    // 2 validation constructions + 2 scenarios + 1 refit, all with the live object.
+    expect(received).toHaveLength(5);
+    expect(received.every((v) => v === vectors)).toBe(true);
+    expect(result.results[0]!.options.embeddings).toMatchObject({ instanceOf: 'FakeVectors' });
+    const log = await fs.readFile(join(out, 'results.jsonl'), 'utf8');
+    expect(log.length).toBeLessThan(20_000);
+    // A different vector object changes the grid's identity: its log is refused.
+    await expect(
+      runGrid(
+        config({
+          fixed: { embeddings: new FakeVectors(new Float32Array(10)) },
+          grid: { model: ['nb'], alpha: [0.5, 1] },
+        }),
+        {
+          out,
+          figures: false,
+          classifierFactory: factory,
+          resume: true,
+        },
+      ),
+    ).rejects.toThrow(/different grid config/);
+  });
+
   it('refuses a log written by a different grid config', async () => {
     const out = newDir();
     await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), { out, figures: false, classifierFactory: factory });
