@@ -33,6 +33,38 @@ export type { LogisticRegressionOptions } from './models/classic/logistic-regres
 export { LogisticRegressionClassifier } from './models/classic/logistic-regression.js';
 export type { NaiveBayesOptions } from './models/classic/naive-bayes.js';
 export { NaiveBayesClassifier } from './models/classic/naive-bayes.js';
+// Deep text classifiers (src/text/models/deep): builders, training loop, LSTM/GRU/BiLSTM/CNN-LSTM kinds.
+export type {
+  DeepArchitectureOptions,
+  DeepModelSpec,
+  DeepTextModelKind,
+} from './models/deep/builders.js';
+export { buildDeepTextModel, DEEP_TEXT_MODEL_KINDS, resolveDeepModelSpec } from './models/deep/builders.js';
+export type {
+  ClassWeightOption,
+  DeepTextClassifierOptions,
+  EmbeddingSource,
+} from './models/deep/deep-text-classifier.js';
+export {
+  BiLstmClassifier,
+  CnnLstmClassifier,
+  DeepTextClassifier,
+  deepTextClassifierKinds,
+  encodeSequences,
+  GruClassifier,
+  LstmClassifier,
+  predictTextStream,
+} from './models/deep/deep-text-classifier.js';
+export type { DeepOptimizerName } from './models/deep/optimizers.js';
+export { DEEP_OPTIMIZER_NAMES, DEFAULT_LEARNING_RATES } from './models/deep/optimizers.js';
+export type {
+  DeepTrainingOptions,
+  DeepTrainingResult,
+  EarlyStoppingOptions,
+  EncodedSequences,
+  MonitoredMetric,
+} from './models/deep/trainer.js';
+export { evaluateEncoded, predictEncoded, trainDeepModel } from './models/deep/trainer.js';
 export type {
   BuiltinTextClassifierKind,
   CreateTextClassifierOptions,
@@ -67,6 +99,7 @@ export type {
   DropDuplicatesOptions,
   DropReason,
   DropResult,
+  EcsRule,
   NormalizeSlangOptions,
   NormalizeSlangStep,
   PipelineConfig,
