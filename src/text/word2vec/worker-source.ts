@@ -7,7 +7,9 @@
  */
 export const WORKER_SOURCE = `
 'use strict';
-const { parentPort, workerData } = require('node:worker_threads');
+// CommonJS normally; ESM if the parent's flags forced it (getBuiltinModule: Node >= 20.16).
+const { parentPort, workerData } =
+  typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
 const { module, memory, modelPtr } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const trainJob = instance.exports.train_job;
