@@ -176,7 +176,7 @@ function stripEmojiVariation(emoji: string): string {
 }
 
 /**
- * Cleans one text: Unicode normalization, HTML, placeholders, URLs, e-mails, @mentions, #hashtags,
+ * Cleans one text: Unicode normalization, HTML, placeholders, URLs, e-mails, `@mentions`, `#hashtags`,
  * emoji, numbers, elongation, optional punctuation removal, and whitespace (always collapsed and
  * trimmed). Lone surrogates are repaired to U+FFFD first. Case is left alone (see {@link caseFold}).
  *

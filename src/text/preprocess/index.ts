@@ -37,6 +37,7 @@ export type { NormalizeSlangOptions, SlangLexiconOptions, SlangLoadReport } from
 export { builtinSlang, createSlangLexicon, interjections, normalizeSlang, SlangLexicon } from './slang.js';
 export type { Stemmer, StemmerAlgorithm, StemmerOptions, StemmerReport } from './stemmer.js';
 export { createStemmer } from './stemmer.js';
+export type { EcsRule } from './stemmer-ecs.js';
 export { ECS_RULE_GROUPS, ecsStem } from './stemmer-ecs.js';
 export { porterStem } from './stemmer-porter.js';
 export { talaStem } from './stemmer-tala.js';

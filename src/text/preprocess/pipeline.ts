@@ -528,7 +528,7 @@ function deepFreeze<T>(value: T): T {
  *   elongation), case folding, tokenizing, built-in slang map, sentiment-safe stopwords (negators and
  *   intensifiers kept), no stemming.
  * - `sentimentEn`: the same for English (no slang map, English stopwords and emoji words).
- * - `seed003`: exactly seed 003's order: cleaning (URLs, @user and IndoNLU placeholders, #hashtag, punctuation) → case folding →
+ * - `seed003`: exactly seed 003's order: cleaning (URLs, `@user` and IndoNLU placeholders, `#hashtag`, punctuation) → case folding →
  *   tokenizing → slang normalization (built-in map plus `chat` → `pesan`; interjections such as
  *   `woi` removed).
  * - `seed004`: seed 004's order: case folding → punctuation removal → stopword removal (full list) →

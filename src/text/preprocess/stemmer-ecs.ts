@@ -17,12 +17,12 @@
 const C = 'bcdfghjklmnpqrstvwxyz';
 const V = 'aiueo';
 
-/** One disambiguation rule: returns the candidate root or `undefined` when it does not apply. */
-type Rule = (word: string) => string | undefined;
+/** One ECS prefix disambiguation rule: returns the candidate root, or `undefined` when it does not apply. */
+export type EcsRule = (word: string) => string | undefined;
 
 const re = (source: string): RegExp => new RegExp(source.replace(/C/g, `[${C}]`).replace(/V/g, `[${V}]`));
 
-function rx(pattern: RegExp, build: (m: RegExpExecArray) => string | undefined): Rule {
+function rx(pattern: RegExp, build: (m: RegExpExecArray) => string | undefined): EcsRule {
   return (word) => {
     const m = pattern.exec(word);
     return m ? build(m) : undefined;
@@ -36,7 +36,7 @@ const g = (m: RegExpExecArray, i: number): string => m[i] ?? '';
  * candidate found in the dictionary wins, else the last rule's candidate is used.
  * Rule numbers follow the ECS papers and Sastrawi's class names.
  */
-export const ECS_RULE_GROUPS: ReadonlyArray<{ name: string; rules: readonly Rule[] }> = [
+export const ECS_RULE_GROUPS: ReadonlyArray<{ name: string; rules: readonly EcsRule[] }> = [
   // 1: berV → ber-V | be-rV
   { name: '1', rules: [rx(re('^ber(V.*)$'), (m) => g(m, 1)), rx(re('^ber(V.*)$'), (m) => `r${g(m, 1)}`)] },
   // 2: berCAP → ber-CAP where C != r and P != er
