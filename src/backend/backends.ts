@@ -85,7 +85,7 @@ function warnOnce(message: string): void {
  * `tensorflow`, `wasm` and `cpu`, and takes the first that is installed and initialises. A backend
  * that is installed but fails to initialise is reported once on stderr and in
  * {@link BackendInfo.warnings}. An explicitly named backend (argument or environment variable)
- * never falls back: it throws a {@link UlasanError} with code `UNKNOWN_BACKEND`,
+ * never falls back: it throws an `UlasanError` (exported by `ulasan`) with code `UNKNOWN_BACKEND`,
  * `MISSING_DEPENDENCY` or `BACKEND_UNAVAILABLE`.
  *
  * @param name - A {@link BackendName}; case-insensitive.

@@ -10,7 +10,28 @@ import { MissingDependencyError, UlasanError } from '../internal/errors.js';
 /** Loads a module by specifier (default: the platform's dynamic `import()`). */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
 
-const defaultImporter: ModuleImporter = (specifier) => import(specifier);
+/**
+ * tsup's CommonJS build rewrites `import()` into `require()`. Node before 20.19 / 22.12 cannot
+ * `require()` an ES module, so an ESM-only peer (`webgpu`) would fail there with ERR_REQUIRE_ESM.
+ * Then we resolve the file and import it by URL through a Function-created `import()`, which no
+ * bundler rewrites.
+ */
+async function importEsmFallback(specifier: string): Promise<unknown> {
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const resolved = createRequire(import.meta.url).resolve(specifier);
+  const nativeImport = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
+  return nativeImport(pathToFileURL(resolved).href);
+}
+
+const defaultImporter: ModuleImporter = async (specifier) => {
+  try {
+    return await import(specifier);
+  } catch (error) {
+    if ((error as { code?: string } | null)?.code === 'ERR_REQUIRE_ESM') return importEsmFallback(specifier);
+    throw error;
+  }
+};
 let importer: ModuleImporter = defaultImporter;
 
 /** Replaces the module importer (tests only); call with no argument to restore the default. */
