@@ -13,6 +13,7 @@ import { stableHash } from '../../internal/hash.js';
 import type { Logs, TrainingCallbacks } from '../../internal/progress.js';
 import { ulasanVersion } from '../../internal/version.js';
 import { classificationReport, evaluationSummary, type ReportRow } from '../../metrics/report.js';
+import { createPipeline, PIPELINE_PRESETS, TextPipeline } from '../preprocess/pipeline.js';
 import { compareCodePoints } from '../vectorize/vocabulary.js';
 import { type Artifact, type ArtifactManifest, type TrainingMetadata, writeArtifact } from './artifact.js';
 
@@ -29,7 +30,12 @@ export interface TokenPipeline {
 
 /** Options shared by every text classifier. */
 export interface TextClassifierOptions {
-  /** Preprocessing applied to every text before the model (default: {@link WhitespacePipeline}). */
+  /**
+   * Preprocessing applied to every text before the model. Default: the sentiment-safe Indonesian
+   * preset, `createPipeline(PIPELINE_PRESETS.sentiment)` (cleaning, case folding, tokenizing, slang
+   * normalization, stopwords removed but negators and intensifiers kept). Pass
+   * `new WhitespacePipeline()` for text that is already tokenized by spaces.
+   */
   pipeline?: TokenPipeline;
   /** Seed for every random choice in training (default 42). */
   seed?: number;
@@ -76,9 +82,8 @@ export interface TextTrainingData {
 }
 
 /**
- * The default pipeline when none is given: lower-case and split on whitespace. Fits corpora that
- * are already tokenized by spaces (SmSA); real applications should pass the sentiment pipeline
- * from the preprocessing module.
+ * The simplest pipeline: lower-case and split on whitespace. Fits corpora that are already
+ * tokenized by spaces (SmSA); the default of every classifier is the sentiment preset instead.
  */
 export class WhitespacePipeline implements TokenPipeline {
   /** Splits lower-cased text on Unicode whitespace. */
@@ -110,17 +115,13 @@ export function setPipelineReviver(reviver: PipelineReviver | undefined): void {
 
 /**
  * Rebuilds the pipeline saved in a model manifest: the built-in whitespace pipeline, a
- * `TextPipeline` config from the preprocessing module (format `ulasan-text-pipeline`, imported
- * lazily), or anything a registered {@link PipelineReviver} understands.
+ * `TextPipeline` config from the preprocessing module (format `ulasan-text-pipeline`), or anything a registered {@link PipelineReviver} understands.
  */
 export async function revivePipeline(config: unknown): Promise<TokenPipeline> {
   const c = config as { format?: unknown } | null;
   if (c && typeof c === 'object' && c.format === 'ulasan-whitespace-pipeline') return new WhitespacePipeline();
   if (pipelineReviver) return pipelineReviver(config);
-  if (c && typeof c === 'object' && c.format === 'ulasan-text-pipeline') {
-    const { TextPipeline } = await import('../preprocess/pipeline.js');
-    return TextPipeline.fromJSON(config);
-  }
+  if (c && typeof c === 'object' && c.format === 'ulasan-text-pipeline') return TextPipeline.fromJSON(config);
   throw new UlasanError(
     'CONFIG',
     `Cannot rebuild the saved preprocessing pipeline (${JSON.stringify(config)?.slice(0, 120)}): its format is not known. Register a loader with setPipelineReviver() before loading the model.`,
@@ -147,6 +148,7 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
   history?: Logs[];
   private fittedClasses?: Label[];
   private fittedPipeline?: TokenPipeline;
+  private defaultPipelineCache?: TokenPipeline;
   private fittedMetadata?: TrainingMetadata;
 
   /** Only stores the options (scikit-learn contract); all work happens in `fit`. */
@@ -166,7 +168,13 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
 
   /** The preprocessing pipeline in use (the fitted/loaded one after `fit`/`load`). */
   get pipeline(): TokenPipeline {
-    return this.fittedPipeline ?? this.options.pipeline ?? new WhitespacePipeline();
+    return this.fittedPipeline ?? this.options.pipeline ?? this.defaultPipeline();
+  }
+
+  private defaultPipeline(): TokenPipeline {
+    // Created on first use (reads the shipped slang map), never in the constructor.
+    this.defaultPipelineCache ??= createPipeline(PIPELINE_PRESETS.sentiment);
+    return this.defaultPipelineCache;
   }
 
   /** Training metadata (data hash, seed, size, ...), set by `fit` or `load`. */
@@ -198,7 +206,7 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
     }
     const weights = checkWeights(options.sampleWeights, texts.length);
     throwIfAborted(options.signal, 'Training');
-    const pipeline = this.options.pipeline ?? this.fittedPipeline ?? new WhitespacePipeline();
+    const pipeline = this.options.pipeline ?? this.fittedPipeline ?? this.defaultPipeline();
     const index = new Map<Label, number>(classes.map((c, i) => [c, i]));
     const tokens: string[][] = [];
     const y: number[] = [];

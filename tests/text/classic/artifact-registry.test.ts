@@ -20,6 +20,7 @@ import { readSmsaFixture } from '../../conformance/classifier-conformance.js';
 const train = readSmsaFixture('smsa-sample.tsv');
 const root = mkdtempSync(join(tmpdir(), 'ulasan-artifact-'));
 let saved: string;
+let whitespaceDir: string;
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -48,6 +49,10 @@ async function copyModel(name: string): Promise<string> {
 beforeAll(async () => {
   saved = join(root, 'nb');
   const nb = await new NaiveBayesClassifier({ alpha: 0.3, seed: 3 }).fit(train.texts, train.labels);
+  whitespaceDir = join(root, 'nb-whitespace');
+  await new NaiveBayesClassifier({ pipeline: new WhitespacePipeline() })
+    .fit(train.texts, train.labels)
+    .then((m) => m.save(whitespaceDir));
   await nb.save(saved);
 });
 
@@ -59,7 +64,8 @@ describe('saved model directory', () => {
     expect(m.version).toBe(1);
     expect(m.kind).toBe('nb');
     expect(m.classes).toEqual(['negative', 'neutral', 'positive']);
-    expect(m.pipeline).toEqual(new WhitespacePipeline().toJSON());
+    // the default pipeline is the sentiment preset, saved complete so the model needs nothing else
+    expect((m.pipeline as { format: string }).format).toBe('ulasan-text-pipeline');
     expect(m.options).toEqual({ alpha: 0.3, seed: 3 });
     expect(m.metadata.trainingSize).toBe(298);
     expect(m.metadata.seed).toBe(3);
@@ -71,6 +77,13 @@ describe('saved model directory', () => {
     expect(loaded).toBeInstanceOf(NaiveBayesClassifier);
     expect(loaded.metadata?.dataHash).toBe(m.metadata.dataHash);
     expect(await loaded.predict(['makanan nya enak sekali'])).toEqual(['positive']);
+    // the pipeline comes back from the manifest: same tokens as the original default
+    expect(loaded.pipeline.process('Gak enak BANGET!!')).toEqual(
+      new NaiveBayesClassifier().pipeline.process('Gak enak BANGET!!'),
+    );
+    const ws = await loadTextClassifier(whitespaceDir);
+    expect(ws.pipeline).toBeInstanceOf(WhitespacePipeline);
+    expect((await readArtifact(whitespaceDir)).manifest.options).toEqual({});
   });
 
   it('rejects a newer format version with an upgrade hint', async () => {

@@ -6,6 +6,7 @@ import {
   LinearSvmClassifier,
   LogisticRegressionClassifier,
   NaiveBayesClassifier,
+  WhitespacePipeline,
 } from '../../../src/text/index.js';
 
 // scikit-learn 1.2.1 reference (tests/fixtures/data/sklearn/make-sklearn-fixtures.py): the same TF-IDF
@@ -27,6 +28,8 @@ const rows = readFileSync(new URL('smsa-sample.tsv', fixtureDir), 'utf8')
 const trainTexts = rows.slice(0, 250).map((r) => r[0]);
 const trainLabels: Label[] = rows.slice(0, 250).map((r) => r[1]);
 const testTexts = rows.slice(250).map((r) => r[0]);
+// sklearn saw text.lower().split(): the same tokens as the whitespace pipeline.
+const pipeline = new WhitespacePipeline();
 
 function expectPart(actual: Float64Array[], expected: Part, tol: number): void {
   expect(actual.length).toBe(expected.head.length);
@@ -53,9 +56,13 @@ function maxAbsDiff(a: number[][], b: number[][]): number {
 describe('classic baselines match scikit-learn on the same TF-IDF input', () => {
   it('MultinomialNB (alpha 0.5, sample weights): exact', async () => {
     const r = ref.models.nb!;
-    const nb = await new NaiveBayesClassifier({ alpha: 0.5, features: ref.features }).fit(trainTexts, trainLabels, {
-      sampleWeights: ref.weights,
-    });
+    const nb = await new NaiveBayesClassifier({ alpha: 0.5, features: ref.features, pipeline }).fit(
+      trainTexts,
+      trainLabels,
+      {
+        sampleWeights: ref.weights,
+      },
+    );
     expect(nb.classes).toEqual(r.classes);
     expectPart(nb.featureLogProbabilities, r.featureLogProb as Part, 1e-10);
     [...nb.classLogPriors].forEach((v, c) => {
@@ -66,10 +73,11 @@ describe('classic baselines match scikit-learn on the same TF-IDF input', () => 
 
   it('LogisticRegression (multinomial, L2, C=10): same optimum', async () => {
     const r = ref.models.logreg!;
-    const lr = await new LogisticRegressionClassifier({ ...(r.options as object), features: ref.features }).fit(
-      trainTexts,
-      trainLabels,
-    );
+    const lr = await new LogisticRegressionClassifier({
+      ...(r.options as object),
+      features: ref.features,
+      pipeline,
+    }).fit(trainTexts, trainLabels);
     expect(lr.solverInfo?.converged).toBe(true);
     // sklearn's L-BFGS stops on relative decrease with max |gradient| ≈ 1e-4; ours goes further, so
     // the objective must be at least as low and the coefficients agree to the precision sklearn reached.
@@ -83,11 +91,11 @@ describe('classic baselines match scikit-learn on the same TF-IDF input', () => 
 
   it("LogisticRegression with classWeight 'balanced' and sample weights", async () => {
     const r = ref.models['logreg-balanced-weighted']!;
-    const lr = await new LogisticRegressionClassifier({ ...(r.options as object), features: ref.features }).fit(
-      trainTexts,
-      trainLabels,
-      { sampleWeights: ref.weights },
-    );
+    const lr = await new LogisticRegressionClassifier({
+      ...(r.options as object),
+      features: ref.features,
+      pipeline,
+    }).fit(trainTexts, trainLabels, { sampleWeights: ref.weights });
     expect(lr.solverInfo!.loss).toBeLessThanOrEqual((r.loss as number) + 1e-9);
     expectPart(lr.coef, r.coef as Part, 1e-3);
     expect(maxAbsDiff(await lr.predictProba(testTexts), r.proba as number[][])).toBeLessThan(1e-4);
@@ -95,7 +103,7 @@ describe('classic baselines match scikit-learn on the same TF-IDF input', () => 
 
   it('LinearSVC (squared hinge, one-vs-rest): same coefficients and predictions', async () => {
     const r = ref.models.svm!;
-    const svm = await new LinearSvmClassifier({ ...(r.options as object), features: ref.features }).fit(
+    const svm = await new LinearSvmClassifier({ ...(r.options as object), features: ref.features, pipeline }).fit(
       trainTexts,
       trainLabels,
     );
@@ -107,7 +115,7 @@ describe('classic baselines match scikit-learn on the same TF-IDF input', () => 
   it('LinearSVC binary with sample weights: one margin for classes[1]', async () => {
     const r = ref.models['svm-binary-weighted']!;
     const labels = trainLabels.map((l) => (l === 'positive' ? 'positive' : 'other'));
-    const svm = await new LinearSvmClassifier({ ...(r.options as object), features: ref.features }).fit(
+    const svm = await new LinearSvmClassifier({ ...(r.options as object), features: ref.features, pipeline }).fit(
       trainTexts,
       labels,
       { sampleWeights: ref.weights },
