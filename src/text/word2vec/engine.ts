@@ -90,10 +90,14 @@ function kernelModule(): object {
   return compiled;
 }
 
-/** Fresh input vectors: uniform in ±0.5/dim (word2vec.c, gensim); output weights start at zero. */
+/**
+ * Fresh input vectors, uniform in ±1/dim as gensim 4 draws them (word2vec.c uses ±0.5/dim; gensim's
+ * wider start measurably changes the vectors a 5-epoch run ends with, and we match gensim's
+ * quality); output weights start at zero.
+ */
 function initialiseInputVectors(syn0: Float32Array, dim: number, seed: number): void {
   const rng = new Random(seed);
-  for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / dim;
+  for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() * 2 - 1) / dim;
 }
 
 class Allocator {
