@@ -79,6 +79,23 @@ export interface GridCvConfig {
   seed?: number;
 }
 
+/**
+ * Word vectors for every scenario (passed as the `embeddings` option): trained once with Word2Vec on
+ * the training texts only, or loaded from a file.
+ */
+export interface GridEmbeddingsConfig {
+  /**
+   * Word2Vec options (camelCase gensim names), e.g. seed 003's
+   * `{ vectorSize: 100, window: 5, minCount: 1, sg: 0, epochs: 120 }`. Trained on the training part
+   * only (never validation or test texts) and cached in the output folder.
+   */
+  word2vec?: Record<string, unknown>;
+  /** Pre-trained vectors instead (word2vec text/binary or ulasan native; relative to the config file). */
+  file?: string;
+  /** The classifier option that receives the vectors; default `embeddings`. */
+  option?: string;
+}
+
 /** Metrics a grid can rank scenarios by. */
 export type GridMetric = 'macroF1' | 'accuracy' | 'weightedF1';
 
@@ -103,6 +120,8 @@ export interface GridConfig<X = string> {
   split?: GridSplitConfig;
   /** Resampling of the training part. */
   resample?: GridResampleConfig;
+  /** Word vectors shared by every scenario. */
+  embeddings?: GridEmbeddingsConfig;
   /** Options shared by every scenario. */
   fixed?: Record<string, unknown>;
   /** The axes to combine (`model`, `learningRate`, `l2`, `epochs`, `batchSize`, `optimizer`, `dropout`, ...). */
@@ -142,6 +161,7 @@ const TOP_KEYS = [
   'data',
   'split',
   'resample',
+  'embeddings',
   'fixed',
   'grid',
   'metric',
@@ -185,7 +205,12 @@ export async function loadGridConfig(path: string, options: LoadGridConfigOption
   const raw = await readConfigFile(file);
   // A NAME.quick.yaml file is already the quick variant; its own `quick` section is not applied again.
   const config = validateGridConfig(raw, { source: file, quick: options.quick && !basename(file).includes('.quick.') });
-  return { ...config, data: resolveDataPaths(config.data, dirname(file)) };
+  const base = dirname(file);
+  const embeddings =
+    typeof config.embeddings?.file === 'string' && !isAbsolute(config.embeddings.file)
+      ? { ...config.embeddings, file: resolve(base, config.embeddings.file) }
+      : config.embeddings;
+  return { ...config, data: resolveDataPaths(config.data, base), ...(embeddings ? { embeddings } : {}) };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -321,6 +346,17 @@ export function validateGridConfig<X = string>(
       fail(`resample.method must be "over" or "under", got ${describe(r.method)}.`);
     }
   }
+  if (cfg.embeddings !== undefined) {
+    if (!isPlainObject(cfg.embeddings)) fail('"embeddings" must be an object like { word2vec: { vectorSize: 100 } }.');
+    const e = cfg.embeddings as Record<string, unknown>;
+    checkKeys(e, ['word2vec', 'file', 'option'], 'embeddings.', fail);
+    if ((e.word2vec === undefined) === (e.file === undefined)) {
+      fail('embeddings needs exactly one of "word2vec" (train on the training texts) or "file" (pre-trained vectors).');
+    }
+    if (e.word2vec !== undefined && !isPlainObject(e.word2vec))
+      fail('embeddings.word2vec must be an object of Word2Vec options.');
+    if (e.file !== undefined && (typeof e.file !== 'string' || e.file === '')) fail('embeddings.file must be a path.');
+  }
   if (cfg.cv !== undefined) {
     if (!isPlainObject(cfg.cv)) fail('"cv" must be an object like { k: 5 }.');
     const cv = cfg.cv as Record<string, unknown>;
@@ -396,6 +432,7 @@ export function expandGrid<X>(config: GridConfig<X>, context: Record<string, unk
     context,
     split: config.split ?? null,
     resample: config.resample ?? null,
+    embeddings: embeddingsIdentity(config.embeddings),
     cv: config.cv ?? null,
   };
   const fixedPrint = jsonFingerprint(config.fixed ?? {});
@@ -426,6 +463,7 @@ export function gridIdentity<X>(config: GridConfig<X>): Record<string, unknown> 
     data: dataIdentity(config.data),
     split: config.split ?? null,
     resample: config.resample ?? null,
+    embeddings: embeddingsIdentity(config.embeddings),
     fixed: jsonFingerprint(config.fixed ?? {}),
     grid: config.grid,
     metric: config.metric ?? 'macroF1',
@@ -472,6 +510,11 @@ function fingerprint(value: unknown): unknown {
   }
   fingerprints.set(value, out);
   return out;
+}
+
+function embeddingsIdentity(e: GridEmbeddingsConfig | undefined): unknown {
+  if (!e) return null;
+  return { ...e, ...(e.file !== undefined ? { file: basename(e.file) } : {}) };
 }
 
 function dataIdentity<X>(data: GridDataConfig<X>): Record<string, unknown> {

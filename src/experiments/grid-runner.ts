@@ -29,6 +29,7 @@ import {
   validateGridConfig,
 } from './grid-config.js';
 import { type DataSummary, type PreparedGridData, prepareGridData } from './grid-data.js';
+import { prepareGridEmbeddings } from './grid-embeddings.js';
 import { resampleTrainOnly } from './resample.js';
 import {
   appendGridLog,
@@ -150,7 +151,7 @@ export async function runGrid<X = string>(
   const metric = config.metric ?? 'macroF1';
   const out = options.out ?? join('runs', config.name.replace(/[^\w.-]+/g, '-'));
   const logPath = join(out, 'results.jsonl');
-  const factory = options.classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
+  const baseFactory = options.classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
 
   // Grid size before any data is read: a typo'd grid fails fast.
   const draft = expandGrid(config);
@@ -177,7 +178,7 @@ export async function runGrid<X = string>(
   // option fails now, not hours into the grid.
   for (const scenario of scenarios) {
     try {
-      dispose(await factory(scenario.options, scenario));
+      dispose(await baseFactory(scenario.options, scenario));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new UlasanError('CONFIG', `grid "${config.name}", scenario ${scenario.name}: ${message}`, { cause: error });
@@ -185,6 +186,15 @@ export async function runGrid<X = string>(
   }
 
   const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
+  // Shared word vectors (trained on the training part only, cached in `out`), handed to every scenario.
+  const vectors = await prepareGridEmbeddings(config, data, out, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const vectorOption = config.embeddings?.option ?? 'embeddings';
+  const factory: ClassifierFactory<X> = vectors
+    ? (o, s) => baseFactory({ ...o, [vectorOption]: vectors }, s)
+    : baseFactory;
   const byKey = new Map(finished.map((r) => [r.key, r]));
   const skipped = scenarios.filter((s) => byKey.has(s.key)).length;
   await writeJsonAtomic(join(out, 'data.json'), sanitize(data.summary));

@@ -12,6 +12,7 @@ export {
   type GridConfig,
   type GridCvConfig,
   type GridDataConfig,
+  type GridEmbeddingsConfig,
   type GridMetric,
   type GridResampleConfig,
   type GridSplitConfig,

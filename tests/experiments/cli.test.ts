@@ -144,6 +144,8 @@ describe('seed-003 quick grid with the real LSTM/GRU classifiers', () => {
     // classifier itself currently keeps 4 tensors per LSTM layer after dispose; reported upstream.)
     expect(tensors[1]).toBe(tensors[0]);
     expect(result.data.classCounts.test).toEqual({ negative: 60, positive: 60 });
+    // Word2Vec vectors were trained once, on the training part only, and cached for resumes.
+    expect(await fs.readdir(join(out, 'embeddings'))).toEqual([expect.stringMatching(/^word2vec-[0-9a-f]{16}\.w2v$/)]);
     expect(result.data.classCounts.train.negative).toBe(result.data.classCounts.train.positive);
     for (const r of result.results) {
       expect(r.history).toHaveLength(2);

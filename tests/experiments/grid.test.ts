@@ -427,6 +427,12 @@ describe('grid config errors', () => {
       /"metric" must be one of macroF1, accuracy, weightedF1/,
     );
     expect(() => validateGridConfig({ name: 'x', data: {}, grid: {} })).toThrow(/data.train must be a file path/);
+    expect(() => validateGridConfig({ name: 'x', data: { train: 'a.tsv' }, grid: {}, embeddings: {} })).toThrow(
+      /exactly one of "word2vec".*or "file"/,
+    );
+    expect(() =>
+      validateGridConfig({ name: 'x', data: { train: 'a.tsv' }, grid: {}, embeddings: { word2vec: {}, dims: 3 } }),
+    ).toThrow(/unknown key "embeddings.dims"/);
   });
 
   it('refuses an empty grid and asks for confirmation above the limit', async () => {
