@@ -157,6 +157,9 @@ const PUNCTUATION_KEEP_INTRA = /(?<=[\p{L}\p{M}\p{N}])([-'’])(?=[\p{L}\p{M}\p{
 const keepIntra = (_m: string, intra: string | undefined): string => intra ?? ' ';
 
 const ELONGATION = /(\p{L})\1{2,}/gu;
+const ELONGATION_ASCII = /([A-Za-z])\1{2,}/g;
+const NOT_PRINTABLE_ASCII = /[^\t\n\r\x20-\x7e]/;
+const PUNCTUATION_ASCII = /(?<=[A-Za-z0-9])([-'])(?=[A-Za-z0-9])|[^A-Za-z0-9\s]/g;
 
 let emojiMaps: Partial<Record<PreprocessLanguage, Map<string, string>>> = {};
 
@@ -199,17 +202,27 @@ export function cleanText(text: string, options?: CleanOptions): string {
 /** {@link cleanText} with already-resolved options (the pipeline's hot path). @internal */
 export function cleanWith(text: string, o: ResolvedCleanOptions): string {
   assertText(text, 'cleanText()');
-  let t = toWellFormed(text);
-  if (o.unicode !== 'none') t = t.normalize(o.unicode);
-  t = t.replace(INVISIBLE, ' ');
-  if (o.html === 'decode') t = t.replace(HTML_TAG, ' ').replace(HTML_ENTITY, decodeEntity);
-  if (o.placeholders === 'remove') t = t.replace(PLACEHOLDER, ' ');
-  if (o.urls === 'remove') t = t.replace(URL_PATTERN, ' ');
-  if (o.emails === 'remove') t = t.replace(EMAIL, ' ');
-  if (o.mentions === 'remove') t = t.replace(MENTION, ' ');
-  if (o.hashtags === 'remove') t = t.replace(HASHTAG, ' ');
-  else if (o.hashtags === 'word') t = t.replace(HASHTAG, (_m, word: string) => ` ${splitHashtag(word)} `);
-  if (o.emoji !== 'keep') {
+  // Most review text is printable ASCII: then Unicode normalization, invisible characters, emoji and
+  // surrogates cannot occur, and cheap substring checks skip rules that cannot match.
+  const ascii = !NOT_PRINTABLE_ASCII.test(text);
+  let t = ascii ? text : toWellFormed(text);
+  if (!ascii) {
+    if (o.unicode !== 'none') t = t.normalize(o.unicode);
+    t = t.replace(INVISIBLE, ' ');
+  }
+  if (o.html === 'decode' && (t.includes('<') || t.includes('&')))
+    t = t.replace(HTML_TAG, ' ').replace(HTML_ENTITY, decodeEntity);
+  if (o.placeholders === 'remove' && t.includes('[')) t = t.replace(PLACEHOLDER, ' ');
+  if (o.urls === 'remove' && (t.includes('.') || t.includes('/'))) t = t.replace(URL_PATTERN, ' ');
+  if (t.includes('@')) {
+    if (o.emails === 'remove') t = t.replace(EMAIL, ' ');
+    if (o.mentions === 'remove') t = t.replace(MENTION, ' ');
+  }
+  if (t.includes('#')) {
+    if (o.hashtags === 'remove') t = t.replace(HASHTAG, ' ');
+    else if (o.hashtags === 'word') t = t.replace(HASHTAG, (_m, word: string) => ` ${splitHashtag(word)} `);
+  }
+  if (o.emoji !== 'keep' && !ascii) {
     const map = o.emoji === 'words' ? emojiWords(o.language) : undefined;
     t = t.replace(EMOJI, (e) => {
       const word = map?.get(e) ?? map?.get(stripEmojiVariation(e));
@@ -217,8 +230,9 @@ export function cleanWith(text: string, o: ResolvedCleanOptions): string {
     });
   }
   if (o.numbers === 'remove') t = t.replace(NUMBER, ' ');
-  if (o.elongation !== false) t = collapseElongation(t, o.elongation);
-  if (o.punctuation === 'remove') t = t.replace(PUNCTUATION_KEEP_INTRA, keepIntra);
+  if (o.elongation !== false) t = collapseElongation(t, o.elongation, ascii);
+  if (o.punctuation === 'remove')
+    t = ascii ? t.replace(PUNCTUATION_ASCII, keepIntra) : t.replace(PUNCTUATION_KEEP_INTRA, keepIntra);
   return t.replace(WHITESPACE, ' ').trim();
 }
 
@@ -243,11 +257,13 @@ function decodeEntity(match: string, body: string): string {
 /**
  * Shortens runs of 3 or more identical letters to `keep` letters (`kenapaaa` → `kenapa` with 1).
  * Digits and punctuation runs are left alone (`2000`, `!!!`).
+ *
+ * @param asciiOnly - `text` is known to be ASCII (a faster pattern is used)
  */
-export function collapseElongation(text: string, keep = 1): string {
+export function collapseElongation(text: string, keep = 1, asciiOnly = false): string {
   if (!Number.isInteger(keep) || keep < 1)
     throw invalidArgument(`collapseElongation() keep must be an integer >= 1, got ${keep}.`);
-  return text.replace(ELONGATION, (_m, ch: string) => ch.repeat(keep));
+  return text.replace(asciiOnly ? ELONGATION_ASCII : ELONGATION, (_m, ch: string) => ch.repeat(keep));
 }
 
 /**

@@ -38,6 +38,8 @@ export interface ResolvedTokenizeOptions {
 
 const TOKEN =
   /[\p{L}\p{M}\p{N}]+(?:[-'’][\p{L}\p{M}\p{N}]+)*|[\u{1F1E6}-\u{1F1FF}]{2}|\p{Extended_Pictographic}(?:\uFE0F|\u20E3|\p{Emoji_Modifier}|\u200D\p{Extended_Pictographic}\uFE0F?)*/gu;
+const TOKEN_ASCII = /[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*/g;
+const NOT_ASCII = /[^\t\n\r\x20-\x7e]/;
 const DIGIT_REDUP = /^(\p{L}{3,})2$/u;
 const CLITIC = /^(.+?)-?(nya|ku|mu)$/u;
 const HYPHEN_CLITIC = /^(.+)-(nya|ku|mu|lah|kah|pun)$/u;
@@ -108,7 +110,7 @@ export function tokenize(text: string, options?: TokenizeOptions): string[] {
 /** {@link tokenize} with resolved options (the pipeline's hot path). @internal */
 export function tokenizeWith(text: string, o: ResolvedTokenizeOptions, exceptions?: ReadonlySet<string>): string[] {
   assertText(text, 'tokenize()');
-  const raw = toWellFormed(text).match(TOKEN);
+  const raw = NOT_ASCII.test(text) ? toWellFormed(text).match(TOKEN) : text.match(TOKEN_ASCII);
   if (!raw) return [];
   const plain = o.clitics === 'keep' && o.reduplication === 'keep' && !o.digitReduplication;
   if (plain) return raw.map(normalizeApostrophe);

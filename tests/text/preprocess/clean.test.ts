@@ -72,6 +72,14 @@ describe('cleanText', () => {
     }
   });
 
+  it('gives the same result on the ASCII fast path and the Unicode path', () => {
+    for (const [text] of smsaSample()) {
+      for (const options of [{}, { punctuation: 'remove' as const }, { numbers: 'remove' as const }]) {
+        expect(cleanText(`${text} ü`, options)).toBe(`${cleanText(text, options)} ü`.trim());
+      }
+    }
+  });
+
   it('rejects non-strings and unknown options with clear errors', () => {
     expect(() => cleanText(null as unknown as string)).toThrow(/expects a string, got null/);
     expect(() => cleanText(42 as unknown as string)).toThrow(/got number 42/);

@@ -81,6 +81,7 @@ describe('tokenize', () => {
         .flatMap((w) => (/^[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*$/u.test(w) ? [w] : w.split(/[-']+/).filter(Boolean)));
       expect(tokenize(text, { digitReduplication: false })).toEqual(expected);
     }
+    for (const [text] of smsaSample()) expect(tokenize(`${text} ü`)).toEqual([...tokenize(text), 'ü']);
     const redup = smsaSample().find(([t]) => t.includes('enak-enak'));
     expect(redup).toBeDefined();
     expect(tokenize(redup![0], { reduplication: 'base' })).not.toContain('enak-enak');
