@@ -5,6 +5,7 @@
  * is rebuilt from its {@link DeepModelSpec} before its weights are loaded.
  */
 import type * as TfLayers from '@tensorflow/tfjs-layers';
+import { fusedRecurrentLayers } from '../../../accel/fused-recurrent.js';
 import { loadTf } from '../../../backend/tf.js';
 import { invalidArgument } from '../../../internal/errors.js';
 import { deriveSeed, withSeededMathRandom } from './seeded-random.js';
@@ -180,6 +181,8 @@ export async function buildDeepTextModel(
   }
   const { tf, layers } = await loadTf();
   const L = layers.layers;
+  // Fused LSTM/GRU (issue 11): the stock classes with a one-kernel call(); same weights and config.
+  const R = await fusedRecurrentLayers();
   let layerIndex = 0;
   const seedFor = () => deriveSeed(spec.seed, 1000 + layerIndex++);
   const glorot = () => layers.initializers.glorotUniform({ seed: seedFor() });
@@ -227,17 +230,17 @@ export async function buildDeepTextModel(
           kernelRegularizer: l2(spec.l2[i] ?? 0),
         };
         if (spec.kind === 'gru') {
-          model.add(L.gru({ ...common, name: LAYER_NAMES.recurrent(i) }));
+          model.add(R.gru({ ...common, name: LAYER_NAMES.recurrent(i) }));
         } else if (spec.kind === 'bilstm') {
           model.add(
-            L.bidirectional({
+            R.bidirectional({
               name: LAYER_NAMES.recurrent(i),
               mergeMode: 'concat',
               layer: L.lstm({ ...common, unitForgetBias: true, name: `lstm_${i + 1}` }) as unknown as TfLayers.RNN,
             }),
           );
         } else {
-          model.add(L.lstm({ ...common, unitForgetBias: true, name: LAYER_NAMES.recurrent(i) }));
+          model.add(R.lstm({ ...common, unitForgetBias: true, name: LAYER_NAMES.recurrent(i) }));
         }
       }
       if (spec.dropout > 0) model.add(L.dropout({ name: LAYER_NAMES.dropout(0), rate: spec.dropout }));
