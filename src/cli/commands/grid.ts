@@ -30,7 +30,11 @@ Options:
   },
   async run(ctx) {
     const configPath = requireString(ctx, 'config');
-    const bar = createProgressBar(ctx.interactive, (s) => ctx.log(s.replace(/\n$/, '')));
+    // Interactive bars redraw one stderr line in place; otherwise progress lines go through ctx.log.
+    const bar = createProgressBar(
+      ctx.interactive,
+      ctx.interactive ? (s) => process.stderr.write(s) : (s) => ctx.log(s.replace(/\n$/, '')),
+    );
     const result = await runGrid(configPath, {
       ...(typeof ctx.values.out === 'string' ? { out: ctx.values.out } : {}),
       resume: ctx.values.resume === true,
