@@ -185,6 +185,19 @@ describe('DeepTextClassifier', () => {
     model.dispose();
   });
 
+  it('warm starts keep the vocabulary and network and continue training (self-training rounds)', async () => {
+    const model = await new GruClassifier({ ...TINY }).fit(smsaTrain.texts, smsaTrain.labels);
+    const vocabulary = model.vocabulary;
+    const network = model.network;
+    const before = await model.predictProba(sample);
+    await model.fit(smsaValid.texts, smsaValid.labels, { warmStart: true });
+    expect(model.vocabulary).toBe(vocabulary);
+    expect(model.network).toBe(network);
+    expect(model.history).toHaveLength(2);
+    expect(await model.predictProba(sample)).not.toEqual(before);
+    model.dispose();
+  });
+
   it('class weights move predictions toward the heavily weighted class', async () => {
     const model = new LstmClassifier({
       ...TINY,

@@ -124,6 +124,10 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
     return this.spec?.maxLen ?? this.options.maxLen ?? 50;
   }
 
+  /**
+   * Trains the network. With `warmStart` (used by self-training), an already fitted model keeps
+   * its vocabulary and network and trains further on the new data (a fresh optimizer state).
+   */
   protected async fitTokens(data: TextTrainingData): Promise<void> {
     const o = this.options;
     const { tf } = await loadTf();
@@ -132,33 +136,41 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
     if (!DEEP_OPTIMIZER_NAMES.includes(optimizer)) {
       throw invalidArgument(`Unknown optimizer "${optimizer}". Expected one of: ${DEEP_OPTIMIZER_NAMES.join(', ')}.`);
     }
-    const maxLen = o.maxLen ?? 50;
-    const vocabulary = Vocabulary.build(data.tokens, {
-      minCount: o.minCount ?? (o.embeddings ? 1 : 2),
-      maxSize: o.maxVocabulary ?? 30_000,
-    });
+    const warm = data.warmStart && this.network && this.vocabulary && this.spec;
+    const numClasses = data.classes.length;
+    let vocabulary: Vocabulary;
+    let spec: DeepModelSpec;
     let embeddingMatrix: Float32Array | undefined;
     let embeddingInfo: Record<string, number> | undefined;
-    if (o.embeddings) {
-      const m = o.embeddings.embeddingMatrix([...vocabulary.tokens], { oov: 'random', seed: data.seed });
-      if (m.rows !== vocabulary.size || m.matrix.length !== m.rows * m.dims) {
-        throw invalidArgument(
-          `The embeddings returned a ${m.rows} × ${m.dims} matrix for a vocabulary of ${vocabulary.size} tokens.`,
-        );
+    if (warm) {
+      vocabulary = this.vocabulary as Vocabulary;
+      spec = this.spec as DeepModelSpec;
+    } else {
+      vocabulary = Vocabulary.build(data.tokens, {
+        minCount: o.minCount ?? (o.embeddings ? 1 : 2),
+        maxSize: o.maxVocabulary ?? 30_000,
+      });
+      if (o.embeddings) {
+        const m = o.embeddings.embeddingMatrix([...vocabulary.tokens], { oov: 'random', seed: data.seed });
+        if (m.rows !== vocabulary.size || m.matrix.length !== m.rows * m.dims) {
+          throw invalidArgument(
+            `The embeddings returned a ${m.rows} × ${m.dims} matrix for a vocabulary of ${vocabulary.size} tokens.`,
+          );
+        }
+        embeddingMatrix = m.matrix;
+        // The padding row carries no meaning: keep it at zero like Keras' mask_zero convention.
+        const pad = vocabulary.padId;
+        if (pad >= 0) embeddingMatrix.fill(0, pad * m.dims, (pad + 1) * m.dims);
+        const missing = typeof m.missing === 'number' ? m.missing : m.missing.length;
+        embeddingInfo = { dims: m.dims, missing, covered: vocabulary.size - missing };
       }
-      embeddingMatrix = m.matrix;
-      // The padding row carries no meaning: keep it at zero like Keras' mask_zero convention.
-      const pad = vocabulary.padId;
-      if (pad >= 0) embeddingMatrix.fill(0, pad * m.dims, (pad + 1) * m.dims);
-      const missing = typeof m.missing === 'number' ? m.missing : m.missing.length;
-      embeddingInfo = { dims: m.dims, missing, covered: vocabulary.size - missing };
+      spec = resolveDeepModelSpec(
+        this.kind,
+        { vocabSize: vocabulary.size, maxLen: o.maxLen ?? 50, numClasses, embeddingDim: embeddingInfo?.dims },
+        { ...o, seed: data.seed },
+      );
     }
-    const numClasses = data.classes.length;
-    const spec = resolveDeepModelSpec(
-      this.kind,
-      { vocabSize: vocabulary.size, maxLen, numClasses, embeddingDim: embeddingInfo?.dims },
-      { ...o, seed: data.seed },
-    );
+    const maxLen = spec.maxLen;
     const encode = (tokens: string[][]) => encodeSequences(vocabulary, tokens, maxLen);
     const weights = sampleWeights(data, o.classWeight);
     const train = { x: encode(data.tokens), y: data.y, n: data.tokens.length, maxLen, weights };
@@ -174,13 +186,14 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
       seed: data.seed,
       earlyStopping,
     };
+    const network = warm ? (this.network as TfLayers.LayersModel) : await buildDeepTextModel(spec, embeddingMatrix);
     const configHash = stableHash({
       spec,
       trainingOptions: { ...trainingOptions, epochs: undefined },
       data: stableHash({ t: data.tokens, y: Array.from(data.y), w: Array.from(weights) }),
       embeddings: embeddingMatrix ? stableHash(Buffer.from(embeddingMatrix.buffer).toString('base64')) : null,
+      warmStartFrom: warm ? stableHash(network.getWeights().map((w) => Array.from(w.dataSync()))) : null,
     });
-    const network = await buildDeepTextModel(spec, embeddingMatrix);
     try {
       const result = await trainDeepModel(
         network,
@@ -197,8 +210,9 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
         },
         configHash,
       );
-      this.history = result.history;
+      this.history = warm ? [...(this.history ?? []), ...result.history] : result.history;
       this.trainingInfo = {
+        ...(warm ? this.trainingInfo : {}),
         bestEpoch: result.bestEpoch,
         stoppedEarly: result.stoppedEarly,
         resumed: result.resumed,
@@ -208,13 +222,15 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
         ...(embeddingInfo ? { embeddings: embeddingInfo } : {}),
       };
     } catch (error) {
-      network.dispose();
+      if (!warm) network.dispose();
       throw error;
     }
-    this.disposeNetwork();
-    this.network = network;
-    this.vocabulary = vocabulary;
-    this.spec = spec;
+    if (!warm) {
+      this.disposeNetwork();
+      this.network = network;
+      this.vocabulary = vocabulary;
+      this.spec = spec;
+    }
   }
 
   protected async predictProbaTokens(tokens: string[][]): Promise<number[][]> {
