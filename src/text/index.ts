@@ -15,6 +15,7 @@ export type {
   WriteDatasetOptions,
 } from '../data/index.js';
 // Data files (readDataset / writeDataset).
+export type { Label } from '../core/classifier.js';
 export { parseDataset, RATING_RULES, readDataset, writeDataset } from '../data/index.js';
 export type { Artifact, ArtifactManifest, ArtifactMetadata, TrainingMetadata } from './models/artifact.js';
 export {
