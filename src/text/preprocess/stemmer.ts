@@ -22,7 +22,9 @@ export interface StemmerOptions {
   language?: PreprocessLanguage;
   /**
    * Indonesian root words (an iterable of words, or the path of a UTF-8 file with one word per line,
-   * e.g. Sastrawi's `kata-dasar.txt`). Given → ECS; absent → the dictionary-free Tala stemmer.
+   * e.g. Sastrawi's `kata-dasar.txt`, or a Hunspell `.dic` file such as Debian's
+   * `/usr/share/hunspell/id_ID.dic`, whose `/FLAGS` are ignored). Given → ECS; absent → the
+   * dictionary-free Tala stemmer.
    */
   dictionary?: Iterable<string> | string;
   /**
@@ -142,8 +144,15 @@ function loadDictionary(
   if (typeof source === 'string') {
     if (source === '') throw invalidArgument('createStemmer() dictionary path is empty.');
     const lines = readTextFile(source, 'stemmer dictionary').split(/\r?\n/);
+    // Hunspell .dic files (e.g. Debian hunspell-id): a word count first, then `word/FLAGS` lines.
+    const hunspell = source.toLowerCase().endsWith('.dic');
     for (let i = 0; i < lines.length; i++) {
-      const word = (lines[i] as string).trim().toLowerCase();
+      let word = (lines[i] as string).trim().toLowerCase();
+      if (hunspell) {
+        if (i === 0 && /^\d+$/.test(word)) continue;
+        const slash = word.indexOf('/');
+        if (slash >= 0) word = word.slice(0, slash);
+      }
       if (word === '' || word.startsWith('#')) continue;
       if (/\s/.test(word)) {
         if (invalidRows === 'skip') {

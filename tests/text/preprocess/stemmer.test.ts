@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createStemmer, porterStem, type Stemmer, talaStem } from '../../../src/text/preprocess/index.js';
 import { FIXTURES, hasShared, hasSnowball, SASTRAWI_DICT, SNOWBALL_DIR } from './helpers.js';
+
+const HUNSPELL_ID = '/usr/share/hunspell/id_ID.dic';
 
 function pairs(file: string): Array<[string, string]> {
   return readFileSync(`${FIXTURES}${file}`, 'utf8')
@@ -161,6 +163,15 @@ describe('ECS (Sastrawi) stemmer with the Sastrawi dictionary', () => {
 });
 
 describe('createStemmer', () => {
+  it.skipIf(!existsSync(HUNSPELL_ID))('reads a Hunspell .dic (Debian hunspell-id, LGPL-3) as an ECS dictionary', () => {
+    const s = createStemmer({ dictionary: HUNSPELL_ID, invalidRows: 'skip' });
+    expect(s.report.dictionaryWords).toBeGreaterThan(30_000);
+    expect(s.dictionaryWords()).toContain('abadi');
+    expect(s.stem('menilai')).toBe('nilai');
+    expect(s.stem('pembangunan')).toBe('bangun');
+    expect(s.stem('keabadian')).toBe('abadi');
+  });
+
   it('uses Tala without a dictionary, ECS with one, Porter for English', () => {
     expect(createStemmer().algorithm).toBe('tala');
     const small = createStemmer({ dictionary: ['nilai', 'baca', 'ajar'] });
