@@ -279,12 +279,11 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
       } else if (!atFloor) {
         state.threshold = Math.max(o.minThreshold, state.threshold * o.decayFactor);
       } else {
-        chosen = selectCandidates(candidates, {
-          ...rule,
-          threshold: Number.MIN_VALUE,
-          perClassThreshold: undefined,
-          topK: fallbackTopK,
-        });
+        const fallbackRule = { ...rule, threshold: Number.MIN_VALUE, perClassThreshold: undefined, topK: fallbackTopK };
+        chosen = selectCandidates(candidates, fallbackRule);
+        // Quotas can leave the last few samples unassignable (all predicted as a class whose quota
+        // rounds to zero); the pool must still empty, so take the most confident regardless.
+        if (chosen.length === 0) chosen = selectCandidates(candidates, { ...fallbackRule, classPrior: undefined });
         fallback = true;
       }
     }

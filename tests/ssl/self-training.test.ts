@@ -44,7 +44,7 @@ afterAll(async () => {
 const nb = () => new NaiveBayesClassifier({ alpha: 0.5 });
 
 describe('selfTrain on SmSA positive/negative with naive Bayes', () => {
-  it("labels the pool far above the seeds' 0.64 and keeps a consistent log", async () => {
+  it("labels the pool well above the seeds' 0.64 and keeps a consistent log", async () => {
     const result = await selfTrain({
       classifier: nb(),
       labeled,
@@ -90,6 +90,21 @@ describe('selfTrain on SmSA positive/negative with naive Bayes', () => {
     expect(exhausted.remaining).toEqual([]);
     expect(exhausted.pseudoLabels).toHaveLength(300);
     expect(exhausted.log.some((e) => e.fallback)).toBe(true);
+    // With balanced quotas a budget of one goes to the majority class; the pool must still empty
+    // when the remaining samples are all predicted as the minority class.
+    const balanced = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: { inputs: pool.inputs.slice(0, 40) },
+      threshold: 0.999999,
+      termination: 'exhaust',
+      minThreshold: 0.99,
+      fallbackTopK: 1,
+      balance: true,
+      maxIterations: 200,
+    });
+    expect(balanced.stoppedBecause).toBe('exhausted');
+    expect(balanced.remaining).toEqual([]);
     // Thresholds never go below the floor.
     expect(Math.min(...exhausted.log.map((e) => e.threshold))).toBeGreaterThanOrEqual(0.99);
     // Without hidden labels there is no labeling report but there is a label distribution.
