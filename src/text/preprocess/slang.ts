@@ -35,6 +35,8 @@ export interface SlangLoadReport {
   skippedMultiWord: number;
 }
 
+const LEXICON_BRAND = Symbol.for('ulasan.slangLexicon');
+
 /**
  * An immutable slang → standard-form map. Keys are lower-case; lookups try the token as given, then
  * lower-cased.
@@ -46,6 +48,12 @@ export class SlangLexicon {
   readonly builtin: boolean;
   readonly #map: ReadonlyMap<string, string>;
   readonly #userEntries: Readonly<Record<string, string>>;
+  readonly [LEXICON_BRAND] = true;
+
+  /** True for a lexicon from either the ESM or the CJS build (`instanceof` fails across the two). */
+  static isInstance(value: unknown): value is SlangLexicon {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[LEXICON_BRAND] === true;
+  }
 
   /** Use {@link createSlangLexicon}; the constructor takes already-validated data. @internal */
   constructor(
@@ -293,7 +301,7 @@ export function normalizeSlang(
   options: NormalizeSlangOptions = {},
 ): string[] {
   assertTokens(tokens, 'normalizeSlang()');
-  if (!(lexicon instanceof SlangLexicon)) {
+  if (!SlangLexicon.isInstance(lexicon)) {
     throw invalidArgument(
       'normalizeSlang() expects a lexicon made by createSlangLexicon(), e.g. normalizeSlang(tokens, createSlangLexicon()).',
     );
