@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+// Data files (readDataset / writeDataset).
+export type { Label } from '../core/classifier.js';
 export type {
   ColumnRef,
   Dataset,
@@ -14,8 +16,6 @@ export type {
   SkippedRow,
   WriteDatasetOptions,
 } from '../data/index.js';
-// Data files (readDataset / writeDataset).
-export type { Label } from '../core/classifier.js';
 export { parseDataset, RATING_RULES, readDataset, writeDataset } from '../data/index.js';
 export type { Artifact, ArtifactManifest, ArtifactMetadata, TrainingMetadata } from './models/artifact.js';
 export {
