@@ -223,7 +223,7 @@ export async function runGrid<X = string>(
     const title = `${config.name}: scenario results`;
     await writeFileAtomic(
       join(out, 'results.md'),
-      resultsMarkdown(results, { title, metric, best, total: scenarios.length }),
+      resultsMarkdown(results, { title, metric, best, total: scenarios.length, ...(refit ? { refit } : {}) }),
     );
     await writeFileAtomic(join(out, 'results.csv'), resultsCsv(results));
     await writeJsonAtomic(

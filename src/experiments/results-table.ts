@@ -113,7 +113,13 @@ export function paramColumns(results: readonly ScenarioResult[]): string[] {
 /** A Markdown table of the results, best scenario marked, followed by a one-line summary. */
 export function resultsMarkdown(
   results: readonly ScenarioResult[],
-  options: { title: string; metric: GridMetric; best?: ScenarioResult; total?: number },
+  options: {
+    title: string;
+    metric: GridMetric;
+    best?: ScenarioResult;
+    total?: number;
+    refit?: { trainSize: number; test?: Pick<PartScores, 'accuracy' | 'macroF1' | 'weightedF1'> };
+  },
 ): string {
   const sorted = [...results].sort((a, b) => a.index - b.index);
   const cols = columns(sorted, paramColumns(sorted), false);
@@ -134,6 +140,13 @@ export function resultsMarkdown(
       '',
       `Best: **${options.best.name}** (${options.metric} ${num(scenarioScore(options.best, options.metric))}).`,
     );
+  }
+  const refit = options.refit;
+  if (refit) {
+    const scores = refit.test
+      ? `: test accuracy ${num(refit.test.accuracy)}, macroF1 ${num(refit.test.macroF1)}, weightedF1 ${num(refit.test.weightedF1)}`
+      : ' (no test set)';
+    lines.push('', `Refitted on ${refit.trainSize} training + validation rows${scores}.`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -127,6 +127,21 @@ describe('example configs', () => {
   });
 });
 
+describe('seed-002 baselines config', () => {
+  it('cross-validates nb/logreg/svm with 10 folds, and 5 on a sample with --quick', async () => {
+    const full = await loadGridConfig(join(configs, 'seed-002-baselines-cv.yaml'));
+    expect(full.cv?.k).toBe(10);
+    expect(expandGrid(full).map((s) => s.name)).toEqual(['NB', 'LOGREG', 'SVM']);
+    const quick = await loadGridConfig(join(configs, 'seed-002-baselines-cv.yaml'), { quick: true });
+    expect(quick).toMatchObject({
+      name: 'seed-002-baselines-cv-quick',
+      cv: { k: 5 },
+      data: { limit: { train: 1500 } },
+    });
+    expect(quick.data.test).toBe(full.data.test);
+  });
+});
+
 describe('seed-003 quick grid with the real LSTM/GRU classifiers', () => {
   it('trains a slice of the quick grid end to end: history, curves, test scores above chance', async () => {
     const quick = await loadGridConfig(join(configs, 'seed-003-grid.yaml'), { quick: true });

@@ -374,6 +374,7 @@ describe('runGrid', () => {
     const md = await fs.readFile(join(out, 'results.md'), 'utf8');
     expect(md).toMatch(/cv macroF1 \|/);
     expect(md).toMatch(/\d\.\d{4} ± \d\.\d{4}/);
+    expect(md).toMatch(/Refitted on 240 training \+ validation rows: test accuracy \d\.\d{4}/);
   });
 
   it('never resamples validation or test rows', async () => {
