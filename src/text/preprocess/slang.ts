@@ -270,6 +270,20 @@ function readLexiconFile(path: string): Array<[string, string]> {
   return rows;
 }
 
+/** `bener-bener` → `benar-benar`: maps each part of a hyphenated token when every part maps to one word. */
+function normalizeParts(token: string, lexicon: SlangLexicon): string | undefined {
+  const parts = token.split('-');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const v = lexicon.get(parts[i] as string);
+    if (v === undefined) continue;
+    if (v === '' || v.includes(' ')) return undefined;
+    parts[i] = v;
+    changed = true;
+  }
+  return changed ? parts.join('-') : undefined;
+}
+
 /** Options of {@link normalizeSlang}. */
 export interface NormalizeSlangOptions {
   /**
@@ -286,7 +300,8 @@ export interface NormalizeSlangOptions {
 
 /**
  * Replaces slang tokens by their standard form. Multi-word forms become several tokens
- * (`gpp` → `tidak`, `apa`, `apa`); unknown tokens pass through unchanged.
+ * (`gpp` → `tidak`, `apa`, `apa`); hyphenated tokens are mapped part by part (`bener-bener` →
+ * `benar-benar`); unknown tokens pass through unchanged.
  *
  * @example
  * ```ts
@@ -312,6 +327,7 @@ export function normalizeSlang(
   const out: string[] = [];
   for (const token of tokens) {
     let value = lexicon.get(token);
+    if (value === undefined && token.includes('-')) value = normalizeParts(token, lexicon);
     if (value === undefined && inter && (inter.has(token) || inter.has(token.toLowerCase()))) value = '';
     if (value === undefined) out.push(token);
     else if (value === '') {
