@@ -18,7 +18,13 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { loadTf, type TfModules } from '../backend/tf.js';
-import { ACTIVATION_CODES, type FusedCellKind, RecurrentKernel, type RecurrentShape } from './wasm-kernels.js';
+import {
+  ACTIVATION_CODES,
+  type FusedCellKind,
+  type RecurrentGradients,
+  RecurrentKernel,
+  type RecurrentShape,
+} from './wasm-kernels.js';
 
 type Tensor = TfCore.Tensor;
 type Kwargs = Record<string, unknown>;
@@ -180,26 +186,49 @@ function runFused(tf: typeof TfCore, rnn: RnnInternals, kernel: RecurrentKernel,
     if (!(tf.engine() as unknown as { isTapeOn(): boolean }).isTapeOn()) {
       return inferInChunks(tf, kernel, x, weights, shape, options, seq);
     }
-    const fn = tf.customGrad(((...args: unknown[]) => {
-      const [xt, k, rk, b] = args as Tensor[];
-      const xs = (xt as Tensor).dataSync() as Float32Array;
-      const ks = (k as Tensor).dataSync() as Float32Array;
-      const rks = (rk as Tensor).dataSync() as Float32Array;
-      const bs = weights.length === 3 ? ((b as Tensor).dataSync() as Float32Array) : null;
-      const generation = kernel.forward(shape, xs, ks, rks, bs, options);
-      const value = tf.tensor(kernel.output(seq), seq ? [B, T, H] : [B, H]);
-      const gradFunc = (dy: Tensor) => {
-        // Another call of this layer ran in between: recompute this call's forward state.
-        if (!kernel.holds(generation)) kernel.forward(shape, xs, ks, rks, bs, options);
-        const g = kernel.backward(dy.dataSync() as Float32Array, seq);
-        const G = kernel.gates * H;
-        const grads = [tf.tensor(g.dx, [B, T, D]), tf.tensor(g.dKernel, [D, G]), tf.tensor(g.dRecurrentKernel, [H, G])];
-        if (bs) grads.push(tf.tensor(g.dBias, [G]));
-        return grads;
+    // A kernel with lazy per-input gradients (what tf.customGrad does, minus its eager gradients):
+    // tfjs only asks for the gradients of inputs that lead to the variables being differentiated,
+    // so the input gradient (the largest product of the backward pass) is skipped when the input
+    // is not a function of any weight, e.g. a model fed pre-embedded vectors or a frozen embedding.
+    const xs = x.dataSync() as Float32Array;
+    const ks = (weights[0] as Tensor).dataSync() as Float32Array;
+    const rks = (weights[1] as Tensor).dataSync() as Float32Array;
+    const bs = weights[2] ? ((weights[2] as Tensor).dataSync() as Float32Array) : null;
+    const G = kernel.gates * H;
+    let generation = 0;
+    const forwardFunc = () => {
+      generation = kernel.forward(shape, xs, ks, rks, bs, options);
+      return tf.tensor(kernel.output(seq), seq ? [B, T, H] : [B, H]);
+    };
+    const backwardsFunc = (dy: Tensor) => {
+      let core: RecurrentGradients | undefined;
+      const backward = () => {
+        if (!core) {
+          // Another call of this layer ran in between: recompute this call's forward state.
+          if (!kernel.holds(generation)) kernel.forward(shape, xs, ks, rks, bs, options);
+          core = kernel.backward(dy.dataSync() as Float32Array, seq);
+        }
+        return core;
       };
-      return { value, gradFunc };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return fn(x, ...weights);
+      const grads: Record<string, () => Tensor> = {
+        0: () => {
+          backward();
+          return tf.tensor(kernel.inputGradient(), [B, T, D]);
+        },
+        1: () => tf.tensor(backward().dKernel, [D, G]),
+        2: () => tf.tensor(backward().dRecurrentKernel, [H, G]),
+      };
+      if (bs) grads[3] = () => tf.tensor(backward().dBias, [G]);
+      return grads;
+    };
+    const inputs: Record<string, Tensor> = { 0: x };
+    weights.forEach((w, i) => {
+      inputs[i + 1] = w;
+    });
+    const engine = tf.engine() as unknown as {
+      runKernelFunc(params: { forwardFunc: unknown; backwardsFunc: unknown; inputs: unknown }): Tensor;
+    };
+    return engine.runKernelFunc({ forwardFunc, backwardsFunc, inputs });
   });
 }
 

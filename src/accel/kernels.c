@@ -279,16 +279,17 @@ void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
 
 /*
  * Backward through time. dy is [B, T, H] when seq, else [B, H] (gradient of the last output).
- * Outputs dx [B, T, D], dW [D, 4H], dU [H, 4H], db [4H] (db ignored when 0).
- * Scratch: dz [B, T, 4H], hp [B, T, H], ut [4H, H], wt [4H, D], dh [B, H], dc [B, H].
+ * Outputs dW [D, 4H], dU [H, 4H], db [4H] (db ignored when 0) and dz [B, T, 4H], the gradient of
+ * the gate pre-activations, from which input_grad computes dx. Scratch: hp [B, T, H], ut [4H, H],
+ * dh [B, H], dc [B, H]. (x, dx and W are unused: kept so both cells share one signature.)
  */
 EXPORT(lstm_backward)
 void lstm_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
                    const f32 *z, const f32 *c, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
-                   f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *wt, f32 *dh, f32 *dc) {
+                   f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *dh, f32 *dc) {
   const int G = 4 * H;
+  (void)W;
   transpose(U, H, G, G, ut);
-  transpose(W, D, G, G, wt);
   for (int j = 0; j < B * H; j++) dh[j] = 0, dc[j] = 0;
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < B; b++) {
@@ -324,7 +325,7 @@ void lstm_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const
   shift_states(h, B, T, H, hp);
   gemm(H, G, B * T, hp, 1, H, dz, G, dU, G, 0);
   if (db) col_sums(dz, B * T, G, db);
-  gemm(B * T, D, G, dz, G, 1, wt, D, dx, D, 0);
+  (void)dx;
 }
 
 /* ---------------------------------------------------------------- GRU (tfjs-layers, reset_after = false) */
@@ -368,20 +369,21 @@ void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f
 }
 
 /*
- * Backward through time. Outputs dx [B, T, D], dW [D, 3H], dU [H, 3H], db [3H].
- * Scratch: dz [B, T, 3H], hp [B, T, H], ut [3H, H] (rows 0..2H: U_zrᵀ, rows 2H..3H: U_hᵀ),
- * wt [3H, D], dh [B, H], drh [B, H].
+ * Backward through time. Outputs dW [D, 3H], dU [H, 3H], db [3H] and dz [B, T, 3H] (for
+ * input_grad). Scratch: hp [B, T, H], ut [3H, H] (rows 0..2H: U_zrᵀ, rows 2H..3H: U_hᵀ),
+ * dh [B, H], drh [B, H].
  */
 EXPORT(gru_backward)
 void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
                   const f32 *z, const f32 *rh, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
-                  f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *wt, f32 *dh, f32 *drh) {
+                  f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *dh, f32 *drh) {
   const int G = 3 * H;
   f32 *uzrt = ut;              /* [2H, H] */
   f32 *uht = ut + 2 * H * H;   /* [H, H] */
+  (void)W;
+  (void)dx;
   transpose(U, H, 2 * H, G, uzrt);
   transpose(U + 2 * H, H, H, G, uht);
-  transpose(W, D, G, G, wt);
   for (int j = 0; j < B * H; j++) dh[j] = 0;
   for (int t = T - 1; t >= 0; t--) {
     /* phase 1: total dh, candidate gradient */
@@ -437,5 +439,14 @@ void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
   gemm(H, 2 * H, B * T, hp, 1, H, dz, G, dU, G, 0);
   gemm(H, H, B * T, rh, 1, H, dz + 2 * H, G, dU + 2 * H, G, 0);
   if (db) col_sums(dz, B * T, G, db);
-  gemm(B * T, D, G, dz, G, 1, wt, D, dx, D, 0);
+}
+
+/*
+ * Gradient of the input after a backward pass: dx [rows, D] = dz [rows, G] · Wᵀ (W is [D, G]).
+ * Separate from the backward pass because it is often not needed (a model input that is not a
+ * function of any weight), and it is the largest single product of the pass.
+ */
+EXPORT(input_grad) void input_grad(int rows, int D, int G, const f32 *dz, const f32 *W, f32 *wt, f32 *dx) {
+  transpose(W, D, G, G, wt);
+  gemm(rows, D, G, dz, G, 1, wt, D, dx, D, 0);
 }

@@ -30,10 +30,8 @@ export interface RecurrentShape {
   units: number;
 }
 
-/** Gradients returned by {@link RecurrentKernel.backward}, all row-major. */
+/** Weight gradients returned by {@link RecurrentKernel.backward}, all row-major. */
 export interface RecurrentGradients {
-  /** `[B, T, D]` */
-  dx: Float32Array;
   /** `[D, gates·H]` */
   dKernel: Float32Array;
   /** `[H, gates·H]` */
@@ -49,6 +47,7 @@ interface KernelExports {
   lstm_backward(...args: number[]): void;
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
+  input_grad(rows: number, d: number, g: number, dz: number, w: number, wt: number, dx: number): void;
 }
 
 // The `WebAssembly` global is not in the ES lib typings this project compiles against.
@@ -222,7 +221,8 @@ export class RecurrentKernel {
 
   /**
    * Backpropagates `dy` (`[B, T, H]` when `returnSequences`, else `[B, H]`) through the last
-   * forward pass and returns copies of the gradients.
+   * forward pass and returns copies of the weight gradients; {@link inputGradient} then gives the
+   * input gradient.
    */
   backward(dy: ArrayLike<number>, returnSequences: boolean): RecurrentGradients {
     const { batch: B, steps: T, inputDim: D, units: H } = this.requireShape();
@@ -253,16 +253,22 @@ export class RecurrentKernel {
       o('odz'),
       o('ohp'),
       o('out'),
-      o('owt'),
       o('odh'),
       o('odc'),
     );
     return {
-      dx: this.wasm.view(o('odx'), B * T * D).slice(),
       dKernel: this.wasm.view(o('odw'), D * G).slice(),
       dRecurrentKernel: this.wasm.view(o('odu'), H * G).slice(),
       dBias: this.hasBias ? this.wasm.view(o('odb'), G).slice() : new Float32Array(G),
     };
+  }
+
+  /** The input gradient `[B, T, D]` of the last {@link backward} (computed on demand). */
+  inputGradient(): Float32Array {
+    const { batch: B, steps: T, inputDim: D, units: H } = this.requireShape();
+    const G = this.gates * H;
+    this.wasm.exports.input_grad(B * T, D, G, this.at('odz'), this.at('ow'), this.at('owt'), this.at('odx'));
+    return this.wasm.view(this.at('odx'), B * T * D).slice();
   }
 
   private requireShape(): RecurrentShape {
