@@ -8,6 +8,7 @@
  * it stopped and ends with the same tables as an uninterrupted run (every scenario is seeded by the
  * config's seed, never by what ran before it). A log written under a different config is refused.
  */
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
 import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
@@ -185,132 +186,179 @@ export async function runGrid<X = string>(
     }
   }
 
-  const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
-  // Shared word vectors (trained on the training part only, cached in `out`), handed to every scenario.
-  const vectors = await prepareGridEmbeddings(config, data, out, {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  const vectorOption = config.embeddings?.option ?? 'embeddings';
-  const factory: ClassifierFactory<X> = vectors
-    ? (o, s) => baseFactory({ ...o, [vectorOption]: vectors }, s)
-    : baseFactory;
-  const byKey = new Map(finished.map((r) => [r.key, r]));
-  const skipped = scenarios.filter((s) => byKey.has(s.key)).length;
-  await writeJsonAtomic(join(out, 'data.json'), sanitize(data.summary));
-
-  const weight = (s: Scenario) => (Number(s.options.epochs) || 1) * (config.cv?.k ?? 1);
-  const totalWeight = scenarios.reduce((a, s) => a + weight(s), 0);
-  let doneWeight = scenarios.filter((s) => byKey.has(s.key)).reduce((a, s) => a + weight(s), 0);
-  const startWeight = doneWeight;
-  const started = performance.now();
-  const report = (scenario: Scenario | undefined, extra: Record<string, number | string> = {}, partial = 0) => {
-    if (!options.onProgress) return;
-    const elapsed = (performance.now() - started) / 1000;
-    const ranWeight = doneWeight + partial - startWeight;
-    const eta = ranWeight > 0 ? (elapsed / ranWeight) * (totalWeight - doneWeight - partial) : undefined;
-    options.onProgress({
-      task: 'grid',
-      done: [...byKey.keys()].filter((k) => scenarios.some((s) => s.key === k)).length,
-      total: scenarios.length,
-      ...(eta !== undefined ? { etaSeconds: eta } : {}),
-      info: { ...(scenario ? { scenario: scenario.name } : {}), ...extra },
+  // One writer per output folder: a second grid into the same folder would interleave the log.
+  const release = await acquireLock(out);
+  try {
+    const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
+    // Shared word vectors (trained on the training part only, cached in `out`), handed to every scenario.
+    const vectors = await prepareGridEmbeddings(config, data, out, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-  };
+    const vectorOption = config.embeddings?.option ?? 'embeddings';
+    const factory: ClassifierFactory<X> = vectors
+      ? (o, s) => baseFactory({ ...o, [vectorOption]: vectors }, s)
+      : baseFactory;
+    const byKey = new Map(finished.map((r) => [r.key, r]));
+    const skipped = scenarios.filter((s) => byKey.has(s.key)).length;
+    await writeJsonAtomic(join(out, 'data.json'), sanitize(data.summary));
 
-  const writeTables = async (best?: ScenarioResult, refit?: RefitResult) => {
+    const weight = (s: Scenario) => (Number(s.options.epochs) || 1) * (config.cv?.k ?? 1);
+    const totalWeight = scenarios.reduce((a, s) => a + weight(s), 0);
+    let doneWeight = scenarios.filter((s) => byKey.has(s.key)).reduce((a, s) => a + weight(s), 0);
+    const startWeight = doneWeight;
+    const started = performance.now();
+    const report = (scenario: Scenario | undefined, extra: Record<string, number | string> = {}, partial = 0) => {
+      if (!options.onProgress) return;
+      const elapsed = (performance.now() - started) / 1000;
+      const ranWeight = doneWeight + partial - startWeight;
+      const eta = ranWeight > 0 ? (elapsed / ranWeight) * (totalWeight - doneWeight - partial) : undefined;
+      options.onProgress({
+        task: 'grid',
+        done: [...byKey.keys()].filter((k) => scenarios.some((s) => s.key === k)).length,
+        total: scenarios.length,
+        ...(eta !== undefined ? { etaSeconds: eta } : {}),
+        info: { ...(scenario ? { scenario: scenario.name } : {}), ...extra },
+      });
+    };
+
+    const writeTables = async (best?: ScenarioResult, refit?: RefitResult) => {
+      const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
+      const title = `${config.name}: scenario results`;
+      await writeFileAtomic(
+        join(out, 'results.md'),
+        resultsMarkdown(results, { title, metric, best, total: scenarios.length, ...(refit ? { refit } : {}) }),
+      );
+      await writeFileAtomic(join(out, 'results.csv'), resultsCsv(results));
+      await writeJsonAtomic(
+        join(out, 'results.json'),
+        sanitize({
+          name: config.name,
+          metric,
+          gridHash,
+          scenarios: scenarios.length,
+          results,
+          failed,
+          best: best?.name,
+          refit,
+        }),
+      );
+      return results;
+    };
+
+    const failed: GridRunResult['failed'] = [];
+    report(undefined);
+    for (const scenario of scenarios) {
+      if (byKey.has(scenario.key)) continue;
+      throwIfAborted(options.signal, `grid "${config.name}"`);
+      const t0 = performance.now();
+      let result: ScenarioResult;
+      try {
+        result = config.cv
+          ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
+          : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
+      } catch (error) {
+        if (options.signal?.aborted) {
+          if (UlasanError.isInstance(error) && error.code === 'ABORTED') throw error;
+          throw Object.assign(new AbortError(`grid "${config.name}"`), { cause: error });
+        }
+        if (!options.continueOnError) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new UlasanError(
+            UlasanError.isInstance(error) ? error.code : 'INVALID_DATA',
+            `grid "${config.name}", scenario ${scenario.name} failed: ${message} (finished scenarios are kept; fix the cause and rerun with --resume, or pass --keep-going to skip failing scenarios)`,
+            { cause: error },
+          );
+        }
+        failed.push({
+          name: scenario.name,
+          key: scenario.key,
+          message: error instanceof Error ? error.message : String(error),
+        });
+        doneWeight += weight(scenario);
+        continue;
+      }
+      result.seconds = (performance.now() - t0) / 1000;
+      await appendGridLog(logPath, sanitize(result));
+      byKey.set(scenario.key, result);
+      doneWeight += weight(scenario);
+      await writeFigures(out, result, options.figures ?? true);
+      await writeTables();
+      report(scenario, { [metric]: scenarioScore(result, metric) });
+      await options.onScenarioEnd?.(result);
+    }
+
     const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
-    const title = `${config.name}: scenario results`;
-    await writeFileAtomic(
-      join(out, 'results.md'),
-      resultsMarkdown(results, { title, metric, best, total: scenarios.length, ...(refit ? { refit } : {}) }),
-    );
-    await writeFileAtomic(join(out, 'results.csv'), resultsCsv(results));
+    if (results.length === 0) {
+      throw new UlasanError(
+        'INVALID_DATA',
+        `grid "${config.name}": every scenario failed (first: ${failed[0]?.name}: ${failed[0]?.message}).`,
+      );
+    }
+    const best = results.reduce((a, b) => (scenarioScore(b, metric) > scenarioScore(a, metric) ? b : a));
+    let refit: RefitResult | undefined;
+    if (config.refitBest ?? Boolean(config.cv && data.test.length > 0)) {
+      // The live scenario (not the logged fingerprint) holds the real option values.
+      const scenario = scenarios.find((s) => s.key === best.key) as Scenario;
+      refit = await refitBest(best, scenario, config, data, factory, out, options);
+    }
+    await writeTables(best, refit);
     await writeJsonAtomic(
-      join(out, 'results.json'),
+      join(out, 'best.json'),
       sanitize({
-        name: config.name,
+        name: best.name,
+        key: best.key,
         metric,
-        gridHash,
-        scenarios: scenarios.length,
-        results,
-        failed,
-        best: best?.name,
+        score: scenarioScore(best, metric),
+        options: best.options,
         refit,
       }),
     );
-    return results;
-  };
+    return { name: config.name, out, metric, gridHash, results, best, refit, skipped, failed, data: data.summary };
+  } finally {
+    await release();
+  }
+}
 
-  const failed: GridRunResult['failed'] = [];
-  report(undefined);
-  for (const scenario of scenarios) {
-    if (byKey.has(scenario.key)) continue;
-    throwIfAborted(options.signal, `grid "${config.name}"`);
-    const t0 = performance.now();
-    let result: ScenarioResult;
+/**
+ * Takes `out/.lock` (holding our pid) so two grids never write one folder at once. A lock left by a
+ * process that no longer runs (killed) is taken over.
+ */
+async function acquireLock(out: string): Promise<() => Promise<void>> {
+  const path = join(out, '.lock');
+  await fs.mkdir(out, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      result = config.cv
-        ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
-        : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
+      await fs.writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+      return () => fs.rm(path, { force: true });
     } catch (error) {
-      if (options.signal?.aborted) {
-        if (UlasanError.isInstance(error) && error.code === 'ABORTED') throw error;
-        throw Object.assign(new AbortError(`grid "${config.name}"`), { cause: error });
-      }
-      if (!options.continueOnError) {
-        const message = error instanceof Error ? error.message : String(error);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number.parseInt(await fs.readFile(path, 'utf8').catch(() => ''), 10);
+      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
         throw new UlasanError(
-          UlasanError.isInstance(error) ? error.code : 'INVALID_DATA',
-          `grid "${config.name}", scenario ${scenario.name} failed: ${message} (finished scenarios are kept; fix the cause and rerun with --resume, or pass --keep-going to skip failing scenarios)`,
-          { cause: error },
+          'CONFIG',
+          `${out} is in use by another grid (process ${pid}). Wait for it to finish, or use another --out folder.`,
         );
       }
-      failed.push({
-        name: scenario.name,
-        key: scenario.key,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      doneWeight += weight(scenario);
-      continue;
+      if (pid === process.pid) {
+        throw new UlasanError(
+          'CONFIG',
+          `${out} is already used by a grid running in this process; use another out folder.`,
+        );
+      }
+      await fs.rm(path, { force: true }); // stale: its process is gone
     }
-    result.seconds = (performance.now() - t0) / 1000;
-    await appendGridLog(logPath, sanitize(result));
-    byKey.set(scenario.key, result);
-    doneWeight += weight(scenario);
-    await writeFigures(out, result, options.figures ?? true);
-    await writeTables();
-    report(scenario, { [metric]: scenarioScore(result, metric) });
-    await options.onScenarioEnd?.(result);
   }
+  throw new UlasanError('CONFIG', `cannot lock ${out} (${path}); remove that file if no grid is running.`);
+}
 
-  const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
-  if (results.length === 0) {
-    throw new UlasanError(
-      'INVALID_DATA',
-      `grid "${config.name}": every scenario failed (first: ${failed[0]?.name}: ${failed[0]?.message}).`,
-    );
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  const best = results.reduce((a, b) => (scenarioScore(b, metric) > scenarioScore(a, metric) ? b : a));
-  let refit: RefitResult | undefined;
-  if (config.refitBest ?? Boolean(config.cv && data.test.length > 0)) {
-    // The live scenario (not the logged fingerprint) holds the real option values.
-    const scenario = scenarios.find((s) => s.key === best.key) as Scenario;
-    refit = await refitBest(best, scenario, config, data, factory, out, options);
-  }
-  await writeTables(best, refit);
-  await writeJsonAtomic(
-    join(out, 'best.json'),
-    sanitize({
-      name: best.name,
-      key: best.key,
-      metric,
-      score: scenarioScore(best, metric),
-      options: best.options,
-      refit,
-    }),
-  );
-  return { name: config.name, out, metric, gridHash, results, best, refit, skipped, failed, data: data.summary };
 }
 
 async function openLog(
@@ -575,8 +623,7 @@ async function refitBest<X>(
 
 async function readGridLogBest(path: string): Promise<{ key?: string; refit?: RefitResult } | undefined> {
   try {
-    const { readFile } = await import('node:fs/promises');
-    return JSON.parse(await readFile(path, 'utf8')) as { key?: string; refit?: RefitResult };
+    return JSON.parse(await fs.readFile(path, 'utf8')) as { key?: string; refit?: RefitResult };
   } catch {
     return undefined;
   }

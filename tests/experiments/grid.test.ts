@@ -306,6 +306,23 @@ describe('runGrid', () => {
     ).rejects.toThrow(/different grid config/);
   });
 
+  it('refuses a folder locked by a running grid, and takes over a stale lock', async () => {
+    const out = newDir();
+    await fs.mkdir(out, { recursive: true });
+    await fs.writeFile(join(out, '.lock'), `${process.ppid}\n`);
+    await expect(runGrid(config(), { out, figures: false, classifierFactory: factory })).rejects.toThrow(
+      new RegExp(`in use by another grid \\(process ${process.ppid}\\)`),
+    );
+    await fs.writeFile(join(out, '.lock'), '2147483646\n'); // no such process
+    const result = await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), {
+      out,
+      figures: false,
+      classifierFactory: factory,
+    });
+    expect(result.results).toHaveLength(1);
+    await expect(fs.access(join(out, '.lock'))).rejects.toThrow();
+  });
+
   it('refuses a log written by a different grid config', async () => {
     const out = newDir();
     await runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), { out, figures: false, classifierFactory: factory });
