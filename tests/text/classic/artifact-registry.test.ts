@@ -219,6 +219,19 @@ describe('TextClassifier validation and documented behaviour', () => {
     expect(await codeOf(lr.evaluate(['enak', 'x'], ['positive']))).toMatch(/2 texts but 1 labels/);
   });
 
+  it('a class with zero total weight gets probability 0 and survives save → load (−∞ stored as null)', async () => {
+    const texts = train.texts.slice(0, 60);
+    const labels = train.labels.slice(0, 60);
+    const weights = labels.map((l) => (l === 'neutral' ? 0 : 1));
+    const nb = await new NaiveBayesClassifier().fit(texts, labels, { sampleWeights: weights });
+    const dir = join(root, 'zero-class');
+    await nb.save(dir);
+    const loaded = await loadTextClassifier(dir);
+    const rows = await loaded.predictProba(texts.slice(0, 5));
+    expect(rows).toEqual(await nb.predictProba(texts.slice(0, 5)));
+    for (const row of rows) expect(row[1]).toBe(0);
+  });
+
   it('warm start with a different label set is refused', async () => {
     const nb = await new NaiveBayesClassifier().fit(['a', 'b'], ['x', 'y']);
     expect(await codeOf(nb.fit(['a', 'b'], ['x', 'z'], { warmStart: true }))).toMatch(

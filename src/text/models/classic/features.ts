@@ -160,19 +160,29 @@ export function readMatrix(value: unknown, rows: number, cols: number, name: str
     );
   }
   return value.map((row, i) => {
-    if (!Array.isArray(row) || row.length !== cols || row.some((x) => typeof x !== 'number')) {
+    if (!Array.isArray(row) || row.length !== cols || row.some((x) => typeof x !== 'number' && x !== null)) {
       throw new UlasanError('FILE_FORMAT', `Saved model: "${name}[${i}]" must be ${cols} numbers.`);
     }
-    return Float64Array.from(row as number[]);
+    return Float64Array.from(row as (number | null)[], fromJsonNumber);
   });
 }
 
 /** Reads a numeric vector from saved JSON, checking its length. */
 export function readVector(value: unknown, length: number, name: string): Float64Array {
-  if (!Array.isArray(value) || value.length !== length || value.some((x) => typeof x !== 'number')) {
+  if (!Array.isArray(value) || value.length !== length || value.some((x) => typeof x !== 'number' && x !== null)) {
     throw new UlasanError('FILE_FORMAT', `Saved model: "${name}" must be ${length} numbers.`);
   }
-  return Float64Array.from(value as number[]);
+  return Float64Array.from(value as (number | null)[], fromJsonNumber);
+}
+
+/** Numbers for JSON: −∞ (log of a zero probability) becomes `null`, which JSON can hold. */
+export function toJsonNumbers(values: ArrayLike<number>): (number | null)[] {
+  return Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+}
+
+// `null` in saved state stands for −∞ (see toJsonNumbers).
+function fromJsonNumber(v: number | null): number {
+  return v === null ? Number.NEGATIVE_INFINITY : v;
 }
 
 /** Row-wise softmax of scores, in place; returns plain arrays. */

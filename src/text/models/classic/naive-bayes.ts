@@ -15,6 +15,7 @@ import {
   readMatrix,
   readVector,
   softmaxRows,
+  toJsonNumbers,
 } from './features.js';
 
 /** Options of {@link NaiveBayesClassifier}. */
@@ -99,8 +100,8 @@ export class NaiveBayesClassifier extends ClassicTextClassifier<NaiveBayesOption
 
   protected modelState(): Record<string, unknown> {
     return {
-      featureLogProb: this.featureLogProb!.map((r) => [...r]),
-      classLogPrior: [...this.classLogPrior!],
+      featureLogProb: this.featureLogProb!.map((r) => toJsonNumbers(r)),
+      classLogPrior: toJsonNumbers(this.classLogPrior!),
     };
   }
 
