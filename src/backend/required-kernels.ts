@@ -43,6 +43,7 @@ export const REQUIRED_KERNELS: readonly string[] = [
   'Multiply',
   'Neg',
   'Pack',
+  'PadV2',
   'RealDiv',
   'Relu',
   'Reshape',

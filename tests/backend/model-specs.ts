@@ -91,13 +91,12 @@ export const MODEL_SPECS: ModelSpec[] = [
     loss: 'categoricalCrossentropy',
   },
   {
-    name: 'vision: Conv2D+BatchNorm+ReLU+Add+MaxPool+AvgPool+GlobalAvgPool+Dropout+Dense',
+    name: 'vision: ZeroPadding+Conv2D+BatchNorm+ReLU+Add+MaxPool+AvgPool+GlobalAvgPool+Dropout+Dense',
     build: (l) => {
       const L = l.layers;
       const input = l.input({ shape: [12, 12, 3] });
-      let h = L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false }).apply(
-        input,
-      ) as TfLayers.SymbolicTensor;
+      let h = L.zeroPadding2d({ padding: 1 }).apply(input) as TfLayers.SymbolicTensor;
+      h = L.conv2d({ filters: 4, kernelSize: 3, padding: 'valid', useBias: false }).apply(h) as TfLayers.SymbolicTensor;
       h = L.batchNormalization().apply(h) as TfLayers.SymbolicTensor;
       h = L.reLU().apply(h) as TfLayers.SymbolicTensor;
       const branch = L.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(
