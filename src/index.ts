@@ -7,14 +7,17 @@
  *
  * @packageDocumentation
  */
-export type { Classifier, PersistableClassifier, FitOptions, Label } from './core/classifier.js';
-export {
-  UlasanError,
-  NotFittedError,
-  MissingDependencyError,
-  AbortError,
-} from './internal/errors.js';
+
+export type { Classifier, FitOptions, Label, PersistableClassifier } from './core/classifier.js';
 export type { UlasanErrorCode } from './internal/errors.js';
-export type { Logs, TrainingCallbacks, ProgressEvent, ProgressCallback } from './internal/progress.js';
+export {
+  AbortError,
+  MissingDependencyError,
+  NotFittedError,
+  UlasanError,
+} from './internal/errors.js';
+export type { Logs, ProgressCallback, ProgressEvent, TrainingCallbacks } from './internal/progress.js';
 export { Random } from './internal/random.js';
 export { ulasanVersion } from './internal/version.js';
+export type { SentimentPipeline, SentimentPipelineOptions, SentimentPrediction } from './sentiment-pipeline.js';
+export { createSentimentPipeline } from './sentiment-pipeline.js';
