@@ -5,9 +5,9 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FusedRecurrentLayers, fusedRecurrentLayers } from '../../src/accel/fused-recurrent.js';
-import { wasmSimdMatMul } from '../../src/accel/wasm-kernels.js';
+import { RecurrentKernel, wasmSimdMatMul } from '../../src/accel/wasm-kernels.js';
 import { useBackend } from '../../src/backend/backends.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { buildDeepTextModel, resolveDeepModelSpec } from '../../src/text/models/deep/builders.js';
@@ -98,6 +98,30 @@ describe('fused layers agree with the stock layers', () => {
       }
     }
   }
+
+  it('weight gradients alone (input not differentiated, so its gradient is skipped)', () => {
+    for (const kind of kinds) {
+      const args = { units: 8, returnSequences: false };
+      const stock = make(kind, 'stock', args);
+      const fast = make(kind, 'fused', args);
+      const x = randomInput([4, 6, 5], 8);
+      pair(stock, fast, x);
+      const weightGrads = (layer: Layer) =>
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(
+            () => tf.sum(tf.square(layer.apply(x) as Tensor)) as TfCore.Scalar,
+            layer.trainableWeights.map((w) => w.read() as TfCore.Variable),
+          );
+          return Object.values(grads).map((g) => Array.from(g.dataSync()));
+        });
+      const spy = vi.spyOn(RecurrentKernel.prototype, 'inputGradient');
+      const fastGrads = weightGrads(fast);
+      expect(spy).not.toHaveBeenCalled();
+      spy.mockRestore();
+      expectClose(fastGrads, weightGrads(stock));
+      x.dispose();
+    }
+  });
 
   it('gru without bias, and relu/sigmoid cell activations', () => {
     for (const kind of kinds) {
