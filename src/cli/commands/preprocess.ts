@@ -31,7 +31,7 @@ function columnIndex(header: string[] | undefined, col: string | undefined, path
   if (col === undefined) {
     if (!header) return 0;
     const i = header.findIndex((h) => TEXT_NAMES.includes(h.trim().toLowerCase()));
-    return i >= 0 ? i : 0;
+    return Math.max(i, 0);
   }
   if (/^\d+$/.test(col)) return Number(col);
   const i = header ? header.findIndex((h) => h.trim() === col) : -1;
