@@ -279,13 +279,15 @@ export async function runGrid<X = string>(
         continue;
       }
       result.seconds = (performance.now() - t0) / 1000;
-      await appendGridLog(logPath, sanitize(result));
-      byKey.set(scenario.key, result);
+      // Keep exactly what the log holds, so fresh and resumed results are the same values.
+      const logged = sanitize(result);
+      await appendGridLog(logPath, logged);
+      byKey.set(scenario.key, logged);
       doneWeight += weight(scenario);
-      await writeFigures(out, result, options.figures ?? true);
+      await writeFigures(out, logged, options.figures ?? true);
       await writeTables();
-      report(scenario, { [metric]: scenarioScore(result, metric) });
-      await options.onScenarioEnd?.(result);
+      report(scenario, { [metric]: scenarioScore(logged, metric) });
+      await options.onScenarioEnd?.(logged);
     }
 
     const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
