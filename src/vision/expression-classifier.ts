@@ -155,6 +155,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   private cropper: FaceCropper | undefined;
   private cache: FeatureCache;
   private mean: Float32Array | undefined;
+  /** Plain crops of training images, kept during `fit` so augmented views do not re-detect faces. */
+  private cropCache: Map<string, { image: RgbImage; face: FaceDetection | null } | null> | undefined;
   private std: Float32Array | undefined;
 
   constructor(options: FaceExpressionClassifierOptions = {}) {
@@ -230,7 +232,14 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   ): Promise<{ image: RgbImage; face: FaceDetection | null } | null> {
     const backbone = this.backbone as FeatureBackbone;
     const cropper = this.cropper as FaceCropper;
-    const crop = await cropper.crop(source, backbone.inputSize);
+    const cacheKey = typeof source === 'string' && this.cropCache ? source : undefined;
+    let crop: { image: RgbImage; face: FaceDetection | null } | null | undefined = cacheKey
+      ? this.cropCache?.get(cacheKey)
+      : undefined;
+    if (crop === undefined) {
+      crop = await cropper.crop(source, backbone.inputSize);
+      if (cacheKey) this.cropCache?.set(cacheKey, crop ? { image: crop.image, face: crop.face } : null);
+    }
     if (!crop || (requireFace && !crop.face)) return null;
     if (view === 0) return crop;
     const pathSeed = Number.parseInt(stableHash({ s: describeSource(source), view, seed: this.seed }).slice(0, 8), 16);
@@ -313,19 +322,38 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
       );
     }
     await ensureBackend();
-    const { tf, layers } = await loadTf();
     const backbone = await this.ensureBackbone();
     const classes = [...new Set(labels.map(String))].sort();
     if (classes.length < 2) throw invalidArgument(`fit: need at least two classes, got ${JSON.stringify(classes)}.`);
-    const epochs = this.options.epochs ?? 40;
-    const batchSize = this.options.batchSize ?? 32;
     const views = this.options.augmentViews ?? 0;
-    const warn = this.options.onWarning ?? (() => {});
+    if (!(Number.isInteger(views) && views >= 0))
+      throw invalidArgument(`augmentViews must be an integer ≥ 0, got ${views}.`);
     this._skipped = [];
     this._history = [];
     this._timing = { featureSeconds: 0, headEpochSeconds: [], fineTuneEpochSeconds: [] };
 
     const t0 = performance.now();
+    this.cropCache = views > 0 || this.options.fineTune ? new Map() : undefined;
+    try {
+      return await this.fitWithCrops(inputs, labels, options, classes, backbone, t0);
+    } finally {
+      this.cropCache = undefined;
+    }
+  }
+
+  private async fitWithCrops(
+    inputs: string[],
+    labels: Label[],
+    options: FitOptions<string>,
+    classes: string[],
+    backbone: FeatureBackbone,
+    t0: number,
+  ): Promise<this> {
+    const { tf, layers } = await loadTf();
+    const epochs = this.options.epochs ?? 40;
+    const batchSize = this.options.batchSize ?? 32;
+    const views = this.options.augmentViews ?? 0;
+    const warn = this.options.onWarning ?? (() => {});
     const base = await this.featurize(inputs, 0, { signal: options.signal });
     const keep: number[] = [];
     base.forEach((r, i) => {
@@ -376,7 +404,11 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     for (const f of baseFeats)
       for (let d = 0; d < dim; d++)
         std[d] = (std[d] as number) + ((f[d] as number) - (mean[d] as number)) ** 2 / baseFeats.length;
-    for (let d = 0; d < dim; d++) std[d] = Math.sqrt(std[d] as number) + 1e-6;
+    // Regularised standardisation: near-constant feature dimensions (common with random backbones)
+    // are not blown up into huge values that would saturate the softmax.
+    let meanVar = 0;
+    for (let d = 0; d < dim; d++) meanVar += (std[d] as number) / dim;
+    for (let d = 0; d < dim; d++) std[d] = Math.sqrt((std[d] as number) + 1e-2 * meanVar + 1e-12);
     this.mean = mean;
     this.std = std;
     this._classes = classes;
@@ -461,8 +493,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
 
   private scoreFeatures(tf: typeof tfc, xs: Float32Array[], ys: number[]): Logs {
     const x = this.standardize(tf, xs);
-    const p = (this.head as tfl.LayersModel).predict(x) as tfc.Tensor2D;
-    const probs = p.arraySync();
+    const p = tf.tidy(() => tf.softmax((this.head as tfl.LayersModel).predict(x) as tfc.Tensor2D));
+    const probs = p.arraySync() as number[][];
     x.dispose();
     p.dispose();
     let loss = 0;
@@ -537,10 +569,12 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
             // Frozen stages and all batch norms run in inference mode (Keras' fine-tuning advice).
             const f = model.apply(x, { training: false }) as tfc.Tensor;
             const z = tf.div(tf.sub(f, mean), std);
-            const p = head.apply(z, { training: true }) as tfc.Tensor;
-            probsOut = tf.keep(tf.argMax(p, 1));
-            const ce = tf.neg(tf.sum(tf.mul(labelsT, tf.log(tf.clipByValue(p, 1e-7, 1))), 1));
-            return tf.div(tf.sum(tf.mul(ce, w)), tf.sum(w)) as tfc.Scalar;
+            const logits = head.apply(z, { training: true }) as tfc.Tensor;
+            probsOut = tf.keep(tf.argMax(logits, 1));
+            const ce = tf.neg(tf.sum(tf.mul(labelsT, tf.logSoftmax(logits)), 1));
+            let loss = tf.div(tf.sum(tf.mul(ce, w)), tf.sum(w));
+            for (const l of head.calculateLosses()) loss = tf.add(loss, l);
+            return loss as tfc.Scalar;
           },
           true,
           vars,
@@ -605,8 +639,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
           tf,
           ok.map((i) => feats[i]?.features as Float32Array),
         );
-        const p = head.predict(x) as tfc.Tensor2D;
-        probs = p.arraySync();
+        const p = tf.tidy(() => tf.softmax(head.predict(x) as tfc.Tensor2D));
+        probs = p.arraySync() as number[][];
         x.dispose();
         p.dispose();
       }
@@ -846,8 +880,9 @@ function buildHead(
     layers.layers.dense({
       ...(model.layers.length === 0 ? { inputShape: [dim] } : {}),
       units: classes,
-      activation: 'softmax',
-      name: 'head_predictions',
+      // Logits: the softmax is applied outside so the loss can use the stable log-softmax form.
+      activation: 'linear',
+      name: 'head_logits',
       kernelInitializer: layers.initializers.glorotUniform({ seed: o.seed + 1 }),
       kernelRegularizer: reg,
     }),
@@ -886,9 +921,9 @@ function trainStep(
   let pred: tfc.Tensor | undefined;
   const lossT = optimizer.minimize(
     () => {
-      const p = head.apply(x, { training: true }) as tfc.Tensor;
-      pred = tf.keep(tf.argMax(p, 1));
-      const ce = tf.neg(tf.sum(tf.mul(yT, tf.log(tf.clipByValue(p, 1e-7, 1))), 1));
+      const logits = head.apply(x, { training: true }) as tfc.Tensor;
+      pred = tf.keep(tf.argMax(logits, 1));
+      const ce = tf.neg(tf.sum(tf.mul(yT, tf.logSoftmax(logits)), 1));
       let loss = tf.div(tf.sum(tf.mul(ce, wT)), tf.sum(wT));
       for (const l of head.calculateLosses()) loss = tf.add(loss, l);
       return loss as tfc.Scalar;
