@@ -428,7 +428,7 @@ export async function predictEncoded(
     const b = Math.min(batchSize, n - start);
     const probs = tf.tidy(() => {
       const xb = tf.tensor2d(x.subarray(start * maxLen, (start + b) * maxLen), [b, maxLen], 'int32');
-      const p = model.predict(xb) as TfCore.Tensor2D;
+      const p = model.predict(xb, { batchSize: b }) as TfCore.Tensor2D;
       if (numClasses === 2) {
         const pos = tf.reshape(p, [b, 1]);
         return tf.concat([tf.sub(1, pos), pos], 1);
