@@ -84,20 +84,35 @@ static inline __attribute__((always_inline)) float dot(const float *a, const flo
   return r;
 }
 
-/* y += g * x */
-static inline __attribute__((always_inline)) void axpy(float g, const float *x, float *y, int n) {
-  v128_t gv = wasm_f32x4_splat(g);
+/* y += x */
+static inline __attribute__((always_inline)) void add(const float *x, float *y, int n) {
   int i = 0;
-  for (; i + 4 <= n; i += 4) {
-    wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_f32x4_mul(gv, wasm_v128_load(x + i))));
+  for (; i + 8 <= n; i += 8) {
+    v128_t y0 = wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i));
+    v128_t y1 = wasm_f32x4_add(wasm_v128_load(y + i + 4), wasm_v128_load(x + i + 4));
+    wasm_v128_store(y + i, y0);
+    wasm_v128_store(y + i + 4, y1);
   }
-  for (; i < n; i++) y[i] += g * x[i];
+  for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_v128_load(x + i)));
+  for (; i < n; i++) y[i] += x[i];
 }
 
 /* err += g * out; out += g * in  (one pass over `out`) */
 static inline __attribute__((always_inline)) void update_pair(float g, const float *in, float *out, float *err, int n) {
   v128_t gv = wasm_f32x4_splat(g);
   int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t o0 = wasm_v128_load(out + i);
+    v128_t o1 = wasm_v128_load(out + i + 4);
+    v128_t e0 = wasm_f32x4_add(wasm_v128_load(err + i), wasm_f32x4_mul(gv, o0));
+    v128_t e1 = wasm_f32x4_add(wasm_v128_load(err + i + 4), wasm_f32x4_mul(gv, o1));
+    o0 = wasm_f32x4_add(o0, wasm_f32x4_mul(gv, wasm_v128_load(in + i)));
+    o1 = wasm_f32x4_add(o1, wasm_f32x4_mul(gv, wasm_v128_load(in + i + 4)));
+    wasm_v128_store(err + i, e0);
+    wasm_v128_store(err + i + 4, e1);
+    wasm_v128_store(out + i, o0);
+    wasm_v128_store(out + i + 4, o1);
+  }
   for (; i + 4 <= n; i += 4) {
     v128_t o = wasm_v128_load(out + i);
     wasm_v128_store(err + i, wasm_f32x4_add(wasm_v128_load(err + i), wasm_f32x4_mul(gv, o)));
@@ -221,7 +236,7 @@ __attribute__((export_name("train_job"))) void train_job(const Model *m, Job *jo
         zero(neu1, dim);
         for (int32_t c = lo; c <= hi; c++) {
           if (c == pos) continue;
-          axpy(1.0f, m->syn0 + (uint32_t)sen[c] * (uint32_t)dim, neu1, dim);
+          add(m->syn0 + (uint32_t)sen[c] * (uint32_t)dim, neu1, dim);
           cw++;
         }
         if (cw == 0) continue;
@@ -231,7 +246,7 @@ __attribute__((export_name("train_job"))) void train_job(const Model *m, Job *jo
         predictions += 1.0;
         for (int32_t c = lo; c <= hi; c++) {
           if (c == pos) continue;
-          axpy(1.0f, neu1e, m->syn0 + (uint32_t)sen[c] * (uint32_t)dim, dim);
+          add(neu1e, m->syn0 + (uint32_t)sen[c] * (uint32_t)dim, dim);
         }
       } else {
         for (int32_t c = lo; c <= hi; c++) {
@@ -240,7 +255,7 @@ __attribute__((export_name("train_job"))) void train_job(const Model *m, Job *jo
           zero(neu1e, dim);
           loss += predict(m, l1, neu1e, word, alpha, &rng);
           predictions += 1.0;
-          axpy(1.0f, neu1e, l1, dim);
+          add(neu1e, l1, dim);
         }
       }
     }

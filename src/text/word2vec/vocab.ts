@@ -152,8 +152,10 @@ export function aliasTable(counts: Float64Array, power: number): { prob: Uint32A
 }
 
 /**
- * The Huffman tree of word2vec.c's `CreateBinaryTree`: for each word its code (branch bits from the
- * root) and points (inner-node rows of `syn1`), stored compactly (offsets into shared arrays).
+ * The Huffman tree for hierarchical softmax, built exactly as gensim builds it (Python's `heapq`
+ * algorithm over nodes compared by count only, so ties resolve as in gensim and the trees are
+ * identical): for each word its code (branch bits from the root) and points (inner-node rows of
+ * `syn1`), stored compactly (offsets into shared arrays).
  */
 export function huffmanTree(counts: Float64Array): { offsets: Int32Array; codes: Uint8Array; points: Int32Array } {
   const v = counts.length;
@@ -161,22 +163,61 @@ export function huffmanTree(counts: Float64Array): { offsets: Int32Array; codes:
   if (v < 2) return { offsets, codes: new Uint8Array(0), points: new Int32Array(0) };
   const count = new Float64Array(2 * v);
   count.set(counts);
-  count.fill(1e300, v);
   const parent = new Int32Array(2 * v);
   const binary = new Uint8Array(2 * v);
-  let pos1 = v - 1;
-  let pos2 = v;
-  const pick = () => {
-    if (pos1 >= 0 && (count[pos1] as number) < (count[pos2] as number)) return pos1--;
-    return pos2++;
+  const heap = new Int32Array(2 * v);
+  let size = 0;
+  const lt = (a: number, b: number) => (count[a] as number) < (count[b] as number);
+  // heapq._siftdown
+  const siftDown = (start: number, pos: number) => {
+    const item = heap[pos] as number;
+    while (pos > start) {
+      const pp = (pos - 1) >> 1;
+      const p = heap[pp] as number;
+      if (!lt(item, p)) break;
+      heap[pos] = p;
+      pos = pp;
+    }
+    heap[pos] = item;
   };
+  // heapq._siftup
+  const siftUp = (pos: number) => {
+    const start = pos;
+    const item = heap[pos] as number;
+    let child = 2 * pos + 1;
+    while (child < size) {
+      const right = child + 1;
+      if (right < size && !lt(heap[child] as number, heap[right] as number)) child = right;
+      heap[pos] = heap[child] as number;
+      pos = child;
+      child = 2 * pos + 1;
+    }
+    heap[pos] = item;
+    siftDown(start, pos);
+  };
+  const pop = () => {
+    const last = heap[--size] as number;
+    if (size === 0) return last;
+    const top = heap[0] as number;
+    heap[0] = last;
+    siftUp(0);
+    return top;
+  };
+  const push = (node: number) => {
+    heap[size++] = node;
+    siftDown(0, size - 1);
+  };
+  for (let i = 0; i < v; i++) heap[i] = i;
+  size = v;
+  for (let i = (v >> 1) - 1; i >= 0; i--) siftUp(i);
   for (let a = 0; a < v - 1; a++) {
-    const min1 = pick();
-    const min2 = pick();
+    const min1 = pop();
+    const min2 = pop();
     count[v + a] = (count[min1] as number) + (count[min2] as number);
     parent[min1] = v + a;
     parent[min2] = v + a;
     binary[min2] = 1;
+    push(v + a);
   }
   const root = 2 * v - 2;
   const lengths = new Int32Array(v);
