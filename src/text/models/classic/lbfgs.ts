@@ -33,6 +33,7 @@ export function minimizeLbfgs(
   const S: Float64Array[] = [];
   const Y: Float64Array[] = [];
   const rho: number[] = [];
+  const yy: number[] = []; // yᵀy of each stored pair (for the initial Hessian scaling)
   const d = new Float64Array(n);
   const alphaHist = new Float64Array(m);
   let xNew = new Float64Array(n);
@@ -41,20 +42,51 @@ export function minimizeLbfgs(
   if (maxAbs(g) <= options.gtol) return { x, value: fx, iterations: 0, converged: true, gradientMax: maxAbs(g) };
   while (iter < options.maxIter) {
     throwIfAborted(options.signal, 'Training');
-    // Two-loop recursion: d = -H g.
+    // Two-loop recursion d = −H·g, with each update fused with the next dot product (half the
+    // passes over the parameter vector, which dominate for large sparse problems).
     d.set(g);
-    for (let k = S.length - 1; k >= 0; k--) {
-      const a = rho[k]! * dot(S[k]!, d);
-      alphaHist[k] = a;
-      axpy(-a, Y[k]!, d);
-    }
-    if (S.length > 0) {
-      const last = S.length - 1;
-      scale(d, dot(S[last]!, Y[last]!) / dot(Y[last]!, Y[last]!));
-    }
-    for (let k = 0; k < S.length; k++) {
-      const b = rho[k]! * dot(Y[k]!, d);
-      axpy(alphaHist[k]! - b, S[k]!, d);
+    const L = S.length;
+    if (L > 0) {
+      let sd = dot(S[L - 1]!, d);
+      for (let k = L - 1; k >= 0; k--) {
+        const a = rho[k]! * sd;
+        alphaHist[k] = a;
+        const yk = Y[k]!;
+        const sPrev = k > 0 ? S[k - 1]! : undefined;
+        if (sPrev) {
+          sd = 0;
+          for (let i = 0; i < n; i++) {
+            const v = d[i]! - a * yk[i]!;
+            d[i] = v;
+            sd += sPrev[i]! * v;
+          }
+        } else {
+          for (let i = 0; i < n; i++) d[i]! -= a * yk[i]!;
+        }
+      }
+      const gamma = 1 / (rho[L - 1]! * yy[L - 1]!); // sᵀy / yᵀy of the newest pair
+      const y0 = Y[0]!;
+      let yd = 0;
+      for (let i = 0; i < n; i++) {
+        const v = d[i]! * gamma;
+        d[i] = v;
+        yd += y0[i]! * v;
+      }
+      for (let k = 0; k < L; k++) {
+        const c = alphaHist[k]! - rho[k]! * yd;
+        const sk = S[k]!;
+        const yNext = k + 1 < L ? Y[k + 1]! : undefined;
+        if (yNext) {
+          yd = 0;
+          for (let i = 0; i < n; i++) {
+            const v = d[i]! + c * sk[i]!;
+            d[i] = v;
+            yd += yNext[i]! * v;
+          }
+        } else {
+          for (let i = 0; i < n; i++) d[i]! += c * sk[i]!;
+        }
+      }
     }
     scale(d, -1);
     let slope = dot(g, d);
@@ -63,6 +95,7 @@ export function minimizeLbfgs(
       S.length = 0;
       Y.length = 0;
       rho.length = 0;
+      yy.length = 0;
       d.set(g);
       scale(d, -1);
       slope = dot(g, d);
@@ -83,21 +116,27 @@ export function minimizeLbfgs(
     if (!accepted) break;
     // Reuse the oldest pair's buffers once the memory is full (no per-iteration allocation).
     const recycled = S.length === m ? [S.shift()!, Y.shift()!] : undefined;
-    if (recycled) rho.shift();
+    if (recycled) {
+      rho.shift();
+      yy.shift();
+    }
     const s = recycled ? recycled[0] : new Float64Array(n);
     const y = recycled ? recycled[1] : new Float64Array(n);
     let sy = 0;
+    let yty = 0;
     for (let i = 0; i < n; i++) {
       const si = xNew[i]! - x[i]!;
       const yi = gNew[i]! - g[i]!;
       s[i] = si;
       y[i] = yi;
       sy += si * yi;
+      yty += yi * yi;
     }
     if (sy > 1e-12) {
       S.push(s);
       Y.push(y);
       rho.push(1 / sy);
+      yy.push(yty);
     }
     const fOld = fx;
     [x, xNew] = [xNew, x];
