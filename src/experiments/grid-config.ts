@@ -587,7 +587,8 @@ function checkKeys(
   }
 }
 
-function closest(word: string, options: readonly string[]): string | undefined {
+/** The closest of `options` to `word` by edit distance, when it is close enough to be a typo. */
+export function closest(word: string, options: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const o of options) {

@@ -19,6 +19,7 @@ import { trainingCurvesSvg, writeEvaluationFigures } from '../metrics/index.js';
 import { type PartScores, scorePredictions } from './evaluation.js';
 import { diagnoseFit, type FitDiagnosisOptions, readLog } from './fit-diagnosis.js';
 import {
+  closest,
   DEFAULT_MAX_SCENARIOS,
   expandGrid,
   type GridConfig,
@@ -174,6 +175,8 @@ export async function runGrid<X = string>(
   const data = await prepareGridData(config);
   const scenarios = expandGrid(config, { dataHash: data.dataHash });
   const gridHash = stableHash({ ...gridIdentity(config), dataHash: data.dataHash }).slice(0, 16);
+
+  if (!options.classifierFactory) warnUnknownTextOptions(scenarios);
 
   // Every classifier is constructed once up front (constructors only store options), so a bad
   // option fails now, not hours into the grid.
@@ -676,6 +679,63 @@ function dispose(classifier: unknown): void {
 /** JSON cannot hold NaN/Infinity: store them as null. */
 function sanitize<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
+}
+
+/**
+ * Options understood by the built-in text classifiers (all kinds together: a grid over
+ * `model: [nb, lstm]` passes `epochs` to naive Bayes too, which ignores it). The classifiers accept
+ * unknown options silently, so a typo such as `learningrate` would change nothing; warn instead.
+ */
+const TEXT_OPTION_KEYS = [
+  'model',
+  'seed',
+  'pipeline',
+  'embeddings',
+  // deep models
+  'units',
+  'recurrentLayers',
+  'dropout',
+  'recurrentDropout',
+  'l2',
+  'embeddingDim',
+  'filters',
+  'kernelSize',
+  'poolSize',
+  'maxLen',
+  'minCount',
+  'maxVocabulary',
+  'trainableEmbeddings',
+  'epochs',
+  'batchSize',
+  'optimizer',
+  'learningRate',
+  'classWeight',
+  'earlyStopping',
+  'checkpointDir',
+  'resume',
+  'inferenceBatchSize',
+  // classic baselines
+  'features',
+  'alpha',
+  'fitPrior',
+  'C',
+  'maxIter',
+  'tol',
+  'fitIntercept',
+  'interceptScaling',
+];
+
+function warnUnknownTextOptions(scenarios: readonly Scenario[]): void {
+  const unknown = new Set<string>();
+  for (const s of scenarios)
+    for (const key of Object.keys(s.options)) if (!TEXT_OPTION_KEYS.includes(key)) unknown.add(key);
+  for (const key of unknown) {
+    const near = closest(key, TEXT_OPTION_KEYS);
+    process.emitWarning(
+      `grid: option "${key}" is not an option of the built-in text classifiers and will be ignored${near ? ` (did you mean "${near}"?)` : ''}.`,
+      { code: 'ULASAN_UNKNOWN_OPTION' },
+    );
+  }
 }
 
 async function textClassifierFactory(options: Record<string, unknown>): Promise<Classifier<string>> {

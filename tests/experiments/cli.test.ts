@@ -94,6 +94,26 @@ grid:
     expect(JSON.parse(resumed.out.join('')).skipped).toBe(2);
   });
 
+  it('warns about a classifier option no built-in model knows (a typo would silently do nothing)', async () => {
+    const warnings: string[] = [];
+    const listener = (w: Error) => warnings.push(w.message);
+    process.on('warning', listener);
+    try {
+      await runGrid(
+        {
+          name: 'typo',
+          data: { train: fixture('smsa-train-240.tsv'), valid: fixture('smsa-valid-90.tsv') },
+          grid: { model: ['nb'], learningrate: [0.1] },
+        },
+        { out: join(tmp, 'typo'), figures: false },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings.join('\n')).toMatch(/option "learningrate" .* \(did you mean "learningRate"\?\)/);
+  });
+
   it('reports a config with an unknown key as a failure naming the key', async () => {
     const file = join(tmp, 'bad.yaml');
     await fs.writeFile(file, 'name: bad\ndata: { train: x.tsv }\ngrid: { model: [nb] }\nmetrc: macroF1\n');
