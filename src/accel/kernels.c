@@ -112,6 +112,7 @@ static inline v128_t v_dact(v128_t x, v128_t a, int code) {
  * registers V8 uses on x64); K is blocked so the B panel stays in cache.
  */
 #define KC 256
+#define MC 64
 
 static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
                        int accumulate) {
@@ -186,6 +187,29 @@ static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, cons
   }
 }
 
+#ifndef PACK
+#define PACK 1
+#endif
+
+/* Scratch for packed B panels (KC × N floats), provided by the caller through set_scratch. */
+static f32 *pack_buf;
+EXPORT(set_scratch) void set_scratch(f32 *p) { pack_buf = p; }
+
+/*
+ * Packs the first N8 = N & ~7 columns of a kc × N block of B into 8-column strips, each
+ * contiguous over k: the micro-kernel then streams B sequentially through whole cache lines.
+ */
+static void pack_b(const f32 *B, int kc, int N8, int ldb, f32 *out) {
+  for (int j = 0; j < N8; j += 8) {
+    f32 *o = out + (long)j * kc;
+    const f32 *b = B + j;
+    for (int k = 0; k < kc; k++, b += ldb, o += 8) {
+      wasm_v128_store(o, wasm_v128_load(b));
+      wasm_v128_store(o + 4, wasm_v128_load(b + 4));
+    }
+  }
+}
+
 static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
                  int accumulate) {
   if (K == 0) {
@@ -196,7 +220,25 @@ static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 
   }
   for (int k0 = 0; k0 < K; k0 += KC) {
     int kc = K - k0 < KC ? K - k0 : KC;
-    gemm_block(M, N, kc, A + (long)k0 * acs, ars, acs, B + (long)k0 * ldb, ldb, C, ldc, accumulate || k0 > 0);
+    const f32 *a = A + (long)k0 * acs;
+    const f32 *b = B + (long)k0 * ldb;
+    int acc = accumulate || k0 > 0;
+#if PACK
+    int N8 = N & ~7;
+    if (pack_buf && N8 > 0 && M >= 8) {
+      pack_b(b, kc, N8, ldb, pack_buf);
+      /* MC rows of A (≤ 64 × KC floats) stay in L2 while every packed strip streams through L1. */
+      for (int i0 = 0; i0 < M; i0 += MC) {
+        int mc = M - i0 < MC ? M - i0 : MC;
+        const f32 *ai = a + (long)i0 * ars;
+        f32 *ci = C + (long)i0 * ldc;
+        for (int j = 0; j < N8; j += 8) gemm_block(mc, 8, kc, ai, ars, acs, pack_buf + (long)j * kc, 8, ci + j, ldc, acc);
+        if (N8 < N) gemm_block(mc, N - N8, kc, ai, ars, acs, b + N8, ldb, ci + N8, ldc, acc);
+      }
+      continue;
+    }
+#endif
+    gemm_block(M, N, kc, a, ars, acs, b, ldb, C, ldc, acc);
   }
 }
 

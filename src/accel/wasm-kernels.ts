@@ -48,7 +48,11 @@ interface KernelExports {
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
   input_grad(rows: number, d: number, g: number, dz: number, w: number, wt: number, dx: number): void;
+  set_scratch(offset: number): void;
 }
+
+/** Rows of B per packed panel in the kernels' matrix product (`KC` in kernels.c). */
+const PACK_ROWS = 256;
 
 // The `WebAssembly` global is not in the ES lib typings this project compiles against.
 interface WasmMemory {
@@ -154,30 +158,33 @@ export class RecurrentKernel {
     if (H % 4 !== 0) throw new Error(`fused recurrent kernels need units divisible by 4, got ${H}`);
     const G = this.gates * H;
     const n = B * T;
-    const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc] = this.wasm.layout([
-      n * D,
-      D * G,
-      H * G,
-      G,
-      n * G,
-      n * H,
-      n * H,
-      n * H,
-      n * D,
-      D * G,
-      H * G,
-      G,
-      n * G,
-      n * H,
-      G * H,
-      G * D,
-      B * H,
-      B * H,
-    ]) as [number, ...number[]];
+    const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc, scratch] =
+      this.wasm.layout([
+        n * D,
+        D * G,
+        H * G,
+        G,
+        n * G,
+        n * H,
+        n * H,
+        n * H,
+        n * D,
+        D * G,
+        H * G,
+        G,
+        n * G,
+        n * H,
+        G * H,
+        G * D,
+        B * H,
+        B * H,
+        PACK_ROWS * Math.max(G, D),
+      ]) as [number, ...number[]];
     this.offsets = { ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc } as Record<
       string,
       number
     >;
+    this.wasm.exports.set_scratch(scratch as number);
     this.wasm.write(ox, x);
     this.wasm.write(ow, kernel);
     this.wasm.write(ou, recurrentKernel);
@@ -284,7 +291,8 @@ export class RecurrentKernel {
 /** C[m, n] = A[m, k] · B[k, n] with the kernels' blocked SIMD product (tests and benchmarks). */
 export function wasmSimdMatMul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const wasm = new KernelInstance();
-  const [oa, ob, oc] = wasm.layout([m * k, k * n, m * n]) as [number, number, number];
+  const [oa, ob, oc, scratch] = wasm.layout([m * k, k * n, m * n, PACK_ROWS * n]) as [number, number, number, number];
+  wasm.exports.set_scratch(scratch);
   wasm.write(oa, a);
   wasm.write(ob, b);
   wasm.exports.matmul(m, n, k, oa, ob, oc);
