@@ -156,10 +156,6 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
-}
-
 function scale(x: Float64Array, a: number): void {
   for (let i = 0; i < x.length; i++) x[i]! *= a;
 }
