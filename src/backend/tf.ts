@@ -146,5 +146,12 @@ function registerChainedOps(tfIn: typeof TfCore): void {
   define('where', function (condition: TfCore.Tensor, x: TfCore.Tensor) {
     return tf.where(condition, this, x);
   });
+  // These two live under tf.image, not at the top level.
+  define('resizeBilinear', function (size: [number, number], alignCorners?: boolean) {
+    return tf.image.resizeBilinear(this as unknown as TfCore.Tensor3D, size, alignCorners);
+  });
+  define('resizeNearestNeighbor', function (size: [number, number], alignCorners?: boolean) {
+    return tf.image.resizeNearestNeighbor(this as unknown as TfCore.Tensor3D, size, alignCorners);
+  });
   Object.defineProperty(proto, '__ulasanChainedOps', { value: true });
 }
