@@ -244,6 +244,44 @@ describe('cpu data-movement and elementwise kernels match stock exactly', () => 
     expect(ours).toEqual(stock);
   });
 
+  it('Tile: ranks 0–4, size-1 axes, int32', async () => {
+    const cases: [number[], number[]][] = [
+      [[], []],
+      [[5], [3]],
+      [
+        [2, 3],
+        [1, 1],
+      ],
+      [
+        [2, 3],
+        [3, 2],
+      ],
+      [
+        [1, 4],
+        [5, 1],
+      ],
+      [
+        [3, 1],
+        [2, 6],
+      ],
+      [
+        [2, 1, 3],
+        [2, 3, 1],
+      ],
+      [
+        [2, 2, 1, 3],
+        [1, 2, 4, 2],
+      ],
+    ];
+    const { ours, stock } = await compare('cpu', () =>
+      cases.flatMap(([shape, reps], i) => [
+        tf.tile(tf.randomNormal(shape, 0, 1, 'float32', i + 60), reps),
+        tf.tile(tf.cast(tf.randomUniform(shape, -9, 9, 'float32', i + 70), 'int32'), reps),
+      ]),
+    );
+    expect(ours).toEqual(stock);
+  });
+
   it('Slice and SplitV: non-contiguous slices along every axis', async () => {
     const { ours, stock } = await compare('cpu', () => {
       const x = tf.randomNormal([6, 7, 40], 0, 1, 'float32', 21);

@@ -20,7 +20,7 @@ import {
 } from './conv2d-grad.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
-import { isDataPreservingTranspose, sliceValues, transposeValues } from './layout.js';
+import { isDataPreservingTranspose, sliceValues, tileValues, transposeValues } from './layout.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
 import { wasmMatMul } from './wasm-matmul.js';
 
@@ -240,6 +240,25 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
           begin[ax] += s;
           return piece;
         });
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'Tile',
+    backends: ['cpu'],
+    why: 'gradients of broadcasts and BatchNorm: stock cpu converts coordinates per element',
+    make: (_tf, kind, stock) => {
+      const other = fallback('Tile', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { x } = args.inputs;
+        if (!numericOnly(x)) return other(args as never);
+        const reps = (args.attrs as { reps: number[] }).reps;
+        const io = kernelIo(kind, args.backend);
+        return io.output(
+          x.shape.map((d, i) => d * reps[i]),
+          x.dtype,
+          tileValues(io.read(x), x.shape, reps, x.dtype),
+        );
       }) as unknown as KernelFunc;
     },
   },

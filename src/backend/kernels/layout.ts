@@ -139,3 +139,38 @@ export function sliceValues(
   }
   return out;
 }
+
+/** out = tile(x, reps): the output walks an odometer; each input coordinate is its own modulo. */
+export function tileValues(x: NumericArray, shape: readonly number[], reps: readonly number[], dtype: DataType) {
+  const rank = shape.length;
+  const outShape = shape.map((d, i) => d * reps[i]);
+  let total = 1;
+  for (const d of outShape) total *= d;
+  const out = allocate(dtype, total);
+  if (total === 0) return out;
+  if (rank === 0) {
+    out[0] = x[0];
+    return out;
+  }
+  const strides = stridesOf(shape);
+  const inner = shape[rank - 1];
+  const innerOut = outShape[rank - 1];
+  const counter = new Array<number>(rank - 1).fill(0);
+  let base = 0;
+  let o = 0;
+  while (o < total) {
+    // One output row: the input row repeated reps[rank - 1] times.
+    if (inner === 1) out.fill(x[base], o, o + innerOut);
+    else for (let r = 0; r < innerOut; r += inner) out.set(x.subarray(base, base + inner), o + r);
+    o += innerOut;
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      counter[axis]++;
+      // Input coordinate on this axis is counter % shape[axis].
+      if (counter[axis] % shape[axis] === 0) base -= strides[axis] * (shape[axis] - 1);
+      else base += strides[axis];
+      if (counter[axis] < outShape[axis]) break;
+      counter[axis] = 0;
+    }
+  }
+  return out;
+}
