@@ -242,16 +242,33 @@ static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 
   }
 }
 
-/* Exported for tests and benchmarks: C[M,N] = A[M,K] · B[K,N], all row-major. */
-EXPORT(matmul) void matmul(int M, int N, int K, const f32 *A, const f32 *B, f32 *C) {
-  gemm(M, N, K, A, K, 1, B, N, C, N, 0);
-}
-
 /* dst[c * rows + r] = src[r * lds + c] for a rows × cols block. */
 static void transpose(const f32 *src, int rows, int cols, int lds, f32 *dst) {
   for (int r = 0; r < rows; r++)
     for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * lds + c];
 }
+
+/*
+ * General product for other kernels: C[M, N] = op(A) · op(B) (+ C when accumulate), op = transpose
+ * when the flag is set; A is [M, K] or [K, M], B is [K, N] or [N, K], all row-major. A transposed
+ * B is first transposed into bt (K × N floats).
+ */
+EXPORT(gemm_ex)
+void gemm_ex(int M, int N, int K, const f32 *A, int trans_a, const f32 *B, int trans_b, f32 *C, int accumulate,
+             f32 *bt) {
+  if (trans_b) {
+    transpose(B, N, K, K, bt);
+    B = bt;
+  }
+  gemm(M, N, K, A, trans_a ? 1 : K, trans_a ? M : 1, B, N, C, N, accumulate);
+}
+
+/* Exported for tests and benchmarks: C[M,N] = A[M,K] · B[K,N], all row-major. */
+EXPORT(matmul) void matmul(int M, int N, int K, const f32 *A, const f32 *B, f32 *C) {
+  gemm(M, N, K, A, K, 1, B, N, C, N, 0);
+}
+
+
 
 /* out[rows, n] = in[rows, n] (+ bias[n]) broadcast; used to seed the input projection with the bias. */
 static void fill_bias(f32 *out, int rows, int n, const f32 *bias) {

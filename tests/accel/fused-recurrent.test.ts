@@ -7,7 +7,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type FusedRecurrentLayers, fusedRecurrentLayers } from '../../src/accel/fused-recurrent.js';
-import { RecurrentKernel, wasmSimdMatMul } from '../../src/accel/wasm-kernels.js';
+import { RecurrentKernel, simdMatMul } from '../../src/accel/wasm-kernels.js';
 import { useBackend } from '../../src/backend/backends.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { buildDeepTextModel, resolveDeepModelSpec } from '../../src/text/models/deep/builders.js';
@@ -262,19 +262,27 @@ describe('fused layers are the stock layers to the rest of tfjs', () => {
 });
 
 describe('the WASM SIMD matrix product', () => {
-  it('matches a naive product on shapes with remainders', () => {
+  it('matches a naive product on shapes with remainders, with and without transposes', () => {
     for (const [m, k, n] of [
       [1, 1, 1],
       [7, 300, 13],
       [33, 5, 70],
+      [70, 600, 24],
     ] as const) {
       const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
       const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.7));
       const ref = new Float64Array(m * n);
       for (let i = 0; i < m; i++)
         for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) ref[i * n + j] += a[i * k + p]! * b[p * n + j]!;
-      expect(maxRelDiff(wasmSimdMatMul(a, b, m, k, n), ref)).toBeLessThan(1e-4);
+      expect(maxRelDiff(simdMatMul(a, b, m, k, n), ref)).toBeLessThan(1e-4);
+      const at = new Float32Array(k * m);
+      const bt = new Float32Array(n * k);
+      for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) at[p * m + i] = a[i * k + p]!;
+      for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bt[j * k + p] = b[p * n + j]!;
+      const both = simdMatMul(at, bt, m, k, n, { transposeA: true, transposeB: true });
+      expect(maxRelDiff(both, ref)).toBeLessThan(1e-4);
     }
+    expect(() => simdMatMul(new Float32Array(3), new Float32Array(4), 2, 2, 2)).toThrow(/expected 2×2/);
   });
 });
 
