@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 
 /** Command name → lazy loader. Nested commands use a space (`word2vec train`). */
 export const commandLoaders: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./demo.js')).demoCommand,
   info: async () => (await import('./info.js')).infoCommand,
   train: async () => (await import('./train.js')).trainCommand,
   evaluate: async () => (await import('./evaluate.js')).evaluateCommand,

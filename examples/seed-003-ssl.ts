@@ -1,0 +1,90 @@
+/**
+ * Seed 003 — semi-supervised labeling on SmSA positive/negative reviews.
+ *
+ * The study labels part of a review corpus, trains a model and lets it pseudo-label the rest. Here:
+ * 20% of SmSA train is "labeled", the other 80% is a pool whose labels are HIDDEN from training and
+ * used only to score the pseudo-labels. Three rows, side by side, selected and scored on `valid`:
+ *   1. supervised on the 20% only (the floor),
+ *   2. self-training from the 20% (pseudo-labels added until the pool is exhausted),
+ *   3. supervised on 100% of train (the ceiling).
+ *
+ * Run:  npx tsx examples/seed-003-ssl.ts [--quick] [--model logreg|nb|svm|gru|lstm] [--threshold 0.9]
+ */
+import { parseArgs } from 'node:util';
+import { trainTestSplit } from 'ulasan/experiments';
+import { selfTrain } from 'ulasan/ssl';
+import { createTextClassifier, type Label, readDataset } from 'ulasan/text';
+import { dataPath, printTable } from './shared.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    model: { type: 'string', default: 'logreg' },
+    threshold: { type: 'string', default: '0.9' },
+    seed: { type: 'string', default: '42' },
+  },
+});
+const seed = Number(values.seed);
+const deep = ['gru', 'lstm', 'bilstm', 'cnn-lstm'].includes(values.model);
+const modelOptions = { model: values.model, seed, ...(deep ? { epochs: values.quick ? 2 : 8, maxLen: 50 } : {}) };
+
+// Positive/negative reviews only, as in the seed (its ratings 1–2 / 4–5).
+const binary = (l: Label) => l === 'positive' || l === 'negative';
+const train = await readDataset(dataPath('smsa/train_preprocess.tsv'));
+const valid = await readDataset(dataPath('smsa/valid_preprocess.tsv'));
+let trainIdx = train.labels.map((_, i) => i).filter((i) => binary(train.labels[i]!));
+if (values.quick) trainIdx = trainIdx.slice(0, 1500);
+const texts = trainIdx.map((i) => train.texts[i]!);
+const labels = trainIdx.map((i) => train.labels[i]!);
+const validIdx = valid.labels.map((_, i) => i).filter((i) => binary(valid.labels[i]!));
+const validation = { inputs: validIdx.map((i) => valid.texts[i]!), labels: validIdx.map((i) => valid.labels[i]!) };
+
+// 20% labeled, 80% pool — stratified and seeded.
+const { train: labeledIdx, test: poolIdx } = trainTestSplit(labels, { testSize: 0.8, stratify: true, seed });
+const labeled = { inputs: labeledIdx.map((i) => texts[i]!), labels: labeledIdx.map((i) => labels[i]!) };
+const pool = { inputs: poolIdx.map((i) => texts[i]!), labels: poolIdx.map((i) => labels[i]!) };
+console.error(
+  `SmSA pos/neg: ${labeled.inputs.length} labeled, ${pool.inputs.length} pool, ${validation.inputs.length} valid; model ${values.model}`,
+);
+
+const score = async (model: Awaited<ReturnType<typeof createTextClassifier>>) =>
+  model.evaluate(validation.inputs, validation.labels);
+
+const floor = await createTextClassifier(modelOptions);
+await floor.fit(labeled.inputs, labeled.labels);
+const floorScores = await score(floor);
+
+const ssl = await selfTrain({
+  classifier: await createTextClassifier(modelOptions),
+  labeled,
+  unlabeled: pool,
+  validation,
+  threshold: Number(values.threshold),
+  balance: true,
+  termination: 'exhaust',
+  maxIterations: 30,
+  onIteration: (e) =>
+    console.error(
+      `  iteration ${e.iteration}: threshold ${e.threshold.toFixed(3)}, +${e.selected} (pool ${e.poolAfter}), ` +
+        `labeling acc ${e.labeling?.cumulativeAccuracy?.toFixed(4) ?? '-'}, valid macro-F1 ${e.validation?.macroF1.toFixed(4) ?? '-'}`,
+    ),
+});
+
+const ceiling = await createTextClassifier(modelOptions);
+await ceiling.fit(texts, labels);
+const ceilingScores = await score(ceiling);
+
+printTable(
+  ['setting', 'training labels', 'pseudo-label accuracy', 'valid accuracy', 'valid macro-F1'],
+  [
+    ['supervised, 20% labeled', String(labeled.inputs.length), '-', floorScores.accuracy, floorScores.macroF1],
+    [
+      `self-training (${ssl.stoppedBecause}, ${ssl.log.length} it.)`,
+      `${labeled.inputs.length} + ${ssl.usedPseudoLabels} pseudo`,
+      ssl.labelingAccuracy ?? Number.NaN,
+      ssl.validation!.accuracy,
+      ssl.validation!.macroF1,
+    ],
+    ['supervised, 100% labeled (ceiling)', String(texts.length), '-', ceilingScores.accuracy, ceilingScores.macroF1],
+  ],
+);
