@@ -129,6 +129,7 @@ function fusedClass(tf: typeof TfCore, Base: new (config: unknown) => unknown, k
     config: unknown,
   ) => {
     call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[];
+    dispose(): unknown;
   };
   return class extends StockBase {
     /** One kernel instance per layer, created on first fused call. */
@@ -141,6 +142,12 @@ function fusedClass(tf: typeof TfCore, Base: new (config: unknown) => unknown, k
       }
       this.fusedKernel ??= new RecurrentKernel(kind);
       return runFused(tf, this as unknown as RnnInternals, this.fusedKernel, x, kwargs?.['training'] === true);
+    }
+
+    /** Also releases the kernel memory (a later call would create a fresh one). */
+    override dispose(): unknown {
+      this.fusedKernel = undefined;
+      return super.dispose();
     }
   };
 }

@@ -243,6 +243,11 @@ describe('fused layers are the stock layers to the rest of tfjs', () => {
     const b = restored.predict(x) as Tensor;
     expect(maxRelDiff(a.dataSync(), b.dataSync())).toBeLessThan(TOL);
     tf.dispose([a, b, x]);
+    expect((recurrent as unknown as { fusedKernel?: unknown }).fusedKernel).toBeDefined();
+    model.dispose();
+    restored.dispose();
+    // disposing the model releases the layer's kernel memory too
+    expect((recurrent as unknown as { fusedKernel?: unknown }).fusedKernel).toBeUndefined();
   });
 
   it('leaves no tensors behind after repeated predict and gradient calls', () => {
