@@ -365,7 +365,8 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
   }
 
   protected override jsonOptions(): Record<string, unknown> {
-    const { pipeline: _p, embeddings, ...rest } = this.options;
+    // `resume` is a one-off instruction for the run that wrote the model, not a property of it.
+    const { pipeline: _p, embeddings, resume: _r, ...rest } = this.options;
     const json = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
     if (embeddings) json.embeddings = 'pretrained';
     return json;
@@ -433,8 +434,11 @@ export const deepTextClassifierKinds: Record<DeepTextModelKind, TextClassifierKi
     kind,
     {
       create: (options: Record<string, unknown>) => new CLASSES[kind](options as DeepTextClassifierOptions),
-      load: async (_dir: string, manifest: ArtifactManifest, artifact: Artifact) =>
-        new CLASSES[kind]((manifest.options ?? {}) as DeepTextClassifierOptions).restore(artifact),
+      load: async (_dir: string, manifest: ArtifactManifest, artifact: Artifact) => {
+        // The saved options record `embeddings: 'pretrained'`; the vectors themselves live in the weights.
+        const { embeddings: _e, ...options } = (manifest.options ?? {}) as Record<string, unknown>;
+        return new CLASSES[kind](options as DeepTextClassifierOptions).restore(artifact);
+      },
     },
   ]),
 ) as unknown as Record<DeepTextModelKind, TextClassifierKindHandler>;
