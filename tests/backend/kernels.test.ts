@@ -244,6 +244,27 @@ describe('cpu data-movement and elementwise kernels match stock exactly', () => 
     expect(ours).toEqual(stock);
   });
 
+  it('MaxPoolGrad: valid/same padding, overlapping windows, ties go to the first maximum', async () => {
+    const { ours, stock } = await compare('cpu', () => {
+      // Rounded values make ties common, so the tie-breaking rule is exercised.
+      const x = tf.round(tf.mul(tf.randomNormal([2, 9, 7, 3], 0, 1, 'float32', 81), 2)) as TfCore.Tensor4D;
+      const out: TfCore.Tensor[] = [];
+      for (const [size, stride, pad] of [
+        [2, 2, 'valid'],
+        [3, 2, 'same'],
+        [3, 1, 'same'],
+        [[3, 2], [2, 1], 'valid'],
+      ] as const) {
+        const pool = (a: TfCore.Tensor) =>
+          tf.maxPool(a as TfCore.Tensor4D, size as [number, number], stride as [number, number], pad);
+        const weights = tf.randomNormal(pool(x).shape, 0, 1, 'float32', 82);
+        out.push(tf.grad((a: TfCore.Tensor) => tf.sum(tf.mul(pool(a), weights)))(x));
+      }
+      return out;
+    });
+    expectClose(ours, stock, 1e-6);
+  });
+
   it('Tile: ranks 0–4, size-1 axes, int32', async () => {
     const cases: [number[], number[]][] = [
       [[], []],
@@ -306,6 +327,8 @@ describe('cpu data-movement and elementwise kernels match stock exactly', () => 
       const b = tf.randomNormal([4, 6], 0, 1, 'float32', 32);
       const row = tf.randomNormal([6], 0, 1, 'float32', 33);
       const col = tf.randomNormal([4, 1], 0, 1, 'float32', 34);
+      const img = tf.randomNormal([2, 3, 4, 6], 0, 1, 'float32', 35);
+      const channel = tf.randomNormal([1, 1, 1, 6], 0, 1, 'float32', 36);
       const s = tf.scalar(0.37);
       const s11 = tf.tensor2d([[1.5]]);
       const ia = tf.tensor1d([7, -3, 9], 'int32');

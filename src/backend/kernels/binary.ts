@@ -15,8 +15,12 @@ export type BinaryOp = 'Add' | 'Sub' | 'Multiply' | 'RealDiv';
 /** How `b` (or `a`) repeats over the output, if it can be handled here. */
 export type BinaryLayout = 'same' | 'scalar-a' | 'scalar-b' | 'rows-a' | 'rows-b';
 
+/** Whether `small`, without its leading 1s, is the trailing part of `big` (bias [C] or [1,1,1,C]). */
 function isSuffix(small: readonly number[], big: readonly number[]): boolean {
   if (small.length > big.length) return false;
+  let lead = 0;
+  while (lead < small.length && small[lead] === 1) lead++;
+  small = small.slice(lead);
   const off = big.length - small.length;
   for (let i = 0; i < small.length; i++) if (small[i] !== big[off + i]) return false;
   return true;

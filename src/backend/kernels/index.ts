@@ -20,6 +20,7 @@ import {
 } from './conv2d-grad.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
+import { maxPoolGradValues } from './max-pool-grad.js';
 import { isDataPreservingTranspose, sliceValues, tileValues, transposeValues } from './layout.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
 import { wasmMatMul } from './wasm-matmul.js';
@@ -259,6 +260,48 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
           x.dtype,
           tileValues(io.read(x), x.shape, reps, x.dtype),
         );
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
+    kernelName: 'MaxPoolGrad',
+    backends: ['cpu'],
+    why: 'gradient of MaxPooling: stock cpu reads and writes through TensorBuffer per element',
+    make: (tf, kind, stock) => {
+      const other = fallback('MaxPoolGrad', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { dy, input } = args.inputs;
+        if (dy.dtype !== 'float32' || input.dtype !== 'float32') return other(args as never);
+        const attrs = args.attrs as {
+          filterSize: [number, number] | number;
+          strides: [number, number] | number;
+          pad: 'valid' | 'same' | number | TfCore.backend_util.ExplicitPadding;
+          dimRoundingMode?: 'floor' | 'round' | 'ceil';
+        };
+        const info = tf.backend_util.computePool2DInfo(
+          input.shape as [number, number, number, number],
+          attrs.filterSize,
+          attrs.strides,
+          1,
+          attrs.pad,
+          attrs.dimRoundingMode,
+        );
+        const io = kernelIo(kind, args.backend);
+        const values = maxPoolGradValues(io.read(input), io.read(dy), {
+          batchSize: info.batchSize,
+          inHeight: info.inHeight,
+          inWidth: info.inWidth,
+          channels: info.inChannels,
+          outHeight: info.outHeight,
+          outWidth: info.outWidth,
+          filterHeight: info.filterHeight,
+          filterWidth: info.filterWidth,
+          strideHeight: info.strideHeight,
+          strideWidth: info.strideWidth,
+          padTop: info.padInfo.top,
+          padLeft: info.padInfo.left,
+        });
+        return io.output([...input.shape], 'float32', values);
       }) as unknown as KernelFunc;
     },
   },
