@@ -44,6 +44,7 @@ export type { FaceApiExpression } from './face-nets.js';
 export { FACE_API_EXPRESSIONS, FaceExpressionNet, FaceRecognitionNet } from './face-nets.js';
 export type { FeatureCacheStats } from './feature-cache.js';
 export { FeatureCache } from './feature-cache.js';
+export { VISION_GRID_OPTIONS, visionClassifierFactory } from './grid.js';
 export type { Box, ImageSource, ReadImageOptions, ResizeFit, RgbImage } from './image.js';
 export {
   cropImage,

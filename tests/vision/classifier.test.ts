@@ -6,7 +6,7 @@ import { useBackend } from '../../src/backend/backends.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { UlasanError } from '../../src/internal/errors.js';
 import { FaceExpressionClassifier, loadImageFolder, readVisionModelMeta } from '../../src/vision/index.js';
-import { FIXTURES, SHARED_FACES, perClass } from './helpers.js';
+import { FIXTURES, perClass, SHARED_FACES } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -57,7 +57,8 @@ describe('FaceExpressionClassifier on real faces (expression-net backbone)', () 
     expect(meta.version).toBe(1);
     const loaded = await FaceExpressionClassifier.load(dir);
     const reloaded = await loaded.predictProba(valid.paths.slice(0, 5));
-    for (const [i, row] of reloaded.entries()) for (const [j, p] of row.entries()) expect(p).toBeCloseTo(probs[i]?.[j] as number, 5);
+    for (const [i, row] of reloaded.entries())
+      for (const [j, p] of row.entries()) expect(p).toBeCloseTo(probs[i]?.[j] as number, 5);
     await Promise.all([model.dispose(), again.dispose(), loaded.dispose()]);
   });
 });
@@ -86,9 +87,9 @@ describe('bad input never fails a batch', () => {
     expect((err as Error).message).toMatch(/notes\.jpg/);
     await expect(model.fit([text], ['a'])).rejects.toThrow(/at least two classes/);
     await expect(model.fit([corrupt, text], ['a', 'b'])).rejects.toThrow(/only 0 of 2 training images/);
-    await expect(new FaceExpressionClassifier({ backbone: 'vgg16' as never }).fit(data.train.paths, data.train.labels)).rejects.toThrow(
-      /Unknown backbone "vgg16"/,
-    );
+    await expect(
+      new FaceExpressionClassifier({ backbone: 'vgg16' as never }).fit(data.train.paths, data.train.labels),
+    ).rejects.toThrow(/Unknown backbone "vgg16"/);
     await expect(FaceExpressionClassifier.load(dir)).rejects.toThrow(/not a saved vision model/);
     await copyFile(data.train.paths[0] as string, join(dir, 'vision-model.json'));
     await expect(FaceExpressionClassifier.load(dir)).rejects.toThrow(/Could not parse/);

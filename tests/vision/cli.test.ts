@@ -17,11 +17,23 @@ describe('ulasan vision / video CLI', () => {
   it('vision predict --json: one line per image, errors per item, exit 1 when one failed', async () => {
     const c = capture();
     const code = await runCli(
-      ['vision', 'predict', join(FACES, 'happiness/Alan_Ball_0002.jpg'), join(FIXTURES, 'README.md'), '--backend', 'wasm', '--json'],
+      [
+        'vision',
+        'predict',
+        join(FACES, 'happiness/Alan_Ball_0002.jpg'),
+        join(FIXTURES, 'README.md'),
+        '--backend',
+        'wasm',
+        '--json',
+      ],
       c.io,
     );
     expect(code).toBe(1);
-    const lines = c.out.join('').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = c.out
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ label: 'happiness', sentiment: 'positive' });
     expect(lines[1].error.code).toBe('FILE_FORMAT');
   });
@@ -30,7 +42,26 @@ describe('ulasan vision / video CLI', () => {
     const out = await mkdtemp(join(tmpdir(), 'ulasan-vtrain-'));
     const t = capture();
     const code = await runCli(
-      ['vision', 'train', '--data', FACES, '--out', out, '--validation-split', '0', '--epochs', '5', '--augment', '1', '--face', 'none', '--no-baseline', '--backend', 'wasm', '--json'],
+      [
+        'vision',
+        'train',
+        '--data',
+        FACES,
+        '--out',
+        out,
+        '--validation-split',
+        '0',
+        '--epochs',
+        '5',
+        '--augment',
+        '1',
+        '--face',
+        'none',
+        '--no-baseline',
+        '--backend',
+        'wasm',
+        '--json',
+      ],
       t.io,
     );
     expect(t.err.join('')).toMatch(/epoch 5:/);
@@ -41,7 +72,8 @@ describe('ulasan vision / video CLI', () => {
     const e = capture();
     expect(await runCli(['vision', 'evaluate', '--model', out, '--data', FACES, '--json'], e.io)).toBe(0);
     const ev = JSON.parse(e.out.join(''));
-    for (const key of ['accuracy', 'macroF1', 'weightedF1', 'labels', 'confusionMatrix']) expect(ev).toHaveProperty(key);
+    for (const key of ['accuracy', 'macroF1', 'weightedF1', 'labels', 'confusionMatrix'])
+      expect(ev).toHaveProperty(key);
     expect(ev.size).toBe(11);
     expect(ev.confusionMatrix).toHaveLength(5);
     expect(ev.accuracy).toBeGreaterThan(0.5); // its own training images
@@ -55,12 +87,19 @@ describe('ulasan vision / video CLI', () => {
 
   it('video analyze prints the summary and timeline, and JSON with --json', async () => {
     const c = capture();
-    expect(await runCli(['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1'], c.io)).toBe(0);
+    expect(
+      await runCli(['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1'], c.io),
+    ).toBe(0);
     const text = c.err.join('');
     expect(text).toMatch(/positive/);
     expect(text).toMatch(/frames without a face at: 3\.0s/);
     const j = capture();
-    expect(await runCli(['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1', '--json'], j.io)).toBe(0);
+    expect(
+      await runCli(
+        ['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1', '--json'],
+        j.io,
+      ),
+    ).toBe(0);
     const r = JSON.parse(j.out.join(''));
     expect(r.summary.sentiment).toBe('positive');
     expect(r.timeline).toHaveLength(4);

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/backends.js';
 import { UlasanError } from '../../src/internal/errors.js';
 import {
-  FaceApiExpressionClassifier,
   analyzeVideo,
   extractFrames,
+  FaceApiExpressionClassifier,
   probeVideo,
   resolveFfmpeg,
 } from '../../src/vision/index.js';
@@ -41,9 +41,20 @@ describe('ffmpeg frames', () => {
   it('gives clear errors for audio-only files, non-videos, missing files and a missing ffmpeg', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ulasan-video-'));
     const audio = join(dir, 'tone.wav');
-    await promisify(execFile)(await resolveFfmpeg(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.5', audio]);
+    await promisify(execFile)(await resolveFfmpeg(), [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=0.5',
+      audio,
+    ]);
     await expect(probeVideo(audio)).rejects.toThrow(/has no video stream \(it holds audio only\)/);
-    await expect(probeVideo(join(FIXTURES, 'README.md'))).rejects.toThrow(/could not read .* as a video|no video stream/);
+    await expect(probeVideo(join(FIXTURES, 'README.md'))).rejects.toThrow(
+      /could not read .* as a video|no video stream/,
+    );
     const missing = await probeVideo(join(dir, 'nope.mp4')).catch((e: unknown) => e);
     expect(UlasanError.isInstance(missing) && missing.code).toBe('FILE_NOT_FOUND');
     await expect(resolveFfmpeg(join(dir, 'no-ffmpeg'))).rejects.toThrow(/ffmpeg was not found at/);
