@@ -109,7 +109,8 @@ function toTokens(sentence: Word2VecSentence, index: number): string[] {
         );
       }
     }
-    return sentence as string[];
+    // Empty tokens would become an unsavable '' word: drop them (copying only when there are any).
+    return sentence.includes('') ? sentence.filter((t) => t !== '') : (sentence as string[]);
   }
   throw invalidArgument(
     `Sentence ${index} of the Word2Vec corpus is a ${sentence === null ? 'null' : typeof sentence}; expected a line (string) or an array of tokens.`,

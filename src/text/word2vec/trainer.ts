@@ -60,21 +60,23 @@ export class Word2VecTrainer {
   history: Word2VecEpochStats[] = [];
   private state: TrainingState | undefined;
   private resumable = false;
+  private cachedVectors: WordVectors | undefined;
 
   /** Stores the options (validated); no work happens until {@link Word2VecTrainer.train}. */
   constructor(options: Word2VecOptions = {}) {
     this.options = Object.freeze(resolveWord2VecOptions(options));
   }
 
-  /** The vectors of the last training, or undefined before training. */
+  /** The vectors of the last training (or of a resumed state), or undefined before training. */
   get vectors(): WordVectors | undefined {
     if (!this.state) return undefined;
-    return new WordVectors(
+    this.cachedVectors ??= new WordVectors(
       this.state.vocab.words,
       this.state.weights.syn0,
       this.options.vectorSize,
       this.state.vocab.counts,
     );
+    return this.cachedVectors;
   }
 
   /** Epochs completed in the current training state (equal to `options.epochs` after a full run). */
@@ -151,6 +153,7 @@ export class Word2VecTrainer {
       },
     });
     this.state = { vocab, weights: trained, epochsDone: o.epochs, wordsPerEpoch };
+    this.cachedVectors = undefined;
     const last = this.history[this.history.length - 1];
     await callbacks?.onTrainEnd?.(last ? { loss: last.loss } : undefined);
     return this.vectors as WordVectors;

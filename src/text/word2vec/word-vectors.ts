@@ -40,8 +40,9 @@ export interface SaveWordVectorsOptions {
 /** Options of {@link WordVectors.embeddingMatrix}. */
 export interface EmbeddingMatrixOptions {
   /**
-   * Rows for words without a vector: `zeros`, `random` (normal with the vectors' own per-dimension
-   * standard deviation, seeded), or `mean` (the mean vector). Default `random`.
+   * Rows for words without a vector: `zeros` (default; keeps a padding row at zero), `random`
+   * (normal with the vectors' own per-dimension standard deviation, seeded), or `mean` (the mean
+   * vector).
    */
   oov?: 'zeros' | 'random' | 'mean';
   /** Seed for `oov: 'random'`. Default 1. */
@@ -262,7 +263,7 @@ export class WordVectors {
    * ```
    */
   embeddingMatrix(vocabulary: readonly string[], options: EmbeddingMatrixOptions = {}): EmbeddingMatrix {
-    const oov = options.oov ?? 'random';
+    const oov = options.oov ?? 'zeros';
     if (oov !== 'zeros' && oov !== 'random' && oov !== 'mean') {
       throw invalidArgument(`embeddingMatrix oov must be 'zeros', 'random' or 'mean', got ${JSON.stringify(oov)}.`);
     }

@@ -163,6 +163,15 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
     const pruned = await trainWord2Vec(small, { ...SMALL, epochs: 1, maxVocabSize: 500 });
     expect(pruned.size).toBeLessThanOrEqual(500);
     expect(pruned.has('yang')).toBe(true);
+    // Empty tokens are dropped rather than becoming an unsavable '' word.
+    const gaps = await trainWord2Vec(
+      [
+        ['enak', '', 'sekali'],
+        ['enak', 'sekali', ''],
+      ],
+      { ...SMALL, minCount: 1, epochs: 1 },
+    );
+    expect([...gaps.words].sort()).toEqual(['enak', 'sekali']);
   });
 
   it('has the seed-study preset as a one-liner and gensim defaults', () => {
