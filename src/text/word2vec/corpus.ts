@@ -112,6 +112,11 @@ function toTokens(sentence: Word2VecSentence, index: number): string[] {
     // Empty tokens would become an unsavable '' word: drop them (copying only when there are any).
     return sentence.includes('') ? sentence.filter((t) => t !== '') : (sentence as string[]);
   }
+  if (sentence instanceof Uint8Array) {
+    throw invalidArgument(
+      `Sentence ${index} of the Word2Vec corpus is a Buffer: a byte stream is not a stream of lines. Pass the file path itself, or lines, e.g. readline.createInterface({ input: stream }).`,
+    );
+  }
   throw invalidArgument(
     `Sentence ${index} of the Word2Vec corpus is a ${sentence === null ? 'null' : typeof sentence}; expected a line (string) or an array of tokens.`,
   );

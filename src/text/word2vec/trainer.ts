@@ -14,7 +14,7 @@ import { WordVectors } from './word-vectors.js';
 
 /** Options of {@link Word2VecTrainer.train}. */
 export interface Word2VecTrainOptions {
-  /** Progress reports (about 10 per second): words done/total, ETA, and `info` with epoch, words/s, alpha, loss. */
+  /** Progress reports (about 10 per second): in-vocabulary words done/total (before subsampling), ETA, and `info` with epoch, words/s, alpha and the epoch's running loss. */
   onProgress?: ProgressCallback;
   /** tfjs-style callbacks; `onEpochEnd(epoch, { loss, wordsPerSecond, alpha })`. */
   callbacks?: TrainingCallbacks;
