@@ -74,15 +74,21 @@ function peakRss(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
-async function seconds(fn: () => unknown): Promise<number> {
+/** Wall-clock and CPU (user + system) seconds of one call. */
+async function seconds(fn: () => unknown): Promise<[number, number]> {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return [Number(process.hrtime.bigint() - t0) / 1e9, (c.user + c.system) / 1e6];
 }
 
 interface Measured {
   train: number;
   infer: number;
+  /** samples/s by CPU time: less sensitive than wall time to other jobs on a shared machine. */
+  trainCpu: number;
+  inferCpu: number;
   rss: number;
 }
 
@@ -94,8 +100,8 @@ async function measure(tf: Tf, layers: Layers, c: Config, fused: boolean, repeat
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, CLASSES, 'int32', 3), CLASSES);
   const model = await buildModel(layers, c, fused);
   const predict = () => tf.tidy(() => (model.predict(x) as Tensor).dataSync());
-  const train: number[] = [];
-  const infer: number[] = [];
+  const train: [number, number][] = [];
+  const infer: [number, number][] = [];
   await model.trainOnBatch(x, y);
   predict();
   for (let i = 0; i < repeats; i++) {
@@ -105,7 +111,8 @@ async function measure(tf: Tf, layers: Layers, c: Config, fused: boolean, repeat
   const rss = peakRss();
   model.dispose();
   tf.dispose([x, y]);
-  return { train: BATCH / median(train), infer: BATCH / median(infer), rss };
+  const rate = (times: [number, number][], which: 0 | 1) => BATCH / median(times.map((t) => t[which]));
+  return { train: rate(train, 0), infer: rate(infer, 0), trainCpu: rate(train, 1), inferCpu: rate(infer, 1), rss };
 }
 
 const TORCH_SCRIPT = `
@@ -136,13 +143,16 @@ for c in cfg['configs']:
         opt.zero_grad(); loss = F.cross_entropy(m(x), y); loss.backward(); opt.step()
     def infer():
         with torch.no_grad(): m(x)
-    tr, inf = [], []
+    tr, inf, trc, infc = [], [], [], []
     step(); infer()
     for _ in range(cfg['repeats']):
-        t = time.perf_counter(); step(); tr.append(time.perf_counter() - t)
-        t = time.perf_counter(); infer(); inf.append(time.perf_counter() - t)
-    tr.sort(); inf.sort()
-    print(json.dumps({'key': c['key'], 'train': ${BATCH} / tr[len(tr) // 2], 'infer': ${BATCH} / inf[len(inf) // 2],
+        t = time.perf_counter(); p = time.process_time(); step()
+        tr.append(time.perf_counter() - t); trc.append(time.process_time() - p)
+        t = time.perf_counter(); p = time.process_time(); infer()
+        inf.append(time.perf_counter() - t); infc.append(time.process_time() - p)
+    med = lambda v: sorted(v)[len(v) // 2]
+    print(json.dumps({'key': c['key'], 'train': ${BATCH} / med(tr), 'infer': ${BATCH} / med(inf),
+                      'trainCpu': ${BATCH} / med(trc), 'inferCpu': ${BATCH} / med(infc),
                       'rss': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'version': torch.__version__}))
     sys.stdout.flush()
 `;
@@ -150,6 +160,8 @@ for c in cfg['configs']:
 interface TorchResult {
   train: number;
   infer: number;
+  trainCpu: number;
+  inferCpu: number;
   rss: number;
   version: string;
 }
@@ -204,24 +216,26 @@ const bench: Bench = async ({ quick, log }) => {
       const m = await measure(tf, layers, c, kind === 'fused', reps);
       const ref = torch.results.get(label(c));
       const shape = `[${BATCH},${LEN}${c.embedding ? '' : `,${DIM}`}]`;
-      const common = {
-        ...(ref ? { referenceName: `PyTorch ${ref.version} CPU 1 thread` } : {}),
-        notes: `median of ${reps}${ref ? '' : `; ${torch.note || 'no PyTorch result'}`}`,
-      };
+      const cpuNote = (ours: number, theirs: number | undefined) =>
+        `; by CPU time ${ours.toFixed(0)} samples/s${theirs ? ` vs PyTorch ${theirs.toFixed(0)} (ratio ${(ours / theirs).toFixed(2)})` : ''}`;
+      const note = `median of ${reps}${ref ? '' : `; ${torch.note || 'no PyTorch result'}`}`;
+      const refName = ref ? { referenceName: `PyTorch ${ref.version} CPU 1 thread` } : {};
       rows.push(
         {
           name: `${label(c)} train ${shape} ${impl}`,
           metric: 'samples/s',
           value: m.train,
           ...(ref ? { reference: ref.train } : {}),
-          ...common,
+          ...refName,
+          notes: note + cpuNote(m.trainCpu, ref?.trainCpu),
         },
         {
           name: `${label(c)} infer ${shape} ${impl}`,
           metric: 'samples/s',
           value: m.infer,
           ...(ref ? { reference: ref.infer } : {}),
-          ...common,
+          ...refName,
+          notes: note + cpuNote(m.inferCpu, ref?.inferCpu),
         },
         {
           name: `${label(c)} peak RSS ${impl}`,
