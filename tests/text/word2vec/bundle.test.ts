@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'tsup';
 import { describe, expect, it } from 'vitest';
 
@@ -52,5 +52,13 @@ describe('Word2Vec from ESM and CJS bundles', () => {
       const stdout = execFileSync(process.execPath, [main], { encoding: 'utf8', timeout: 60_000 });
       expect(JSON.parse(stdout), format).toEqual({ size: 8, finite: true });
     }
+    // Flags of the parent (here --input-type=module, which would turn the eval'd worker into ESM)
+    // must not leak into the workers.
+    const esm = `import { Word2VecTrainer } from ${JSON.stringify(pathToFileURL(join(dir, 'word2vec.js')).href)};`;
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script(esm)], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(JSON.parse(stdout)).toEqual({ size: 8, finite: true });
   });
 });
