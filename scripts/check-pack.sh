@@ -26,9 +26,15 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n1)
 log "packed $tarball ($(du -k "$work/$tarball" | cut -f1) KiB)"
 
-# The optional wasm peer, at the version the repository tests with.
-wasm_version=$(node -p "require('./node_modules/@tensorflow/tfjs-backend-wasm/package.json').version" 2>/dev/null || true)
+# TensorFlow.js peers at the versions the repository tests with (what `npm ci` put in the cache):
+# core, layers and the cpu backend are required peers; wasm is optional and checked when present.
+version_of() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null || true; }
 peers=()
+for pkg in @tensorflow/tfjs-core @tensorflow/tfjs-layers @tensorflow/tfjs-backend-cpu; do
+  v=$(version_of "$pkg")
+  if [ -n "$v" ]; then peers+=("$pkg@$v"); else peers+=("$pkg"); fi
+done
+wasm_version=$(version_of @tensorflow/tfjs-backend-wasm)
 if [ -n "$wasm_version" ]; then peers+=("@tensorflow/tfjs-backend-wasm@$wasm_version"); fi
 
 app="$work/app"
