@@ -9,6 +9,7 @@
  *   3. supervised on 100% of train (the ceiling).
  *
  * Run:  npx tsx examples/seed-003-ssl.ts [--quick] [--model logreg|nb|svm|gru|lstm] [--threshold 0.9]
+ *       [--top-k N] [--max-iterations N]
  */
 import { parseArgs } from 'node:util';
 import { trainTestSplit } from 'ulasan/experiments';
@@ -21,12 +22,19 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     model: { type: 'string', default: 'logreg' },
     threshold: { type: 'string', default: '0.9' },
+    'top-k': { type: 'string' },
+    'max-iterations': { type: 'string', default: '30' },
     seed: { type: 'string', default: '42' },
   },
 });
 const seed = Number(values.seed);
 const deep = ['gru', 'lstm', 'bilstm', 'cnn-lstm'].includes(values.model);
-const modelOptions = { model: values.model, seed, ...(deep ? { epochs: values.quick ? 2 : 8, maxLen: 50 } : {}) };
+const modelOptions = {
+  model: values.model,
+  seed,
+  classWeight: 'balanced',
+  ...(deep ? { epochs: values.quick ? 2 : 4, maxLen: 50 } : values.model === 'nb' ? {} : { C: 10 }),
+};
 
 // Positive/negative reviews only, as in the seed (its ratings 1–2 / 4–5).
 const binary = (l: Label) => l === 'positive' || l === 'negative';
@@ -62,7 +70,8 @@ const ssl = await selfTrain({
   threshold: Number(values.threshold),
   balance: true,
   termination: 'exhaust',
-  maxIterations: 30,
+  topK: values['top-k'] ? Number(values['top-k']) : undefined,
+  maxIterations: Number(values['max-iterations']),
   onIteration: (e) =>
     console.error(
       `  iteration ${e.iteration}: threshold ${e.threshold.toFixed(3)}, +${e.selected} (pool ${e.poolAfter}), ` +
