@@ -3,6 +3,7 @@
  * turns a sparse-matrix learner into a {@link TextClassifier}.
  */
 import { invalidArgument, UlasanError } from '../../../internal/errors.js';
+import { type FeatureSelectionOptions, selectVectorizerFeatures } from '../../feature-selection/select.js';
 import { CountVectorizer, type VectorizerJSON } from '../../vectorize/count-vectorizer.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
 import { TfidfVectorizer, type TfidfVectorizerOptions } from '../../vectorize/tfidf-vectorizer.js';
@@ -44,6 +45,11 @@ export interface ClassicTextClassifierOptions extends TextClassifierOptions {
   features?: FeatureOptions;
   /** Per-class weights multiplying the sample weights (scikit-learn's `class_weight`). */
   classWeight?: ClassWeight;
+  /**
+   * Keep only the k best features by chi-square or mutual information (`SelectKBest`), e.g.
+   * `{ method: 'chi2', k: 5000 }`; the saved vectorizer holds just those terms.
+   */
+  featureSelection?: FeatureSelectionOptions;
 }
 
 /** Creates the vectorizer described by `features`, on top of `defaults` (default {@link DEFAULT_FEATURES}). */
@@ -112,10 +118,26 @@ export abstract class ClassicTextClassifier<
   }
 
   protected async fitTokens(data: TextTrainingData): Promise<void> {
-    const vectorizer = createVectorizer(this.options.features, this.defaultFeatures());
-    const X = vectorizer.fitTransform(data.tokens);
-    await this.fitMatrix(X, data, applyClassWeight(data, this.options.classWeight));
+    let vectorizer = createVectorizer(this.options.features, this.defaultFeatures());
+    let X = vectorizer.fitTransform(data.tokens);
+    if (this.options.featureSelection) {
+      ({ vectorizer, X } = selectVectorizerFeatures(vectorizer, X, data.tokens, data.y, this.options.featureSelection));
+    }
+    // Set before fitMatrix so learners can vectorize validation data with transformTokens();
+    // a failed fit puts the previous one back (a refit model stays consistent).
+    const previous = this.vectorizerState;
     this.vectorizerState = vectorizer;
+    try {
+      await this.fitMatrix(X, data, applyClassWeight(data, this.options.classWeight));
+    } catch (error) {
+      this.vectorizerState = previous;
+      throw error;
+    }
+  }
+
+  /** Vectorizes preprocessed tokens with the fitted (or in-training) vectorizer. */
+  protected transformTokens(tokens: string[][]): SparseMatrix {
+    return this.vectorizerState!.transform(tokens);
   }
 
   protected async predictProbaTokens(tokens: string[][]): Promise<number[][]> {
