@@ -732,7 +732,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   ): Promise<FaceExpressionClassifier> {
     const meta = await readVisionModelMeta(dir);
     await ensureBackend();
-    const model = new FaceExpressionClassifier({ ...meta.options, weights: null, ...overrides });
+    const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+    const model = new FaceExpressionClassifier({ ...meta.options, weights: null, ...given });
     model._classes = meta.classes;
     model._history = meta.history;
     model.mean = Float32Array.from(meta.featureMean);

@@ -56,6 +56,8 @@ describe('FaceExpressionClassifier on real faces (expression-net backbone)', () 
     expect(meta.format).toBe('ulasan-vision-classifier');
     expect(meta.version).toBe(1);
     const loaded = await FaceExpressionClassifier.load(dir);
+    expect(loaded.options.faceMode).toBe('none'); // saved options survive undefined overrides
+    expect((await FaceExpressionClassifier.load(dir, { faceMode: undefined })).options.faceMode).toBe('none');
     const reloaded = await loaded.predictProba(valid.paths.slice(0, 5));
     for (const [i, row] of reloaded.entries())
       for (const [j, p] of row.entries()) expect(p).toBeCloseTo(probs[i]?.[j] as number, 5);
