@@ -7,6 +7,10 @@
  *
  * Quick mode (~2-3 min on an idle 2-core machine): hidden 64 only, the Embedding variant only for
  * the LSTM, the stock `cpu` layers only for the LSTM (they take seconds per step), 3 repeats.
+ * `BENCH_RECURRENT_UNITS=128` (comma-separated) picks other hidden sizes.
+ *
+ * Each row's notes also give samples/s by CPU time (ours and PyTorch's): on a shared machine the
+ * wall-clock numbers swing with other jobs, the CPU-time ratio much less.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -186,12 +190,19 @@ function runTorch(configs: Config[], repeats: number): { results: Map<string, To
   return { results, note };
 }
 
+/** Hidden sizes: 64 (quick) or 64 and 128, or the comma-separated `BENCH_RECURRENT_UNITS`. */
+function unitList(quick: boolean): number[] {
+  const env = process.env.BENCH_RECURRENT_UNITS;
+  if (env) return env.split(',').map((u) => Number(u.trim()));
+  return quick ? [64] : [64, 128];
+}
+
 const bench: Bench = async ({ quick, log }) => {
   const { tf, layers } = await loadTf();
   const repeats = quick ? 3 : 7;
   const configs: Config[] = [];
   for (const embedding of [false, true]) {
-    for (const units of quick ? [64] : [64, 128]) {
+    for (const units of unitList(quick)) {
       for (const kind of ['lstm', 'gru', 'cnn-lstm'] as const) {
         if (quick && embedding && kind !== 'lstm') continue;
         configs.push({ kind, units, embedding });
