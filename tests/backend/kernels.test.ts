@@ -186,10 +186,7 @@ describe.each(BACKENDS)('custom kernels on %s', (backend) => {
       const x = tf.randomNormal([2, 9, 8, 3], 0, 1, 'float32', 91) as TfCore.Tensor4D;
       const w = tf.randomNormal([3, 3, 3, 5], 0, 1, 'float32', 92) as TfCore.Tensor4D;
       const bias = tf.randomNormal([5], 0, 1, 'float32', 93) as TfCore.Tensor1D;
-      const out: TfCore.Tensor[] = [
-        tf.conv2d(x, w, 1, 'same', 'NHWC', 2),
-        tf.conv2d(x, w, 1, 'valid', 'NHWC', [1, 2]),
-      ];
+      const out: TfCore.Tensor[] = [tf.conv2d(x, w, 1, 'same', 'NHWC', 2), tf.conv2d(x, w, 1, 'valid', 'NHWC', [1, 2])];
       for (const activation of ['linear', 'relu', 'relu6', 'elu'] as const) {
         out.push(tf.fused.conv2d({ x, filter: w, strides: 1, pad: 'same', bias, activation }));
         out.push(tf.fused.conv2d({ x, filter: w, strides: 2, pad: 'valid', activation }));
