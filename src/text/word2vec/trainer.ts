@@ -269,12 +269,16 @@ async function saveState(
   );
 }
 
-/** The corpus as slot ids (from counting), kept in memory for the epochs. */
+/**
+ * The corpus as slot ids (from counting), kept in memory for the epochs: 4 bytes per token, in
+ * chunks (no doubling copies), later remapped in place to vocabulary ids.
+ */
 interface CorpusCache {
-  ids: Int32Array;
-  length: number;
-  lens: number[];
+  chunks: { ids: Int32Array; length: number; lens: number[] }[];
 }
+
+const FIRST_CHUNK = 1 << 16;
+const MAX_CHUNK = 1 << 20;
 
 async function countVocabulary(
   corpus: Word2VecCorpus,
@@ -283,18 +287,19 @@ async function countVocabulary(
   keep: boolean,
 ): Promise<{ counter: VocabCounter; cache: CorpusCache | undefined }> {
   const counter = new VocabCounter(o.maxVocabSize);
-  const cache: CorpusCache | undefined = keep ? { ids: new Int32Array(1 << 16), length: 0, lens: [] } : undefined;
+  const cache: CorpusCache | undefined = keep ? { chunks: [] } : undefined;
+  let chunk: CorpusCache['chunks'][number] | undefined;
   for await (const batch of sentenceBatches(corpus, signal)) {
     for (const tokens of batch) {
       if (cache) {
-        if (cache.length + tokens.length > cache.ids.length) {
-          const grown = new Int32Array(Math.max(cache.ids.length * 2, cache.length + tokens.length));
-          grown.set(cache.ids.subarray(0, cache.length));
-          cache.ids = grown;
+        if (!chunk || chunk.length + tokens.length > chunk.ids.length) {
+          const size = Math.max(chunk ? Math.min(chunk.ids.length * 2, MAX_CHUNK) : FIRST_CHUNK, tokens.length);
+          chunk = { ids: new Int32Array(size), length: 0, lens: [] };
+          cache.chunks.push(chunk);
         }
-        counter.add(tokens, cache.ids.subarray(cache.length, cache.length + tokens.length));
-        cache.length += tokens.length;
-        cache.lens.push(tokens.length);
+        counter.add(tokens, chunk.ids.subarray(chunk.length, chunk.length + tokens.length));
+        chunk.length += tokens.length;
+        chunk.lens.push(tokens.length);
       } else {
         counter.add(tokens);
       }
@@ -337,41 +342,64 @@ class JobPacker {
   }
 }
 
-function packAll(sentences: Iterable<Int32Array>): Job[] {
-  const packer = new JobPacker();
-  const jobs: Job[] = [];
-  for (const s of sentences) if (s.length > 0) packer.add(s, jobs);
-  const last = packer.flush();
-  if (last) jobs.push(last);
-  return jobs;
-}
-
-/** Maps the counting pass's slot ids to final vocabulary ids and packs the jobs once for all epochs. */
+/**
+ * Remaps the counting pass's slot ids to vocabulary ids in place (dropping words outside the
+ * vocabulary) and cuts jobs once for all epochs, as views of the cache (no second copy of the
+ * corpus). Jobs are cut exactly as {@link JobPacker} cuts a stream, so every input kind trains alike.
+ */
 function cachedJobs(cache: CorpusCache, counter: VocabCounter, vocab: Vocabulary): { jobs: JobSource; words: number } {
   const remap = new Int32Array(counter.words.length);
   for (let s = 0; s < remap.length; s++) remap[s] = vocab.index.get(counter.words[s] as string) ?? -1;
+  const jobs: Job[] = [];
+  let parts: Int32Array[] = [];
+  let lens: number[] = [];
+  let jobWords = 0;
   let words = 0;
-  const scratch = new Int32Array(JOB_WORDS);
-  const jobs = packAll(
-    (function* () {
-      let p = 0;
-      for (const len of cache.lens) {
-        // Sentences are split into JOB_WORDS pieces before OOV removal; the packer copies them.
-        for (let start = 0; start < len; start += JOB_WORDS) {
-          const end = Math.min(len, start + JOB_WORDS);
-          let n = 0;
-          for (let i = p + start; i < p + end; i++) {
-            const id = remap[cache.ids[i] as number] as number;
-            if (id >= 0) scratch[n++] = id;
-          }
-          words += n;
-          yield scratch.subarray(0, n);
-        }
-        p += len;
+  const emit = () => {
+    if (jobWords === 0) return;
+    let ids = parts[0] as Int32Array;
+    if (parts.length > 1) {
+      // A job that spans two chunks (once per chunk) is the only copy.
+      ids = new Int32Array(jobWords);
+      let at = 0;
+      for (const p of parts) {
+        ids.set(p, at);
+        at += p.length;
       }
-    })(),
-  );
-  cache.ids = new Int32Array(0);
+    }
+    jobs.push({ ids, lens: Int32Array.from(lens), nWords: jobWords, nSent: lens.length });
+    parts = [];
+    lens = [];
+    jobWords = 0;
+  };
+  for (const chunk of cache.chunks) {
+    const ids = chunk.ids;
+    let w = 0;
+    let r = 0;
+    let partStart = 0;
+    for (const len of chunk.lens) {
+      const start = w;
+      for (let i = r; i < r + len; i++) {
+        const id = remap[ids[i] as number] as number;
+        if (id >= 0) ids[w++] = id;
+      }
+      r += len;
+      words += w - start;
+      for (let s = start; s < w; ) {
+        const piece = Math.min(w - s, JOB_WORDS);
+        if (jobWords + piece > JOB_WORDS) {
+          if (s > partStart) parts.push(ids.subarray(partStart, s));
+          emit();
+          partStart = s;
+        }
+        lens.push(piece);
+        jobWords += piece;
+        s += piece;
+      }
+    }
+    if (w > partStart) parts.push(ids.subarray(partStart, w));
+  }
+  emit();
   return { jobs: () => jobs, words };
 }
 
