@@ -5,7 +5,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backendInfo, useBackend } from '../../src/backend/backends.js';
-import { setLoweredChunkFloats } from '../../src/backend/kernels/conv2d-grad.js';
+import { setLoweredChunkFloats } from '../../src/backend/kernels/conv2d.js';
 import { CUSTOM_KERNELS } from '../../src/backend/kernels/index.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { maxRelDiff, take, withStockCpu } from './helpers.js';

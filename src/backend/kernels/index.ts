@@ -17,7 +17,7 @@ import {
   conv2dForwardLowered,
   conv2dInputGradLowered,
   type MatMul,
-} from './conv2d-grad.js';
+} from './conv2d.js';
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
 import { isDataPreservingTranspose, sliceValues, tileValues, transposeValues } from './layout.js';
