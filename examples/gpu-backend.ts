@@ -43,7 +43,7 @@ for (const name of BACKEND_NAMES) {
     await useBackend(name);
     // A tiny sanity check that the backend computes: a 256×256 product, checked against its sum.
     const t0 = performance.now();
-    const sum = tf.tidy(() => tf.matMul(tf.ones([256, 256]), tf.ones([256, 256])).sum());
+    const sum = tf.tidy(() => tf.sum(tf.matMul(tf.ones([256, 256]), tf.ones([256, 256]))));
     const value = (await sum.data())[0];
     sum.dispose();
     if (value !== 256 ** 3) throw new Error(`matMul sanity check returned ${value}, expected ${256 ** 3}`);

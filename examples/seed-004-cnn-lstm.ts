@@ -154,7 +154,7 @@ for (const protocol of [wrong, right]) {
     await model.fit(protocol.train.texts, protocol.train.labels, {
       callbacks: {
         onEpochEnd: (epoch, logs) =>
-          console.error(`  ${modelName} epoch ${epoch + 1}/${epochs}: loss ${logs.loss?.toFixed(4)}`),
+          console.error(`  ${modelName} epoch ${epoch + 1}/${epochs}: loss ${logs?.loss?.toFixed(4)}`),
       },
     });
     const onTest = await model.evaluate(protocol.test.texts, protocol.test.labels);
