@@ -8,7 +8,17 @@ import { type Artifact, type ArtifactManifest, readArtifact } from './artifact.j
 import type { TextClassifier } from './text-classifier.js';
 
 /** The model kinds ulasan ships. */
-export type BuiltinTextClassifierKind = 'nb' | 'logreg' | 'svm' | 'lstm' | 'gru' | 'bilstm' | 'cnn-lstm';
+export type BuiltinTextClassifierKind =
+  | 'nb'
+  | 'logreg'
+  | 'svm'
+  | 'lstm'
+  | 'gru'
+  | 'bilstm'
+  | 'cnn-lstm'
+  | 'random-forest'
+  | 'gbdt'
+  | 'lexicon';
 
 /** How to create and load one kind of text classifier. */
 export interface TextClassifierKindHandler {
@@ -29,6 +39,9 @@ const builtin: Record<string, () => Promise<TextClassifierKindHandler>> = {
   gru: async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds.gru,
   bilstm: async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds.bilstm,
   'cnn-lstm': async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds['cnn-lstm'],
+  'random-forest': async () => (await import('./trees/index.js')).treeTextClassifierKinds['random-forest'],
+  gbdt: async () => (await import('./trees/index.js')).treeTextClassifierKinds.gbdt,
+  lexicon: async () => (await import('../lexicon/index.js')).lexiconTextClassifierKinds.lexicon,
 };
 
 /**
