@@ -11,6 +11,7 @@ import {
   Word2VecTrainer,
   type WordVectors,
 } from '../../../src/text/index.js';
+import { huffmanTree } from '../../../src/text/word2vec/vocab.js';
 import { realCorpus, smsaSentences } from './real-corpus.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ulasan-w2v-'));
@@ -123,6 +124,32 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
       expect(Number.isFinite(losses[3]!)).toBe(true);
       expect(wv.vectors.every(Number.isFinite)).toBe(true);
     }
+  });
+
+  it('reports the exact log-loss: at zero output weights it is ln 2 per binary decision', async () => {
+    // With a learning rate of ~0 the output weights stay 0, so every decision has sigma(0) = 1/2.
+    const frozen = { ...SMALL, epochs: 1, alpha: 1e-12, minAlpha: 1e-12, sample: 0 };
+    const ns = new Word2VecTrainer({ ...frozen, negative: 5 });
+    await ns.train(small);
+    // 1 positive + 5 negatives, minus the rare negatives that hit the centre word and are skipped.
+    expect(ns.history[0]!.loss).toBeLessThanOrEqual(6 * Math.LN2 + 1e-6);
+    expect(ns.history[0]!.loss).toBeGreaterThan(6 * Math.LN2 * 0.97);
+    // Hierarchical softmax: one decision per inner node on the word's Huffman path.
+    const hs = new Word2VecTrainer({ ...frozen, hs: 1, negative: 0 });
+    const wv = await hs.train(small);
+    const counts = Float64Array.from(wv.words, (w) => wv.count(w)!);
+    const tree = huffmanTree(counts);
+    let decisions = 0;
+    let predictions = 0;
+    const index = new Map(wv.words.map((w, i) => [w, i]));
+    for (const sentence of small) {
+      const ids = sentence.map((w) => index.get(w)).filter((i) => i !== undefined) as number[];
+      if (ids.length < 2) continue; // a lone word has no context to predict it from
+      for (const i of ids) decisions += tree.offsets[i + 1]! - tree.offsets[i]!;
+      predictions += ids.length;
+    }
+    expect(hs.history[0]!.predictions).toBe(predictions);
+    expect(hs.history[0]!.loss).toBeCloseTo((decisions / predictions) * Math.LN2, 4);
   });
 
   it('checkpoints every epoch and resumes to exactly the uninterrupted result', async () => {
