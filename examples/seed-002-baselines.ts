@@ -9,7 +9,7 @@
  * (mean ± std over folds), then refitted on the whole training file and scored once on SmSA's
  * validation file, which no fold ever saw.
  *
- * Run:  npx tsx examples/seed-002-baselines.ts [--quick] [--folds 10] [--rows N] [--epochs 4] [--no-deep]
+ * Run:  npx tsx examples/seed-002-baselines.ts [--quick] [--folds 10] [--rows N] [--epochs 3] [--no-deep]
  *
  * The same classic comparison as a resumable scenario grid (with results files and figures):
  *   ulasan grid --config examples/configs/seed-002-baselines-cv.yaml [--quick]
@@ -42,7 +42,7 @@ const { values } = parseArgs({
 const quick = values.quick;
 const seed = Number(values.seed);
 const k = Number(values.folds ?? (quick ? 3 : 10));
-const epochs = Number(values.epochs ?? (quick ? 2 : 4));
+const epochs = Number(values.epochs ?? (quick ? 2 : 3));
 const started = performance.now();
 
 // --- Data: SmSA train for cross-validation, SmSA valid as the untouched test set ---------------
@@ -180,6 +180,7 @@ for (const row of rowsToRun) {
     meanStd(perFold.map((s) => s.f1)),
     held.accuracy,
     held.f1,
+    seconds.toFixed(0),
   ]);
 }
 
@@ -193,6 +194,7 @@ printTable(
     'CV macro-F1',
     'valid accuracy',
     'valid macro-F1',
+    'seconds (CV + refit)',
   ],
   table,
 );
