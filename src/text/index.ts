@@ -17,6 +17,25 @@ export type {
   WriteDatasetOptions,
 } from '../data/index.js';
 export { parseDataset, RATING_RULES, readDataset, writeDataset } from '../data/index.js';
+// Survey breadth (issue 12): feature selection, tree ensembles, lexicon sentiment, multi-label.
+export type { Chi2Result, FeatureSelectionOptions, MutualInformationOptions } from './feature-selection/index.js';
+export {
+  chi2,
+  mutualInformation,
+  restrictVectorizer,
+  selectColumns,
+  selectKBest,
+  selectVectorizerFeatures,
+} from './feature-selection/index.js';
+export type {
+  LexiconLanguage,
+  LexiconSentimentOptions,
+  PolarityOptions,
+  PolarityScores,
+  RuleRole,
+  SentimentLexicon,
+} from './lexicon/index.js';
+export { LexiconSentimentAnalyzer, polarityScores, sentimentLexicon } from './lexicon/index.js';
 export type { Artifact, ArtifactManifest, ArtifactMetadata, TrainingMetadata } from './models/artifact.js';
 export {
   ARTIFACT_FORMAT,
@@ -92,6 +111,29 @@ export {
   TextClassifier,
   WhitespacePipeline,
 } from './models/text-classifier.js';
+export type { GradientBoostingOptions, RandomForestOptions } from './models/trees/index.js';
+export { GradientBoostingClassifier, RandomForestClassifier } from './models/trees/index.js';
+export type {
+  BinarizedLabels,
+  ClassifierChainOptions,
+  MultiLabelFitOptions,
+  MultiLabelManifest,
+  MultiLabelOptions,
+  MultiLabelReport,
+  MultiLabelReportOptions,
+  MultiLabelRow,
+  TextClassifierFactory,
+} from './multilabel/index.js';
+export {
+  BinaryRelevance,
+  binarizeMultiOutput,
+  ClassifierChain,
+  chainToken,
+  LabelPowerset,
+  loadMultiLabelClassifier,
+  MultiLabelTextClassifier,
+  multiLabelReport,
+} from './multilabel/index.js';
 // Preprocessing (src/text/preprocess): steps usable alone, the serializable pipeline, presets.
 export type {
   CaseFoldStep,
