@@ -9,7 +9,7 @@ import {
   WORD2VEC_DEFAULTS,
   WORD2VEC_PRESETS,
   Word2VecTrainer,
-  type WordVectors,
+  WordVectors,
 } from '../../../src/text/index.js';
 import { huffmanTree } from '../../../src/text/word2vec/vocab.js';
 import { realCorpus, smsaSentences } from './real-corpus.js';
@@ -42,10 +42,10 @@ describe('Word2VecTrainer on SmSA + EmoT', () => {
 
   it('trains CBOW on the real corpus with 2 threads: loss falls and obvious neighbours cluster', async () => {
     const progress: ProgressEvent[] = [];
-    const trainer = new Word2VecTrainer({ threads: 2, epochs: 5, seed: 3 });
+    const trainer = new Word2VecTrainer({ threads: 2, epochs: 5, seed: 3, vectorSize: 64 });
     const vectors = await trainer.train(realCorpus(), { onProgress: (e) => progress.push(e) });
     full = { trainer, vectors, progress };
-    expect(vectors.dims).toBe(100);
+    expect(vectors.dims).toBe(64);
     expect(vectors.size).toBeGreaterThan(5000);
     const losses = trainer.history.map((h) => h.loss);
     expect(losses).toHaveLength(5);
@@ -167,6 +167,9 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
       'ABORTED',
       /cancelled/,
     );
+    // A checkpoint also loads as plain vectors.
+    const partial = await WordVectors.load(join(dir, 'state.w2v'));
+    expect(partial.size).toBe(uninterrupted.size);
     const resumed = await Word2VecTrainer.resume(join(dir, 'state.w2v'));
     expect(resumed.epochsDone).toBe(2);
     expect(resumed.history).toHaveLength(2);
