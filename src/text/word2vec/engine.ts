@@ -332,7 +332,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
         task: 'word2vec',
         done: Math.round(done),
         total: Math.round(totalWords),
-        etaSeconds: rate > 0 ? (totalWords - done) / rate : undefined,
+        etaSeconds: rate > 0 ? Math.max(0, totalWords - done) / rate : undefined,
         info: {
           epoch: epoch + 1,
           'words/s': Math.round(rate),
