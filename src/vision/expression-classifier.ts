@@ -74,8 +74,8 @@ export interface FaceExpressionClassifierOptions {
   /** Augmentation strengths. */
   augment?: AugmentOptions;
   /**
-   * Fine-tune the backbone's last stage (`conv5_*`, ResNet only) after the head, with augmentation on
-   * the fly. Default none.
+   * Fine-tune the backbone's last stage (`conv5_*`, ResNet only) after the head (augmenting on the
+   * fly when `augmentViews` > 0). Default none.
    */
   fineTune?: { epochs: number; learningRate?: number; batchSize?: number };
   /** Folder for the on-disk feature cache. Default: memory only. */
@@ -539,6 +539,7 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
       ft.learningRate ?? (this.options.learningRate ?? 1e-3) / 10,
     );
     const rng = new Random(this.seed + 1);
+    const augmentOnTheFly = (this.options.augmentViews ?? 0) > 0;
     const mean = tf.tensor1d(this.mean as Float32Array);
     const std = tf.tensor1d(this.std as Float32Array);
     for (let epoch = 0; epoch < ft.epochs; epoch++) {
@@ -551,7 +552,11 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
         const idx = order.slice(b, b + batchSize);
         const buf = new Float32Array(idx.length * per);
         idx.forEach((j, k) => {
-          const img = augmentImage(crops[j] as RgbImage, rng, this.options.augment);
+          // Augment on the fly only when augmentation is on (augmentViews > 0), so the head keeps
+          // seeing the input distribution it was trained on.
+          const img = augmentOnTheFly
+            ? augmentImage(crops[j] as RgbImage, rng, this.options.augment)
+            : (crops[j] as RgbImage);
           preprocessPixels(img.data, 'caffe', buf, k * per);
         });
         const labelsT = tf.oneHot(
