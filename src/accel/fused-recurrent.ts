@@ -12,8 +12,9 @@
  * the stock layer's exact mask (same random draws, same mask for every time step).
  * Setting the environment variable `ULASAN_FUSED_RNN=0` turns every fused layer back into stock.
  *
- * The kernel reads tensors with `dataSync()` once per call and works on any backend; it pays on
- * `cpu` and `wasm`, whose own per-step kernels are the bottleneck.
+ * The kernel reads tensors with `dataSync()` once per call; it runs on the `cpu` and `wasm`
+ * backends, whose own per-step kernels are the bottleneck, and defers to the stock layer on GPU and
+ * native backends.
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
@@ -80,6 +81,12 @@ export function fusedRecurrentLayers(): Promise<FusedRecurrentLayers> {
   return cached;
 }
 
+/**
+ * Backends where the fused kernel pays: the in-process CPU ones. On a GPU (`webgpu`) or native
+ * (`tensorflow`) backend, reading the tensors back to run on the CPU would cost more than it saves.
+ */
+const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
+
 /** Rows per kernel call in inference: bounds the kernel memory for large predict batches. */
 const INFERENCE_CHUNK = 256;
 
@@ -137,7 +144,13 @@ function fusedClass(tf: typeof TfCore, Base: new (config: unknown) => unknown, k
 
     override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
       const x = Array.isArray(inputs) ? (inputs.length === 1 ? inputs[0] : undefined) : inputs;
-      if (!x || kwargs?.['mask'] != null || kwargs?.['initialState'] != null || !canFuse(this as never, x)) {
+      if (
+        !x ||
+        kwargs?.['mask'] != null ||
+        kwargs?.['initialState'] != null ||
+        !FUSED_BACKENDS.has(tf.getBackend()) ||
+        !canFuse(this as never, x)
+      ) {
         return super.call(inputs, kwargs);
       }
       this.fusedKernel ??= new RecurrentKernel(kind);

@@ -189,7 +189,7 @@ describe('fused layers agree with the stock layers', () => {
     }
   });
 
-  it('falls back to the stock computation for options the kernel does not implement', () => {
+  it('falls back to the stock computation for options the kernel does not implement', async () => {
     const x = randomInput([3, 4, 5], 1);
     for (const args of [
       { units: 8, recurrentDropout: 0.3 },
@@ -202,6 +202,24 @@ describe('fused layers agree with the stock layers', () => {
       expectClose(valueAndGrads(fast, x), valueAndGrads(stock, x));
       expect((fast as unknown as { fusedKernel?: unknown }).fusedKernel).toBeUndefined();
     }
+    // Other backends (GPU, native) keep the stock computation: a cpu backend under another name.
+    const name = 'ulasan-test-other';
+    const { MathBackendCPU } = await import('@tensorflow/tfjs-backend-cpu');
+    tf.registerBackend(name, () => new MathBackendCPU());
+    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: name });
+    const other = make('lstm', 'fused', { units: 8 });
+    try {
+      await tf.setBackend(name);
+      const xo = randomInput([3, 4, 5], 1);
+      tf.tidy(() => {
+        other.apply(xo);
+      });
+      xo.dispose();
+    } finally {
+      await useBackend('cpu');
+      tf.removeBackend(name);
+    }
+    expect((other as unknown as { fusedKernel?: unknown }).fusedKernel).toBeUndefined();
     process.env.ULASAN_FUSED_RNN = '0';
     const off = make('gru', 'fused', { units: 8 });
     off.apply(x);
