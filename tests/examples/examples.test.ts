@@ -74,7 +74,14 @@ function runExample(file: string): Promise<RunResult> {
   });
 }
 
-const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
+/** The last lines of an output, each cut to 400 characters (Node echoes the source line of an uncaught
+ * error, and a minified dependency's line can be tens of kilobytes). */
+const tail = (text: string, lines = 40) =>
+  text
+    .split('\n')
+    .slice(-lines)
+    .map((line) => (line.length > 400 ? `${line.slice(0, 400)} …[${line.length - 400} more characters]` : line))
+    .join('\n');
 
 describe('examples (quick mode)', () => {
   beforeAll(() => {
