@@ -77,7 +77,14 @@ export interface FaceExpressionClassifierOptions {
    * Fine-tune the backbone's last stage (`conv5_*`, ResNet only) after the head (augmenting on the
    * fly when `augmentViews` > 0). Default none.
    */
-  fineTune?: { epochs: number; learningRate?: number; batchSize?: number };
+  fineTune?: {
+    /** Fine-tuning epochs. */
+    epochs: number;
+    /** Learning rate; default the head learning rate / 100. */
+    learningRate?: number;
+    /** Mini-batch size; default min(batchSize, 16). */
+    batchSize?: number;
+  };
   /** Folder for the on-disk feature cache. Default: memory only. */
   cacheDir?: string;
   /** face-api model folder (default: the installed `@vladmandic/face-api`). */
@@ -536,7 +543,7 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     const optimizer = makeOptimizer(
       tf,
       this.options.optimizer ?? 'adam',
-      ft.learningRate ?? (this.options.learningRate ?? 1e-3) / 10,
+      ft.learningRate ?? (this.options.learningRate ?? 1e-3) / 100,
     );
     const rng = new Random(this.seed + 1);
     const augmentOnTheFly = (this.options.augmentViews ?? 0) > 0;

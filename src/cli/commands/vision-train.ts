@@ -44,7 +44,7 @@ Options:
   --hidden N              hidden units of the head, 0 for none (default 128)
   --augment N             augmented views per training image (crop/flip/rotation/colour; default 4, 0 = off)
   --fine-tune-epochs N    ResNet only: then fine-tune the last stage (conv5_*) for N epochs
-  --fine-tune-lr X        fine-tuning learning rate (default learning-rate / 10)
+  --fine-tune-lr X        fine-tuning learning rate (default learning-rate / 100)
   --face MODE             auto (default: detect, fall back to the whole image) | required | none
   --validation-split X    held-out share when DIR has no valid/ folder (default 0.2)
   --cache DIR             feature cache folder (default: OUT/feature-cache)
