@@ -103,7 +103,7 @@ function createFactories(modules: TfModules): FusedRecurrentLayers {
   const FusedGru = fusedClass(tf, stockGru, 'gru');
   const fusedSet = new Set<unknown>([FusedLstm, FusedGru]);
 
-  const refuse = (layer: unknown): unknown => {
+  const fusedTwin = (layer: unknown): unknown => {
     const ctor = (layer as { constructor: unknown }).constructor;
     const config = (layer as { getConfig(): Record<string, unknown> }).getConfig();
     if (ctor === stockLstm) return new FusedLstm(config);
@@ -121,7 +121,7 @@ function createFactories(modules: TfModules): FusedRecurrentLayers {
       };
       for (const key of ['forwardLayer', 'backwardLayer'] as const) {
         const stock = bidi[key];
-        const fused = refuse(stock) as { name: string };
+        const fused = fusedTwin(stock) as { name: string };
         fused.name = stock.name;
         bidi[key] = fused;
       }
