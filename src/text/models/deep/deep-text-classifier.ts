@@ -191,7 +191,13 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
       spec,
       trainingOptions: { ...trainingOptions, epochs: undefined },
       data: stableHash({ t: data.tokens, y: Array.from(data.y), w: Array.from(weights) }),
-      embeddings: embeddingMatrix ? stableHash(Buffer.from(embeddingMatrix.buffer).toString('base64')) : null,
+      embeddings: embeddingMatrix
+        ? stableHash(
+            Buffer.from(embeddingMatrix.buffer, embeddingMatrix.byteOffset, embeddingMatrix.byteLength).toString(
+              'base64',
+            ),
+          )
+        : null,
       warmStartFrom: warm ? stableHash(network.getWeights().map((w) => Array.from(w.dataSync()))) : null,
     });
     try {
