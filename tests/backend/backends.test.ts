@@ -220,6 +220,28 @@ describe('auto', () => {
     expect(warn.mock.calls[0][0]).toMatch(/^ulasan: auto: skipping the tensorflow-gpu backend/);
   });
 
+  it('skips wasm, saying which kernel is missing, when it lacks one our models need', async () => {
+    await useBackend('wasm');
+    const tanh = tf.getKernel('Tanh', 'wasm');
+    expect(tanh).toBeDefined();
+    tf.unregisterKernel('Tanh', 'wasm');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const info = await useBackend('auto');
+      expect(info.active).toBe('cpu');
+      const wasm = info.skipped.find((s) => s.name === 'wasm');
+      expect(wasm?.reason).toMatch(/lacks kernels ulasan's models need \(Tanh\)/);
+      expect(info.warnings).toEqual([expect.stringMatching(/skipping the wasm backend/)]);
+      const { code } = await codeOf(useBackend('wasm'));
+      expect(code).toBe('BACKEND_UNAVAILABLE');
+      expect(tf.getBackend()).toBe('cpu');
+    } finally {
+      if (tanh) tf.registerKernel(tanh);
+      warn.mockRestore();
+    }
+    expect((await useBackend('auto')).active).toBe('wasm');
+  });
+
   it('falls back to cpu when wasm is not installed', async () => {
     setModuleImporter(async (s) => {
       throw notFound(s);
