@@ -29,19 +29,35 @@ interface WebGpuModule {
   globals: Record<string, unknown>;
 }
 
-let cached: Promise<WebGpuProbe> | undefined;
+/** What the one Dawn probe found, before deciding per mode. */
+type RawProbe =
+  | { found: false; reason: string }
+  | { found: true; fallback: boolean; label: string; install: () => void };
+
+let cached: Promise<RawProbe> | undefined;
 
 /**
- * Checks (once per process) that WebGPU with a hardware adapter is usable, and installs
- * `navigator.gpu` and the WebGPU globals when it is. Throws `MissingDependencyError` when the
- * `webgpu` package is not installed.
+ * Checks (Dawn is probed once per process) that WebGPU with a usable adapter exists, and installs
+ * `navigator.gpu` and the WebGPU globals when it does. `auto` also refuses software (fallback)
+ * adapters; an explicit request accepts them. Throws `MissingDependencyError` when the `webgpu`
+ * package is not installed.
  */
-export function probeWebGpu(mode: 'auto' | 'explicit'): Promise<WebGpuProbe> {
-  cached ??= probe(mode);
-  return cached;
+export async function probeWebGpu(mode: 'auto' | 'explicit'): Promise<WebGpuProbe> {
+  cached ??= probe();
+  const raw = await cached;
+  if (!raw.found) return { ok: false, absent: true, reason: raw.reason };
+  if (raw.fallback && mode === 'auto') {
+    return {
+      ok: false,
+      absent: true,
+      reason: `only a software (fallback) adapter is available${raw.label ? ` (${raw.label})` : ''}.`,
+    };
+  }
+  raw.install();
+  return { ok: true, adapter: raw.label || 'unknown adapter' };
 }
 
-async function probe(mode: 'auto' | 'explicit'): Promise<WebGpuProbe> {
+async function probe(): Promise<RawProbe> {
   const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator;
   let gpu = nav?.gpu;
   let mod: WebGpuModule | undefined;
@@ -49,8 +65,7 @@ async function probe(mode: 'auto' | 'explicit'): Promise<WebGpuProbe> {
     mod = (await importOptional('webgpu', 'The webgpu backend')) as WebGpuModule;
     if (process.platform === 'linux' && !hasVulkanLoader()) {
       return {
-        ok: false,
-        absent: true,
+        found: false,
         reason:
           'the Vulkan loader (libvulkan.so.1) was not found, so Dawn cannot reach a GPU. ' +
           'Install it (Debian/Ubuntu: apt-get install libvulkan1) together with the GPU driver.',
@@ -59,20 +74,17 @@ async function probe(mode: 'auto' | 'explicit'): Promise<WebGpuProbe> {
     gpu = mod.create([]);
   }
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) {
-    return { ok: false, absent: true, reason: 'no GPU adapter (navigator.gpu.requestAdapter() returned null).' };
-  }
-  const fallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' ');
-  if (fallback && mode === 'auto') {
-    return {
-      ok: false,
-      absent: true,
-      reason: `only a software (fallback) adapter is available${label ? ` (${label})` : ''}.`,
-    };
-  }
-  if (mod) installGlobals(mod, gpu);
-  return { ok: true, adapter: label || 'unknown adapter' };
+  if (!adapter) return { found: false, reason: 'no GPU adapter (navigator.gpu.requestAdapter() returned null).' };
+  const found = gpu;
+  const webgpu = mod;
+  return {
+    found: true,
+    fallback: adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
+    label: [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(' '),
+    install: () => {
+      if (webgpu) installGlobals(webgpu, found);
+    },
+  };
 }
 
 function installGlobals(mod: WebGpuModule, gpu: GpuLike): void {

@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backendInfo, ensureBackend, useBackend } from '../../src/backend/backends.js';
 import { setModuleImporter } from '../../src/backend/optional-import.js';
 import { loadTf } from '../../src/backend/tf.js';
-import { hasVulkanLoader, resetWebGpuProbe } from '../../src/backend/webgpu.js';
+import { hasVulkanLoader, probeWebGpu, resetWebGpuProbe } from '../../src/backend/webgpu.js';
 import { UlasanError } from '../../src/internal/errors.js';
 
 let tf: typeof TfCore;
@@ -166,6 +166,32 @@ describe('explicit selection', () => {
     expect(warn).not.toHaveBeenCalled();
     expect(tf.getBackend()).toBe('cpu');
     expect(Array.from(tf.tidy(() => tf.add(tf.ones([1]), 1).dataSync()))).toEqual([2]);
+  });
+
+  it('webgpu with only a software adapter: auto skips it silently, an explicit request may use it', async () => {
+    resetWebGpuProbe();
+    const hadNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    const requestAdapter = vi.fn(async () => ({
+      info: { vendor: 'google', description: 'SwiftShader', isFallbackAdapter: true },
+    }));
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: { requestAdapter } },
+      configurable: true,
+      writable: true,
+    });
+    try {
+      expect(await probeWebGpu('auto')).toMatchObject({
+        ok: false,
+        absent: true,
+        reason: expect.stringMatching(/software \(fallback\) adapter.*SwiftShader/),
+      });
+      expect(await probeWebGpu('explicit')).toEqual({ ok: true, adapter: 'google SwiftShader' });
+      expect(requestAdapter).toHaveBeenCalledTimes(1);
+    } finally {
+      if (hadNavigator) Object.defineProperty(globalThis, 'navigator', hadNavigator);
+      else delete (globalThis as { navigator?: unknown }).navigator;
+      resetWebGpuProbe();
+    }
   });
 
   it('webgpu without an adapter: a clear error (requestAdapter returned null)', async () => {
