@@ -252,29 +252,55 @@ interface Candidate {
   feature: number;
   bin: number;
   leftTotal?: Float64Array;
+  /** The node's histogram while it is an open leaf (subtraction mode). */
+  data?: HistData;
+}
+
+/** A node histogram: flat bins × stats, per-feature row weight, and the features it touched. */
+interface HistData {
+  hist: Float64Array;
+  fw: Float64Array;
+  touched: Int32Array;
+  n: number;
 }
 
 /** Reusable buffers for growing many trees on the same binned matrix. */
 export class TreeGrower {
-  private readonly hist: Float64Array;
   private readonly stamp: Int32Array;
   private stampId = 0;
-  private readonly touched: Int32Array;
   private readonly scratch: Int32Array;
+  private readonly pool: HistData[] = [];
 
   constructor(
     private readonly B: BinnedMatrix,
     private readonly S: number,
   ) {
-    this.hist = new Float64Array(Math.max(1, B.totalBins) * S);
     this.stamp = new Int32Array(B.X.cols).fill(-1);
-    this.touched = new Int32Array(B.X.cols);
     this.scratch = new Int32Array(B.X.rows);
+  }
+
+  private acquire(): HistData {
+    return (
+      this.pool.pop() ?? {
+        hist: new Float64Array(Math.max(1, this.B.totalBins) * this.S),
+        fw: new Float64Array(this.B.X.cols),
+        touched: new Int32Array(this.B.X.cols),
+        n: 0,
+      }
+    );
+  }
+
+  private release(data: HistData | undefined): void {
+    if (data) this.pool.push(data);
   }
 
   /**
    * Grows one tree on the rows listed in `rows` (modified in place) with per-row statistics
    * `stats` (`S` numbers per row of the full matrix). `leafValue` turns a leaf's total into its outputs.
+   *
+   * With a leaf limit (best-first growth, gradient boosting) LightGBM's histogram subtraction is
+   * used: only the smaller child's histogram is accumulated, the larger one is parent − smaller, so
+   * peeling a few rows off a big node no longer re-reads the big node.
    */
   grow(
     rows: Int32Array,
@@ -283,7 +309,9 @@ export class TreeGrower {
     outputs: number,
     leafValue: (total: Float64Array, out: Float64Array) => void,
   ): FlatTree {
+    this.criterionCache = options.criterion;
     const S = this.S;
+    const subtraction = Number.isFinite(options.maxLeaves);
     const feature: number[] = [];
     const threshold: number[] = [];
     const left: number[] = [];
@@ -302,22 +330,29 @@ export class TreeGrower {
       leafValue(c.total, out);
       for (let o = 0; o < outputs; o++) values[c.node * outputs + o] = out[o]!;
     };
+    const candidate = (start: number, end: number, depth: number, total: Float64Array): Candidate => ({
+      node: newNode(),
+      start,
+      end,
+      depth,
+      total,
+      gain: -1,
+      feature: -1,
+      bin: -1,
+    });
     const rootTotal = new Float64Array(S);
     for (let q = 0; q < rows.length; q++) {
       const i = rows[q]!;
       for (let s = 0; s < S; s++) rootTotal[s]! += stats[i * S + s]!;
     }
-    const root: Candidate = {
-      node: newNode(),
-      start: 0,
-      end: rows.length,
-      depth: 0,
-      total: rootTotal,
-      gain: -1,
-      feature: -1,
-      bin: -1,
-    };
-    this.findSplit(root, rows, stats, options);
+    const root = candidate(0, rows.length, 0, rootTotal);
+    if (this.splittable(root, options)) {
+      const data = this.acquire();
+      this.build(root, rows, stats, options, data);
+      this.scan(root, data, options);
+      if (subtraction && root.feature >= 0) root.data = data;
+      else this.release(data);
+    }
     const open: Candidate[] = [root];
     let leaves = 1;
     while (open.length > 0) {
@@ -336,36 +371,50 @@ export class TreeGrower {
       feature[c.node] = c.feature;
       threshold[c.node] = (lo + hi) / 2;
       const rightTotal = c.total.map((v, s) => v - c.leftTotal![s]!);
-      const l: Candidate = {
-        node: newNode(),
-        start: c.start,
-        end: mid,
-        depth: c.depth + 1,
-        total: c.leftTotal!,
-        gain: -1,
-        feature: -1,
-        bin: -1,
-      };
-      const r: Candidate = {
-        node: newNode(),
-        start: mid,
-        end: c.end,
-        depth: c.depth + 1,
-        total: rightTotal,
-        gain: -1,
-        feature: -1,
-        bin: -1,
-      };
+      const l = candidate(c.start, mid, c.depth + 1, c.leftTotal!);
+      const r = candidate(mid, c.end, c.depth + 1, rightTotal);
       left[c.node] = l.node;
       right[c.node] = r.node;
       leaves++;
-      for (const child of [l, r]) {
-        this.findSplit(child, rows, stats, options);
+      const canL = this.splittable(l, options);
+      const canR = this.splittable(r, options);
+      if (c.data && (canL || canR)) {
+        const [small, large] = l.end - l.start <= r.end - r.start ? [l, r] : [r, l];
+        const sd = this.acquire();
+        this.build(small, rows, stats, options, sd);
+        this.subtract(c.data, sd);
+        small.data = sd;
+        large.data = c.data;
+        c.data = undefined;
+      } else {
+        this.release(c.data);
+        c.data = undefined;
+      }
+      for (const [child, can] of [
+        [l, canL],
+        [r, canR],
+      ] as const) {
+        if (can) {
+          if (!child.data) {
+            const d = this.acquire();
+            this.build(child, rows, stats, options, d);
+            this.scan(child, d, options);
+            this.release(d);
+          } else this.scan(child, child.data, options);
+        }
         if (child.feature >= 0) open.push(child);
-        else setLeaf(child);
+        else {
+          this.release(child.data);
+          child.data = undefined;
+          setLeaf(child);
+        }
       }
     }
-    for (const c of open) setLeaf(c);
+    for (const c of open) {
+      this.release(c.data);
+      c.data = undefined;
+      setLeaf(c);
+    }
     return {
       feature: Int32Array.from(feature),
       threshold: Float64Array.from(threshold),
@@ -388,29 +437,35 @@ export class TreeGrower {
 
   private criterionCache?: SplitCriterion;
 
-  private findSplit(c: Candidate, rows: Int32Array, stats: Float64Array, o: GrowOptions): void {
-    this.criterionCache = o.criterion;
-    c.feature = -1;
-    c.gain = -1;
-    if (c.depth >= o.maxDepth) return;
+  // Cheap checks before any histogram: depth, size, purity.
+  private splittable(c: Candidate, o: GrowOptions): boolean {
+    if (c.depth >= o.maxDepth) return false;
     const nNode = this.count(c.total);
-    if (nNode < o.minSamplesSplit || nNode < 2 * o.minSamplesLeaf) return;
+    if (nNode < o.minSamplesSplit || nNode < 2 * o.minSamplesLeaf) return false;
     if (o.criterion.kind === 'gini') {
       let nonzero = 0;
       for (let s = 0; s < o.criterion.classes; s++) if (c.total[s]! > 1e-12) nonzero++;
-      if (nonzero < 2) return; // pure node
+      if (nonzero < 2) return false; // pure node
     }
+    return true;
+  }
+
+  // Accumulates the node's histogram over the non-zeros of its rows.
+  private build(c: Candidate, rows: Int32Array, stats: Float64Array, o: GrowOptions, data: HistData): void {
     const { X, bins, offsets, nbins } = this.B;
     const S = this.S;
-    const hist = this.hist;
+    const { hist, fw, touched } = data;
     const stamp = this.stamp;
-    const touched = this.touched;
     const id = ++this.stampId;
     let nTouched = 0;
     const mask = o.featureMask;
+    const gini = o.criterion.kind === 'gini';
     for (let q = c.start; q < c.end; q++) {
       const i = rows[q]!;
       const si = i * S;
+      let rowWeight = 0;
+      if (gini) for (let s = 0; s < S; s++) rowWeight += stats[si + s]!;
+      else rowWeight = stats[si + 2]!;
       for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
         const b = bins[p]!;
         if (b === 0) continue;
@@ -420,11 +475,38 @@ export class TreeGrower {
           stamp[f] = id;
           touched[nTouched++] = f;
           hist.fill(0, offsets[f]! * S, (offsets[f]! + nbins[f]!) * S);
+          fw[f] = 0;
         }
+        fw[f]! += rowWeight;
         const h = (offsets[f]! + b - 1) * S;
         for (let s = 0; s < S; s++) hist[h + s]! += stats[si + s]!;
       }
     }
+    data.n = nTouched;
+  }
+
+  // parent −= child over the child's features (a child touches a subset of its parent's features).
+  private subtract(parent: HistData, child: HistData): void {
+    const { offsets, nbins } = this.B;
+    const S = this.S;
+    for (let t = 0; t < child.n; t++) {
+      const f = child.touched[t]!;
+      parent.fw[f]! -= child.fw[f]!;
+      const a = offsets[f]! * S;
+      const b = (offsets[f]! + nbins[f]!) * S;
+      for (let h = a; h < b; h++) parent.hist[h]! -= child.hist[h]!;
+    }
+  }
+
+  private scan(c: Candidate, data: HistData, o: GrowOptions): void {
+    c.feature = -1;
+    c.gain = -1;
+    const { offsets, nbins } = this.B;
+    const S = this.S;
+    const { hist, fw } = data;
+    const nTouched = data.n;
+    const touched = data.touched;
+    const nNode = this.count(c.total);
     // Candidate features: the touched ones (untouched features are all zero, hence constant here).
     let candidates = touched.subarray(0, nTouched);
     if (o.featuresPerNode !== undefined && o.featuresPerNode < nTouched) {
@@ -432,7 +514,7 @@ export class TreeGrower {
       const nonConstant: number[] = [];
       for (let t = 0; t < nTouched; t++) {
         const f = touched[t]!;
-        if (this.isNonConstant(f, c.total)) nonConstant.push(f);
+        if (this.isNonConstant(f, c.total, data)) nonConstant.push(f);
       }
       if (nonConstant.length > o.featuresPerNode) {
         for (let t = 0; t < o.featuresPerNode; t++) {
@@ -451,6 +533,8 @@ export class TreeGrower {
     let bestLeft: Float64Array | undefined;
     for (let t = 0; t < candidates.length; t++) {
       const f = candidates[t]!;
+      // Every split sends only non-zero rows right: too few of them and no split can be valid.
+      if (fw[f]! < o.minSamplesLeaf || fw[f]! < 1e-9) continue;
       const base = offsets[f]! * S;
       const nb = nbins[f]!;
       // zero bin = node total − non-zero bins
@@ -476,7 +560,7 @@ export class TreeGrower {
     }
   }
 
-  private isNonConstant(f: number, total: Float64Array): boolean {
+  private isNonConstant(f: number, total: Float64Array, data: HistData): boolean {
     const { offsets, nbins } = this.B;
     const S = this.S;
     let nonEmpty = 0;
@@ -484,8 +568,8 @@ export class TreeGrower {
     for (let b = 0; b < nbins[f]!; b++) {
       let n = 0;
       const h = (offsets[f]! + b) * S;
-      if (this.criterionCache!.kind === 'gini') for (let s = 0; s < S; s++) n += this.hist[h + s]!;
-      else n = this.hist[h + 2]!;
+      if (this.criterionCache!.kind === 'gini') for (let s = 0; s < S; s++) n += data.hist[h + s]!;
+      else n = data.hist[h + 2]!;
       if (n > 1e-9) {
         nonEmpty++;
         nz += n;

@@ -35,9 +35,9 @@ export interface RandomForestOptions extends ClassicTextClassifierOptions {
  * Random forest text classifier (kind `'random-forest'`), seeded. Works with every classic feature
  * option, including `featureSelection`, which makes it much faster on large vocabularies.
  *
- * Threads: trees are grown on the main thread. Worker threads were measured not to pay on the
- * 2-core development machine (copying the matrix to each worker cost more than the trees saved on
- * SmSA-sized data); see `docs/survey-methods.md`.
+ * Threads: trees are grown one after another on the calling thread. Worker threads are not used
+ * yet: they could only pay with idle cores to spare, which the shared 2-core build machine never
+ * had, so the gain could not be measured; see `docs/survey-methods.md`.
  *
  * @example
  * ```ts
