@@ -105,7 +105,10 @@ const bench: Bench = async ({ quick, log }) => {
 
   // 4–5. Head training on cached features and the caching speedup.
   const n = quick ? 150 : 750;
-  const train = { paths: paths.slice(0, n), labels: data.train.labels.slice(0, n) };
+  // Every (750 / n)-th image, so all five classes are present.
+  const step = Math.floor(paths.length / n);
+  const pick = Array.from({ length: n }, (_, i) => i * step);
+  const train = { paths: pick.map((i) => paths[i] as string), labels: pick.map((i) => data.train.labels[i] as string) };
   const cacheDir = await mkdtemp(join(tmpdir(), 'ulasan-bench-cache-'));
   try {
     const options = { faceMode: 'none' as const, epochs: 3, cacheDir, seed: 1 };
