@@ -61,6 +61,13 @@ describe('TinyFaceDetector (face-api weights on our tfjs)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('says where face-api weights were expected when they are missing', async () => {
+    const { loadFaceApiWeights } = await import('../../src/vision/index.js');
+    await expect(loadFaceApiWeights('tiny_face_detector_model', '/nonexistent/model')).rejects.toThrow(
+      /Could not read the face-api weight manifest \/nonexistent\/model\/tiny_face_detector_model-weights_manifest\.json.*Install @vladmandic\/face-api/,
+    );
+  });
+
   it('validates its options', () => {
     expect(() => new TinyFaceDetector({ inputSize: 100 })).toThrow(/multiple of 32/);
     expect(() => new TinyFaceDetector({ scoreThreshold: 1.5 })).toThrow(/scoreThreshold/);
