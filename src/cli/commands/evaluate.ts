@@ -22,6 +22,7 @@ Options:
   --model DIR         a directory written by "ulasan train" or model.save()
   --data FILE         labelled data
 ${DATA_HELP}
+  --absent V          multi-label models: a label value meaning "no label" (e.g. neutral) in the report
   --figures DIR       where to write the figures (default: the model directory)
   --no-figures        do not write figures
   --backend B         compute backend for deep models`,
@@ -32,6 +33,7 @@ ${DATA_HELP}
     figures: { type: 'string' },
     'no-figures': { type: 'boolean' },
     backend: { type: 'string' },
+    absent: { type: 'string' },
   },
   async run(ctx) {
     const dir = requireString(ctx, 'model');
@@ -39,6 +41,12 @@ ${DATA_HELP}
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
     await registerPipelineLoader();
+    const { existsSync } = await import('node:fs');
+    if (existsSync(`${dir}/multilabel.json`)) {
+      // Written by "ulasan train --label-col C1,C2,...": per-label report, micro/macro/samples F1, Hamming loss.
+      const { evaluateMultiLabel } = await import('../../text/multilabel/cli.js');
+      return evaluateMultiLabel(ctx, { dir, dataPath });
+    }
     const { loadTextClassifier } = await import('../../text/models/registry.js');
     const model = await loadTextClassifier(dir);
     const data = await readLabelledData(ctx, dataPath);

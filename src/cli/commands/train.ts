@@ -8,7 +8,7 @@ import { type Command, type CommandContext, optionalNumber, requireString, Usage
 import { createProgressBar } from '../progress-bar.js';
 
 const DEEP_KINDS = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
-const CLASSIC_KINDS = ['nb', 'logreg', 'svm'];
+const CLASSIC_KINDS = ['nb', 'logreg', 'svm', 'random-forest', 'gbdt', 'lexicon'];
 
 /** Data-file options shared by `train`, `evaluate` and `predict`. */
 export const DATA_OPTIONS = {
@@ -21,7 +21,7 @@ export const DATA_OPTIONS = {
 /** Help lines for {@link DATA_OPTIONS}. */
 export const DATA_HELP = `  --format F          auto (default) | smsa | emot | csv | tsv | jsonl
   --text-col C        text column, by name or 0-based index
-  --label-col C       label column, by name or 0-based index
+  --label-col C       label column, by name or 0-based index; several (C1,C2,...) for multi-label
   --rating-rule R     map star ratings to labels: seed003 (1-2 negative, 4-5 positive, 3 dropped) | threeWay`;
 
 /** Reads a labelled data file with the shared data options. */
@@ -84,7 +84,8 @@ export function parseClassWeight(value: unknown): 'balanced' | Record<string, nu
 /** `ulasan train`. */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Train a text classifier (lstm, gru, bilstm, cnn-lstm, nb, logreg, svm) and save it',
+  summary:
+    'Train a text classifier (lstm, gru, bilstm, cnn-lstm, nb, logreg, svm, random-forest, gbdt, lexicon) and save it',
   help: `Usage: ulasan train --data FILE --model KIND --out DIR [options]
 
 Trains a sentiment classifier on a labelled file and saves the model directory (weights,
@@ -93,7 +94,7 @@ JSON summary is printed on stdout.
 
 Required:
   --data FILE         training data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL)
-  --model KIND        lstm | gru | bilstm | cnn-lstm | nb | logreg | svm
+  --model KIND        lstm | gru | bilstm | cnn-lstm | nb | logreg | svm | random-forest | gbdt | lexicon
   --out DIR           where to save the model
 
 Data:
@@ -112,6 +113,9 @@ Deep models:
   --patience N        early-stopping patience (needs --valid; default 3)
   --monitor M         valLoss (default) | valMacroF1 | valAccuracy
   --checkpoint-dir D  checkpoint every epoch (default DIR/checkpoint); --resume continues from it
+
+Multi-label (several --label-col columns, e.g. CASA's fuel,machine,others,part,price,service):
+  --multilabel M      br (binary relevance, default) | cc (classifier chain) | lp (label powerset)
 
 All models:
   --class-weight W    balanced | label=weight,...
@@ -141,6 +145,7 @@ All models:
     'class-weight': { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
+    multilabel: { type: 'string' },
   },
   async run(ctx) {
     const dataPath = requireString(ctx, 'data');
@@ -175,6 +180,21 @@ All models:
     if (deep) await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
     await registerPipelineLoader();
     const pipeline = await resolvePipeline(ctx.values.pipeline);
+    const multiLabel = await import('../../text/multilabel/cli.js');
+    if (multiLabel.isMultiLabelColumn(ctx.values['label-col'])) {
+      // Several label columns: a multi-label wrapper over --model.
+      const deepGiven = deepOnly.filter((o) => ctx.values[o] !== undefined);
+      if (deep && deepGiven.length)
+        throw new UsageError(
+          `--${deepGiven[0]} is not supported with several --label-col columns yet; use BinaryRelevance/ClassifierChain/LabelPowerset from ulasan/text with a classifier factory`,
+        );
+      const baseOptions: Record<string, unknown> = { model: kind, pipeline, seed: optionalNumber(ctx, 'seed') ?? 42 };
+      const classWeight = parseClassWeight(ctx.values['class-weight']);
+      if (classWeight) baseOptions.classWeight = classWeight;
+      return multiLabel.trainMultiLabel(ctx, { dataPath, out, baseOptions });
+    }
+    if (ctx.values.multilabel !== undefined)
+      throw new UsageError('--multilabel needs several --label-col columns (C1,C2,...)');
     const train = await readLabelledData(ctx, dataPath);
     if (train.skipped)
       ctx.log(`${dataPath}: skipped ${train.skipped} rows (no text, no label, or rating outside the rule)`);
