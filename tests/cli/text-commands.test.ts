@@ -71,6 +71,27 @@ describe('ulasan train', () => {
     expect(c.err()).toMatch(/validation: accuracy=/);
   });
 
+  it('initialises the embedding from a word2vec text file with --embeddings', async () => {
+    const { trainWord2Vec } = await import('../../src/text/word2vec/index.js');
+    const { readFileSync } = await import('node:fs');
+    const sentences = readFileSync(trainFile, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => l.slice(0, l.lastIndexOf('\t')).toLowerCase().split(/\s+/));
+    const vectors = await trainWord2Vec(sentences, { vectorSize: 8, minCount: 1, epochs: 1, threads: 1, seed: 2 });
+    const vectorsFile = join(work, 'vectors.txt');
+    await vectors.save(vectorsFile);
+    const out = join(work, 'cnn-w2v');
+    const c = capture();
+    const args = ['train', '--data', trainFile, '--model', 'cnn-lstm', '--out', out, '--embeddings', vectorsFile];
+    expect(
+      await runCli([...args, '--freeze-embeddings', ...tiny, '--epochs', '1', '--pipeline', 'whitespace'], c.io),
+    ).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8'));
+    expect(manifest.metadata.embeddings.dims).toBe(8);
+    expect(manifest.options).toMatchObject({ embeddings: 'pretrained', trainableEmbeddings: false });
+  });
+
   it('rejects wrong usage with exit code 2 and a message naming the option', async () => {
     const cases: [string[], RegExp][] = [
       [['train', '--data', trainFile, '--model', 'rnn', '--out', work], /--model expects one of lstm, gru/],
