@@ -1,12 +1,11 @@
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/backends.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { UlasanError } from '../../src/internal/errors.js';
 import { FaceExpressionClassifier, loadImageFolder, readVisionModelMeta } from '../../src/vision/index.js';
-import { FIXTURES, perClass, SHARED_FACES } from './helpers.js';
+import { FIXTURES, perClass, SHARED_FACES, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -17,7 +16,7 @@ describe('FaceExpressionClassifier on real faces (expression-net backbone)', () 
     const data = await loadImageFolder(SHARED_FACES);
     const train = perClass(data.train.paths, data.train.labels, 20);
     const valid = perClass(data.valid?.paths ?? [], data.valid?.labels ?? [], 10);
-    const cacheDir = await mkdtemp(join(tmpdir(), 'ulasan-fcache-'));
+    const cacheDir = await tempDir('ulasan-fcache-');
     const options = { faceMode: 'none' as const, epochs: 12, dropout: 0.5, cacheDir, seed: 1 };
     const model = new FaceExpressionClassifier(options);
     await expect(model.predict(valid.paths)).rejects.toThrow(/not fitted/);
@@ -50,7 +49,7 @@ describe('FaceExpressionClassifier on real faces (expression-net backbone)', () 
     for (let i = 0; i < 3; i++) await model.predictImages(valid.paths.slice(0, 4));
     expect(tf.memory().numTensors).toBe(before);
 
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-vmodel-'));
+    const dir = await tempDir('ulasan-vmodel-');
     await model.save(dir);
     const meta = await readVisionModelMeta(dir);
     expect(meta.format).toBe('ulasan-vision-classifier');
@@ -67,7 +66,7 @@ describe('FaceExpressionClassifier on real faces (expression-net backbone)', () 
 
 describe('bad input never fails a batch', () => {
   it('skips unreadable training images with a warning and reports per-item prediction errors', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-bad-'));
+    const dir = await tempDir('ulasan-bad-');
     const data = await loadImageFolder(join(FIXTURES, 'faces'), { validationSplit: 0 });
     const corrupt = join(dir, 'corrupt.jpg');
     const text = join(dir, 'notes.jpg');

@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, tempDir } from './helpers.js';
 
 function capture() {
   const out: string[] = [];
@@ -39,7 +37,7 @@ describe('ulasan vision / video CLI', () => {
   });
 
   it('vision train, then vision evaluate with the text evaluate JSON keys', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'ulasan-vtrain-'));
+    const out = await tempDir('ulasan-vtrain-');
     const t = capture();
     const code = await runCli(
       [

@@ -1,10 +1,9 @@
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/internal/random.js';
 import { augmentImage, loadImageFolder, readImage, stratifiedSplit } from '../../src/vision/index.js';
-import { FIXTURES, SHARED_FACES } from './helpers.js';
+import { FIXTURES, SHARED_FACES, tempDir } from './helpers.js';
 
 describe('loadImageFolder', () => {
   it('reads the shared faces set with its train/ and valid/ folders', async () => {
@@ -18,7 +17,7 @@ describe('loadImageFolder', () => {
   });
 
   it('splits a plain class-folder set stratified and reproducibly, reporting non-images', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-ds-'));
+    const dir = await tempDir('ulasan-ds-');
     await cp(join(FIXTURES, 'faces'), dir, { recursive: true });
     await writeFile(join(dir, 'happiness', 'notes.txt'), 'not an image');
     const a = await loadImageFolder(dir, { validationSplit: 0.5, seed: 3 });
@@ -36,7 +35,7 @@ describe('loadImageFolder', () => {
   });
 
   it('says what is wrong with a bad layout', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-ds-'));
+    const dir = await tempDir('ulasan-ds-');
     await expect(loadImageFolder(join(dir, 'nope'))).rejects.toThrow(/does not exist/);
     await expect(loadImageFolder(dir)).rejects.toThrow(/no class sub-folders.*<label>\/<image files>/);
     await mkdir(join(dir, 'happy'));

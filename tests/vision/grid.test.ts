@@ -1,11 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/backends.js';
 import { runGrid } from '../../src/experiments/index.js';
 import { FaceExpressionClassifier, loadImageFolder, visionClassifierFactory } from '../../src/vision/index.js';
-import { perClass, SHARED_FACES } from './helpers.js';
+import { perClass, SHARED_FACES, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -16,8 +14,8 @@ describe('vision models in the experiments runner', () => {
     const data = await loadImageFolder(SHARED_FACES);
     const train = perClass(data.train.paths, data.train.labels, 8);
     const valid = perClass(data.valid?.paths ?? [], data.valid?.labels ?? [], 4);
-    const cacheDir = await mkdtemp(join(tmpdir(), 'ulasan-grid-cache-'));
-    const out = await mkdtemp(join(tmpdir(), 'ulasan-grid-'));
+    const cacheDir = await tempDir('ulasan-grid-cache-');
+    const out = await tempDir('ulasan-grid-');
     const result = await runGrid(
       {
         name: 'seed-000-mini',

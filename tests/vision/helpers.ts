@@ -20,3 +20,14 @@ export function perClass(paths: string[], labels: string[], n: number): { paths:
   });
   return out;
 }
+
+/** A fresh temporary folder, removed when the current test finishes. */
+export async function tempDir(prefix: string): Promise<string> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { onTestFinished } = await import('vitest');
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}

@@ -1,5 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadTf } from '../../src/backend/tf.js';
@@ -13,7 +12,7 @@ import {
   readImage,
   resizeImage,
 } from '../../src/vision/index.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, tempDir } from './helpers.js';
 
 const FACE = join(FIXTURES, 'faces/happiness/Alan_Ball_0002.jpg');
 
@@ -55,7 +54,7 @@ describe('readImage', () => {
   });
 
   it('refuses corrupt, truncated, non-image and missing files with clear codes', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-img-'));
+    const dir = await tempDir('ulasan-img-');
     const bytes = new Uint8Array(await (await import('node:fs/promises')).readFile(FACE));
     await writeFile(join(dir, 'truncated.jpg'), bytes.subarray(0, 2000));
     await writeFile(join(dir, 'text.jpg'), 'not an image at all');

@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/backends.js';
@@ -12,7 +10,7 @@ import {
   loadWeightsByName,
   saveLayersModel,
 } from '../../src/vision/index.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, tempDir } from './helpers.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -76,7 +74,7 @@ describe('buildResNet50', () => {
   });
 
   it('loads weights by layer name, skipping a top with another class count (Keras by_name)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-r50-'));
+    const dir = await tempDir('ulasan-r50-');
     const a = (await buildResNet50({ inputShape: [32, 32, 3], classes: 5, seed: 1 })).model;
     await saveLayersModel(a, dir);
     const b = (await buildResNet50({ inputShape: [32, 32, 3], classes: 1000, seed: 2 })).model;
@@ -175,7 +173,7 @@ describe('ResNet50 transfer learning and fine-tuning (tiny input)', () => {
     expect(maxDiff(2)).toBeGreaterThan(1e-6); // the last stage moved
     expect(maxDiff(3)).toBeGreaterThan(1e-6);
     const probs = await model.predictProba(data.train.paths.slice(0, 3));
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-vision-ft-'));
+    const dir = await tempDir('ulasan-vision-ft-');
     await model.save(dir);
     const loaded = await FaceExpressionClassifier.load(dir);
     const again = await loaded.predictProba(data.train.paths.slice(0, 3));

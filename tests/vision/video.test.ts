@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +11,7 @@ import {
   probeVideo,
   resolveFfmpeg,
 } from '../../src/vision/index.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, tempDir } from './helpers.js';
 
 const VIDEO = join(FIXTURES, 'slideshow.mp4');
 
@@ -39,7 +37,7 @@ describe('ffmpeg frames', () => {
   });
 
   it('gives clear errors for audio-only files, non-videos, missing files and a missing ffmpeg', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ulasan-video-'));
+    const dir = await tempDir('ulasan-video-');
     const audio = join(dir, 'tone.wav');
     await promisify(execFile)(await resolveFfmpeg(), [
       '-hide_banner',
