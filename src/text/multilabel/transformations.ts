@@ -168,7 +168,7 @@ export abstract class MultiLabelTextClassifier {
   /**
    * Predicts and scores with {@link multiLabelReport}.
    *
-   * @param absent - a value that means "no label" (CASA: `'neutral'`), see {@link MultiLabelReportOptions}
+   * @param options - `absent`: a value that means "no label" (CASA: `'neutral'`), as in `multiLabelReport`
    */
   async evaluate(texts: string[], labels: string[][], options: { absent?: string } = {}): Promise<MultiLabelReport> {
     this.checkFitted();
@@ -467,7 +467,7 @@ export async function loadMultiLabelClassifier(dir: string): Promise<MultiLabelT
     );
   }
   const m = raw as Partial<MultiLabelManifest>;
-  if (!m || m.format !== 'ulasan-multilabel-classifier')
+  if (m?.format !== 'ulasan-multilabel-classifier')
     throw new UlasanError(
       'FILE_FORMAT',
       `${path}: not a ulasan multi-label model (format ${JSON.stringify(m?.format)}).`,
