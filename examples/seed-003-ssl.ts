@@ -59,7 +59,8 @@ const score = async (model: Awaited<ReturnType<typeof createTextClassifier>>) =>
   model.evaluate(validation.inputs, validation.labels);
 
 const floor = await createTextClassifier(modelOptions);
-await floor.fit(labeled.inputs, labeled.labels);
+// Every model sees `validation` the same way (deep models early-stop on it), so the three rows compare fairly.
+await floor.fit(labeled.inputs, labeled.labels, { validation });
 const floorScores = await score(floor);
 
 const ssl = await selfTrain({
@@ -80,7 +81,7 @@ const ssl = await selfTrain({
 });
 
 const ceiling = await createTextClassifier(modelOptions);
-await ceiling.fit(texts, labels);
+await ceiling.fit(texts, labels, { validation });
 const ceilingScores = await score(ceiling);
 
 printTable(
