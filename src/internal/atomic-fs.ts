@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Writes `data` to `path` atomically, creating parent directories. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {

@@ -317,16 +317,16 @@ describe('training the deep classifiers: fused and stock follow the same loss tr
   ];
   for (const [name, create] of cases) {
     it(name, async () => {
-      const fit = async () => {
+      const train = async () => {
         const model = create();
         await model.fit(smsaTrain.texts, smsaTrain.labels, {
           validation: { inputs: smsaValid.texts, labels: smsaValid.labels },
         });
         return model.history ?? [];
       };
-      const fast = await fit();
+      const fast = await train();
       process.env.ULASAN_FUSED_RNN = '0';
-      const stock = await fit();
+      const stock = await train();
       expect(fast.length).toBe(3);
       const losses = (h: typeof fast) => h.flatMap((l) => [l['loss'] as number, l['valLoss'] as number]);
       expect(maxRelDiff(losses(fast), losses(stock))).toBeLessThan(1e-3);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../src/backend/backends.js';
 import { runGrid } from '../../src/experiments/index.js';
