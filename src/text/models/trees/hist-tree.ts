@@ -264,6 +264,9 @@ interface HistData {
   n: number;
 }
 
+/** Most node histograms kept at once when a tree has no leaf limit (memory bound). */
+export const MAX_RETAINED_HISTOGRAMS = 16;
+
 /** Reusable buffers for growing many trees on the same binned matrix. */
 export class TreeGrower {
   private readonly stamp: Int32Array;
@@ -279,7 +282,10 @@ export class TreeGrower {
     this.scratch = new Int32Array(B.X.rows);
   }
 
+  private inUse = 0;
+
   private acquire(): HistData {
+    this.inUse++;
     return (
       this.pool.pop() ?? {
         hist: new Float64Array(Math.max(1, this.B.totalBins) * this.S),
@@ -291,16 +297,20 @@ export class TreeGrower {
   }
 
   private release(data: HistData | undefined): void {
-    if (data) this.pool.push(data);
+    if (data) {
+      this.inUse--;
+      this.pool.push(data);
+    }
   }
 
   /**
    * Grows one tree on the rows listed in `rows` (modified in place) with per-row statistics
    * `stats` (`S` numbers per row of the full matrix). `leafValue` turns a leaf's total into its outputs.
    *
-   * With a leaf limit (best-first growth, gradient boosting) LightGBM's histogram subtraction is
-   * used: only the smaller child's histogram is accumulated, the larger one is parent − smaller, so
-   * peeling a few rows off a big node no longer re-reads the big node.
+   * LightGBM's histogram subtraction: only the smaller child's histogram is accumulated, the larger
+   * one is parent − smaller, so peeling a few rows off a big node no longer re-reads the big node.
+   * Open leaves keep their histogram; without a leaf limit (random forest) at most
+   * {@link MAX_RETAINED_HISTOGRAMS} are kept and the others are rebuilt when split.
    */
   grow(
     rows: Int32Array,
@@ -311,7 +321,7 @@ export class TreeGrower {
   ): FlatTree {
     this.criterionCache = options.criterion;
     const S = this.S;
-    const subtraction = Number.isFinite(options.maxLeaves);
+    const cap = Number.isFinite(options.maxLeaves) ? Number.POSITIVE_INFINITY : MAX_RETAINED_HISTOGRAMS;
     const feature: number[] = [];
     const threshold: number[] = [];
     const left: number[] = [];
@@ -350,7 +360,7 @@ export class TreeGrower {
       const data = this.acquire();
       this.build(root, rows, stats, options, data);
       this.scan(root, data, options);
-      if (subtraction && root.feature >= 0) root.data = data;
+      if (root.feature >= 0) root.data = data;
       else this.release(data);
     }
     const open: Candidate[] = [root];
@@ -402,8 +412,13 @@ export class TreeGrower {
             this.release(d);
           } else this.scan(child, child.data, options);
         }
-        if (child.feature >= 0) open.push(child);
-        else {
+        if (child.feature >= 0) {
+          open.push(child);
+          if (child.data && this.inUse > cap) {
+            this.release(child.data);
+            child.data = undefined;
+          }
+        } else {
           this.release(child.data);
           child.data = undefined;
           setLeaf(child);
@@ -510,22 +525,19 @@ export class TreeGrower {
     // Candidate features: the touched ones (untouched features are all zero, hence constant here).
     let candidates = touched.subarray(0, nTouched);
     if (o.featuresPerNode !== undefined && o.featuresPerNode < nTouched) {
-      // Non-constant features only (scikit-learn skips constant features when drawing max_features).
-      const nonConstant: number[] = [];
-      for (let t = 0; t < nTouched; t++) {
-        const f = touched[t]!;
-        if (this.isNonConstant(f, c.total, data)) nonConstant.push(f);
+      // scikit-learn's rule: draw features uniformly without replacement, skipping constant ones,
+      // until featuresPerNode non-constant features are found (or none are left).
+      const pool = Int32Array.from(touched.subarray(0, nTouched));
+      const chosen: number[] = [];
+      let remaining = nTouched;
+      while (chosen.length < o.featuresPerNode && remaining > 0) {
+        const r = o.random.int(remaining);
+        const f = pool[r]!;
+        pool[r] = pool[remaining - 1]!;
+        remaining--;
+        if (this.isNonConstant(f, c.total, data)) chosen.push(f);
       }
-      if (nonConstant.length > o.featuresPerNode) {
-        for (let t = 0; t < o.featuresPerNode; t++) {
-          const r = t + o.random.int(nonConstant.length - t);
-          const tmp = nonConstant[t]!;
-          nonConstant[t] = nonConstant[r]!;
-          nonConstant[r] = tmp;
-        }
-        nonConstant.length = o.featuresPerNode;
-      }
-      candidates = Int32Array.from(nonConstant);
+      candidates = Int32Array.from(chosen);
     }
     const leftAcc = new Float64Array(S);
     const parentScore = this.score(c.total, nNode);
@@ -561,6 +573,8 @@ export class TreeGrower {
   }
 
   private isNonConstant(f: number, total: Float64Array, data: HistData): boolean {
+    // Rows with the feature and rows without it: non-constant for sure.
+    if (this.count(total) - data.fw[f]! > 1e-9) return true;
     const { offsets, nbins } = this.B;
     const S = this.S;
     let nonEmpty = 0;
