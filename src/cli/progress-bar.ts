@@ -2,7 +2,7 @@
  * A small progress bar for the CLI, drawn on stderr and only when it is a terminal; otherwise it
  * prints an occasional plain line so logs of non-interactive runs still show progress.
  */
-import type { ProgressEvent } from '../internal/progress.js';
+import type { ProgressEvent, TrainingCallbacks } from '../internal/progress.js';
 
 /** Creates a progress reporter for `task`. Call `update` often; it throttles itself. */
 export function createProgressBar(interactive: boolean, write: (s: string) => void = (s) => process.stderr.write(s)) {
@@ -61,4 +61,35 @@ function formatSeconds(s: number): string {
 function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
+}
+
+/**
+ * Training callbacks that drive a progress bar from `onBatchEnd` (step, total, ETA, epoch, loss)
+ * and log one line per epoch with every metric. Shared by every command that trains a model.
+ */
+export function trainingProgress(
+  task: string,
+  bar: ReturnType<typeof createProgressBar>,
+  log: (line: string) => void,
+  indent = '',
+): TrainingCallbacks {
+  return {
+    onBatchEnd: (_batch, logs) => {
+      if (!logs || logs.totalSteps === undefined) return;
+      bar.update({
+        task,
+        done: logs.step ?? 0,
+        total: logs.totalSteps,
+        etaSeconds: Number.isFinite(logs.etaSeconds) ? logs.etaSeconds : undefined,
+        info: { epoch: (logs.epoch ?? 0) + 1, loss: logs.loss ?? Number.NaN },
+      });
+    },
+    onEpochEnd: (epoch, logs) => {
+      bar.done();
+      const metrics = Object.entries(logs ?? {})
+        .map(([k, v]) => `${k}=${v.toFixed(4)}`)
+        .join(' ');
+      log(`${indent}epoch ${epoch + 1}: ${metrics}`);
+    },
+  };
 }

@@ -16,7 +16,7 @@ import { UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import type { ProgressEvent } from '../../internal/progress.js';
 import { type Command, UsageError } from '../command.js';
-import { createProgressBar } from '../progress-bar.js';
+import { createProgressBar, trainingProgress } from '../progress-bar.js';
 
 /** Settings of the two demo profiles. */
 const PROFILES = {
@@ -152,26 +152,7 @@ Options:
       await gru.fit(trainTexts, trainLabels, {
         validation: { inputs: valid.texts, labels: valid.labels },
         signal: ctx.signal,
-        callbacks: {
-          onBatchEnd: (_b, logs) => {
-            if (logs?.totalSteps === undefined) return;
-            bar.update({
-              task: 'gru',
-              done: logs.step ?? 0,
-              total: logs.totalSteps,
-              etaSeconds: Number.isFinite(logs.etaSeconds) ? logs.etaSeconds : undefined,
-              info: { epoch: (logs.epoch ?? 0) + 1, loss: logs.loss ?? Number.NaN },
-            });
-          },
-          onEpochEnd: (epoch, logs) => {
-            bar.done();
-            ctx.log(
-              `  epoch ${epoch + 1}: ${Object.entries(logs ?? {})
-                .map(([k, v]) => `${k}=${v.toFixed(4)}`)
-                .join(' ')}`,
-            );
-          },
-        },
+        callbacks: trainingProgress('gru', bar, ctx.log, '  '),
       });
       bar.done();
       await gru.save(gruDir);

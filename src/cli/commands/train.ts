@@ -5,7 +5,7 @@
 import type { Label } from '../../core/classifier.js';
 import { throwIfAborted } from '../../internal/errors.js';
 import { type Command, type CommandContext, optionalNumber, requireString, UsageError } from '../command.js';
-import { createProgressBar } from '../progress-bar.js';
+import { createProgressBar, trainingProgress } from '../progress-bar.js';
 
 const DEEP_KINDS = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
 const CLASSIC_KINDS = ['nb', 'logreg', 'svm', 'random-forest', 'gbdt', 'lexicon'];
@@ -255,26 +255,7 @@ All models:
     await model.fit(train.texts, train.labels, {
       validation: valid ? { inputs: valid.texts, labels: valid.labels } : undefined,
       signal: ctx.signal,
-      callbacks: {
-        onBatchEnd: (_batch, logs) => {
-          if (!logs || logs.totalSteps === undefined) return;
-          bar.update({
-            task: `train ${kind}`,
-            done: logs.step ?? 0,
-            total: logs.totalSteps,
-            etaSeconds: Number.isFinite(logs.etaSeconds) ? logs.etaSeconds : undefined,
-            info: { epoch: (logs.epoch ?? 0) + 1, loss: logs.loss ?? Number.NaN },
-          });
-        },
-        onEpochEnd: (epoch, logs) => {
-          bar.done();
-          ctx.log(
-            `epoch ${epoch + 1}: ${Object.entries(logs ?? {})
-              .map(([k, v]) => `${k}=${v.toFixed(4)}`)
-              .join(' ')}`,
-          );
-        },
-      },
+      callbacks: trainingProgress(`train ${kind}`, bar, ctx.log),
     });
     bar.done();
     await model.save(out);
