@@ -13,7 +13,7 @@
  *
  * Run:  npx tsx examples/custom-pipeline.ts [--quick] [--out DIR]
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -160,4 +160,6 @@ printTable(
   ['sentence', 'label', 'score'],
   results.map((r, i) => [sentences[i] as string, String(r.label), r.score]),
 );
-console.error(`Files in ${out}: model/, confusion-matrix.svg`);
+if (values.quick && !values.out)
+  await rm(out, { recursive: true, force: true }); // quick runs (CI) leave nothing behind
+else console.error(`Files in ${out}: model/, confusion-matrix.svg`);
