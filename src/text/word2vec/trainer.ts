@@ -24,8 +24,8 @@ export interface Word2VecTrainOptions {
   checkpoint?: string;
 }
 
-/** Per-epoch statistics recorded by {@link Word2VecTrainer.train}. */
-export type Word2VecEpochStats = EpochStats;
+// Per-epoch statistics recorded by `Word2VecTrainer.train`, public under a self-explaining name.
+export type { EpochStats as Word2VecEpochStats } from './engine.js';
 
 interface TrainingState {
   vocab: Vocabulary;
@@ -57,7 +57,7 @@ export class Word2VecTrainer {
   /** The resolved options (defaults filled in). */
   readonly options: Readonly<ResolvedWord2VecOptions>;
   /** Statistics of each epoch of the last {@link Word2VecTrainer.train} call (and of resumed epochs before it). */
-  history: Word2VecEpochStats[] = [];
+  history: EpochStats[] = [];
   private state: TrainingState | undefined;
   private resumable = false;
   private cachedVectors: WordVectors | undefined;
