@@ -4,6 +4,7 @@
  * through {@link buildDeepTextModel}, so an architecture is defined exactly once and a saved model
  * is rebuilt from its {@link DeepModelSpec} before its weights are loaded.
  */
+import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { fusedRecurrentLayers } from '../../../accel/fused-recurrent.js';
 import { loadTf } from '../../../backend/tf.js';
@@ -236,11 +237,11 @@ export async function buildDeepTextModel(
             R.bidirectional({
               name: LAYER_NAMES.recurrent(i),
               mergeMode: 'concat',
-              layer: L.lstm({ ...common, unitForgetBias: true, name: `lstm_${i + 1}` }) as unknown as TfLayers.RNN,
+              layer: L.lstm({ ...common, name: `lstm_${i + 1}` }) as unknown as TfLayers.RNN,
             }),
           );
         } else {
-          model.add(R.lstm({ ...common, unitForgetBias: true, name: LAYER_NAMES.recurrent(i) }));
+          model.add(R.lstm({ ...common, name: LAYER_NAMES.recurrent(i) }));
         }
       }
       if (spec.dropout > 0) model.add(L.dropout({ name: LAYER_NAMES.dropout(0), rate: spec.dropout }));
@@ -253,6 +254,7 @@ export async function buildDeepTextModel(
           kernelInitializer: glorot(),
         }),
       );
+      setLstmForgetBias(tf, model, spec.units);
       if (embeddings) {
         const t = tf.tensor2d(embeddings, [spec.vocabSize, spec.embeddingDim]);
         try {
@@ -264,6 +266,24 @@ export async function buildDeepTextModel(
       return model;
     }),
   );
+}
+
+/**
+ * Keras' `unit_forget_bias`: LSTM biases start at 1 for the forget gate (gate order i, f, c, o).
+ * tfjs-layers' own `unitForgetBias` initializer leaks four tensors per layer at build time, so we
+ * build with zero biases and write the forget-gate ones here instead (same initial values).
+ */
+function setLstmForgetBias(tf: typeof TfCore, model: TfLayers.LayersModel, units: number): void {
+  for (const layer of model.layers) {
+    const kind = layer.getClassName();
+    if (kind !== 'LSTM' && !(kind === 'Bidirectional' && model.name.includes('lstm'))) continue;
+    for (const weight of layer.weights) {
+      if (!/\/bias$/.test(weight.originalName) || weight.shape[0] !== 4 * units) continue;
+      const value = tf.tidy(() => tf.concat([tf.zeros([units]), tf.ones([units]), tf.zeros([2 * units])]));
+      weight.write(value);
+      value.dispose();
+    }
+  }
 }
 
 // tfjs-layers warns on every orthogonal initialisation above 2000 elements (a 64-unit LSTM's
