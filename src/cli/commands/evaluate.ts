@@ -4,7 +4,7 @@
  * beside the model.
  */
 import { type Command, requireString } from '../command.js';
-import { DATA_HELP, DATA_OPTIONS, readLabelledData, registerPipelineLoader } from './train.js';
+import { DATA_HELP, DATA_OPTIONS, readLabelledData } from './train.js';
 
 /** `ulasan evaluate`. */
 export const evaluateCommand: Command = {
@@ -40,7 +40,6 @@ ${DATA_HELP}
     const dataPath = requireString(ctx, 'data');
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
-    await registerPipelineLoader();
     const { existsSync } = await import('node:fs');
     if (existsSync(`${dir}/multilabel.json`)) {
       // Written by "ulasan train --label-col C1,C2,...": per-label report, micro/macro/samples F1, Hamming loss.

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, requireString, UsageError } from '../command.js';
-import { DATA_OPTIONS, registerPipelineLoader } from './train.js';
+import { DATA_OPTIONS } from './train.js';
 
 /** `ulasan predict`. */
 export const predictCommand: Command = {
@@ -47,7 +47,6 @@ Options:
     if (!Number.isInteger(batch) || batch < 1) throw new UsageError('--batch-size expects a positive integer');
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
-    await registerPipelineLoader();
     const { loadTextClassifier } = await import('../../text/models/registry.js');
     const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
     const model = await loadTextClassifier(dir);

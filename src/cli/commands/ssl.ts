@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
 import { type Command, type CommandContext, optionalNumber, requireString, UsageError } from '../command.js';
 import { createProgressBar } from '../progress-bar.js';
-import { DATA_HELP, DATA_OPTIONS, parseClassWeight, readLabelledData, registerPipelineLoader } from './train.js';
+import { DATA_HELP, DATA_OPTIONS, parseClassWeight, readLabelledData } from './train.js';
 
 const KINDS = ['nb', 'logreg', 'svm', 'lstm', 'gru', 'bilstm', 'cnn-lstm'];
 const DEEP = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
@@ -88,7 +88,6 @@ ${DATA_HELP}
       const { useBackend } = await import('../../backend/backends.js');
       await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
     }
-    await registerPipelineLoader();
 
     const labeled = await readLabelledData(ctx, labeledPath);
     const pool = await readPool(ctx, unlabeledPath);

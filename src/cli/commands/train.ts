@@ -54,13 +54,6 @@ export async function readLabelledData(
   return { texts: data.texts, labels: data.labels, skipped: data.skipped.length };
 }
 
-/** Registers the preprocessing pipeline loader so saved models can rebuild their pipeline. */
-export async function registerPipelineLoader(): Promise<void> {
-  const { setPipelineReviver } = await import('../../text/models/text-classifier.js');
-  const { TextPipeline } = await import('../../text/preprocess/index.js');
-  setPipelineReviver((config) => TextPipeline.fromJSON(config));
-}
-
 /** Parses `--class-weight`: `balanced` or `label=weight,label=weight`. */
 export function parseClassWeight(value: unknown): 'balanced' | Record<string, number> | undefined {
   if (value === undefined) return undefined;
@@ -178,7 +171,6 @@ All models:
     }
     const { useBackend } = await import('../../backend/backends.js');
     if (deep) await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
-    await registerPipelineLoader();
     const pipeline = await resolvePipeline(ctx.values.pipeline);
     const multiLabel = await import('../../text/multilabel/cli.js');
     if (multiLabel.isMultiLabelColumn(ctx.values['label-col'])) {
