@@ -7,15 +7,18 @@
  *
  * Quick mode (~2-3 min on an idle 2-core machine): hidden 64 only, the Embedding variant only for
  * the LSTM, the stock `cpu` layers only for the LSTM (they take seconds per step), 3 repeats.
- * `BENCH_RECURRENT_UNITS=128` (comma-separated) picks other hidden sizes.
+ * `BENCH_RECURRENT_UNITS=128` (comma-separated) picks other hidden sizes, `BENCH_RECURRENT_KINDS=cnn-lstm`
+ * (comma-separated: lstm, gru, cnn-lstm) other models.
  *
  * Each row's notes also give samples/s by CPU time (ours and PyTorch's): on a shared machine the
  * wall-clock numbers swing with other jobs, the CPU-time ratio much less.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fusedConvLayers } from '../src/accel/fused-conv.js';
 import { fusedRecurrentLayers } from '../src/accel/fused-recurrent.js';
 import { useBackend } from '../src/backend/backends.js';
+import { installCustomKernels, restoreStockKernels } from '../src/backend/kernels/index.js';
 import { loadTf } from '../src/backend/tf.js';
 import { type Bench, type BenchRow, median } from './harness.js';
 
@@ -36,19 +39,26 @@ interface Config {
   units: number;
   embedding: boolean;
 }
-type Impl = 'stock cpu' | 'stock wasm' | 'fused cpu' | 'fused wasm';
+type Impl = 'stock cpu' | 'stock wasm' | 'fused cpu' | 'fused-rnn wasm' | 'fused wasm';
+
+/**
+ * `fused-rnn wasm` (CNN-LSTM only) is the state before the fused Conv1D: fused LSTM, stock Conv1D,
+ * and the stock wasm kernels that the Conv1D work replaced (measured in the same run as the rest).
+ */
+const PRE_CONV_STOCK_KERNELS = ['MaxPoolGrad', 'Slice'];
 
 const label = (c: Config) =>
   `${c.kind === 'cnn-lstm' ? `CNN-LSTM(${c.units})` : `${c.kind.toUpperCase()}(${c.units})`}${c.embedding ? ' +Embedding' : ''}`;
 
-async function buildModel(layers: Layers, c: Config, fusedLayers: boolean): Promise<Model> {
+async function buildModel(layers: Layers, c: Config, fusedLayers: boolean, fusedConv = fusedLayers): Promise<Model> {
   const L = layers.layers;
   const R = fusedLayers ? await fusedRecurrentLayers() : L;
+  const C = fusedConv ? await fusedConvLayers() : L;
   const model = layers.sequential();
   if (c.embedding) model.add(L.embedding({ inputDim: VOCAB, outputDim: DIM, inputLength: LEN, inputShape: [LEN] }));
   const shape = c.embedding ? {} : { inputShape: [LEN, DIM] };
   if (c.kind === 'cnn-lstm') {
-    model.add(L.conv1d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu', ...shape }));
+    model.add(C.conv1d({ filters: 64, kernelSize: 5, padding: 'same', activation: 'relu', ...shape }));
     model.add(L.maxPooling1d({ poolSize: 2 }));
   }
   const rnnShape = c.kind === 'cnn-lstm' ? {} : shape;
@@ -96,13 +106,20 @@ interface Measured {
   rss: number;
 }
 
-async function measure(tf: Tf, layers: Layers, c: Config, fused: boolean, repeats: number): Promise<Measured> {
+async function measure(
+  tf: Tf,
+  layers: Layers,
+  c: Config,
+  fused: boolean,
+  repeats: number,
+  fusedConv = fused,
+): Promise<Measured> {
   resetPeakRss();
   const x = c.embedding
     ? tf.randomUniform([BATCH, LEN], 0, VOCAB, 'int32', 1)
     : tf.randomNormal([BATCH, LEN, DIM], 0, 1, 'float32', 2);
   const y = tf.oneHot(tf.randomUniform([BATCH], 0, CLASSES, 'int32', 3), CLASSES);
-  const model = await buildModel(layers, c, fused);
+  const model = await buildModel(layers, c, fused, fusedConv);
   const predict = () => tf.tidy(() => (model.predict(x) as Tensor).dataSync());
   const train: [number, number][] = [];
   const infer: [number, number][] = [];
@@ -201,10 +218,12 @@ const bench: Bench = async ({ quick, log }) => {
   const { tf, layers } = await loadTf();
   const repeats = quick ? 3 : 7;
   const configs: Config[] = [];
+  const kinds = process.env.BENCH_RECURRENT_KINDS?.split(',').map((k) => k.trim());
   for (const embedding of [false, true]) {
     for (const units of unitList(quick)) {
       for (const kind of ['lstm', 'gru', 'cnn-lstm'] as const) {
         if (quick && embedding && kind !== 'lstm') continue;
+        if (kinds && !kinds.includes(kind)) continue;
         configs.push({ kind, units, embedding });
       }
     }
@@ -215,16 +234,23 @@ const bench: Bench = async ({ quick, log }) => {
   if (torch.note) log(torch.note);
 
   const rows: BenchRow[] = [];
-  const impls: Impl[] = ['stock cpu', 'stock wasm', 'fused cpu', 'fused wasm'];
+  const impls: Impl[] = ['stock cpu', 'stock wasm', 'fused cpu', 'fused-rnn wasm', 'fused wasm'];
   for (const impl of impls) {
-    const [kind, backend] = impl.split(' ') as ['stock' | 'fused', 'cpu' | 'wasm'];
+    const [kind, backend] = impl.split(' ') as ['stock' | 'fused' | 'fused-rnn', 'cpu' | 'wasm'];
     await useBackend(backend);
     for (const c of configs) {
       // The stock cpu layers take seconds per step: in quick mode only the headline LSTM.
       if (impl === 'stock cpu' && quick && !(c.kind === 'lstm' && !c.embedding)) continue;
+      if (kind === 'fused-rnn' && c.kind !== 'cnn-lstm') continue;
       const reps = impl === 'stock cpu' ? Math.min(repeats, quick ? 1 : 3) : repeats;
       log(`${label(c)} ${impl}: ${reps} steps`);
-      const m = await measure(tf, layers, c, kind === 'fused', reps);
+      if (kind === 'fused-rnn') restoreStockKernels(tf, backend, PRE_CONV_STOCK_KERNELS);
+      let m: Measured;
+      try {
+        m = await measure(tf, layers, c, kind !== 'stock', reps, kind === 'fused');
+      } finally {
+        if (kind === 'fused-rnn') installCustomKernels(tf, backend);
+      }
       const ref = torch.results.get(label(c));
       const shape = `[${BATCH},${LEN}${c.embedding ? '' : `,${DIM}`}]`;
       const cpuNote = (ours: number, theirs: number | undefined) =>

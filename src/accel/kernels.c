@@ -11,6 +11,10 @@
  * product and keeps the gate pre-activations, so the backward pass (BPTT) only needs the small
  * recurrent products per step; the weight gradients are again single large products.
  *
+ * The Conv1D kernels (stride 1, channels last) lower the convolution to one matrix product without
+ * an im2col copy: with each sequence padded, the FW·CI inputs of output row r are the contiguous
+ * floats xp[r·CI, (r + FW)·CI), i.e. rows of a matrix with leading dimension CI that overlap.
+ *
  * No libc: exp/tanh/sigmoid are our own vector approximations (relative error ~1e-7).
  */
 #include <wasm_simd128.h>
@@ -149,6 +153,27 @@ static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, cons
       wasm_v128_store(c1 + j, s10); wasm_v128_store(c1 + j + 4, s11);
       wasm_v128_store(c2 + j, s20); wasm_v128_store(c2 + j + 4, s21);
       wasm_v128_store(c3 + j, s30); wasm_v128_store(c3 + j + 4, s31);
+    }
+    /* a 4-wide column remainder (e.g. 100 input channels) stays in SIMD */
+    for (; j + 4 <= N; j += 4) {
+      v128_t s0, s1, s2, s3;
+      if (accumulate) {
+        s0 = wasm_v128_load(c0 + j); s1 = wasm_v128_load(c1 + j);
+        s2 = wasm_v128_load(c2 + j); s3 = wasm_v128_load(c3 + j);
+      } else {
+        s0 = s1 = s2 = s3 = wasm_f32x4_splat(0.0f);
+      }
+      const f32 *b = B + j;
+      long ka = 0;
+      for (int k = 0; k < K; k++, b += ldb, ka += acs) {
+        v128_t b0 = wasm_v128_load(b);
+        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(wasm_v128_load32_splat(a0 + ka), b0));
+        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(wasm_v128_load32_splat(a1 + ka), b0));
+        s2 = wasm_f32x4_add(s2, wasm_f32x4_mul(wasm_v128_load32_splat(a2 + ka), b0));
+        s3 = wasm_f32x4_add(s3, wasm_f32x4_mul(wasm_v128_load32_splat(a3 + ka), b0));
+      }
+      wasm_v128_store(c0 + j, s0); wasm_v128_store(c1 + j, s1);
+      wasm_v128_store(c2 + j, s2); wasm_v128_store(c3 + j, s3);
     }
     for (; j < N; j++) {
       f32 s0 = accumulate ? c0[j] : 0, s1 = accumulate ? c1[j] : 0, s2 = accumulate ? c2[j] : 0,
@@ -508,4 +533,112 @@ void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
 EXPORT(input_grad) void input_grad(int rows, int D, int G, const f32 *dz, const f32 *W, f32 *wt, f32 *dx) {
   transpose(W, D, G, G, wt);
   gemm(rows, D, G, dz, G, 1, wt, D, dx, D, 0);
+}
+
+/* ---------------------------------------------------------------- Conv1D (stride 1, channels last) */
+
+/*
+ * Padded-row layout: sequence b of x [B, T, C] goes to rows [b·L, (b + 1)·L) of xp [B·L, C], after
+ * `before` zero rows and followed by `after` zero rows (L = before + T + after).
+ */
+EXPORT(conv1d_pad)
+void conv1d_pad(int B, int T, int C, int before, int after, const f32 *x, f32 *xp) {
+  const long L = (long)before + T + after;
+  for (int b = 0; b < B; b++) {
+    f32 *o = xp + (long)b * L * C;
+    const f32 *s = x + (long)b * T * C;
+    long j = 0;
+    for (; j < (long)before * C; j++) o[j] = 0;
+    for (long i = 0; i < (long)T * C; i++, j++) o[j] = s[i];
+    for (; j < L * C; j++) o[j] = 0;
+  }
+}
+
+/*
+ * Forward: z = conv(x) + bias and y = act(z). xp [B·L, CI] is the padded input (conv1d_pad), W the
+ * filter [FW·CI, CO] (tfjs' [FW, CI, CO], row-major), bias [CO] or 0. Output row r = b·L + t of the
+ * product (t < Tout = L − FW + 1) is output step t of sequence b; the FW − 1 rows after each
+ * sequence straddle two sequences and are dropped. z [B·L − FW + 1, CO] keeps the pre-activations
+ * (padded-row order) for the backward pass; y [B, Tout, CO] is compact.
+ */
+EXPORT(conv1d_forward)
+void conv1d_forward(int B, int L, int CI, int CO, int FW, const f32 *xp, const f32 *W, const f32 *bias, int act,
+                    f32 *z, f32 *y) {
+  const int R = B * L - FW + 1, Tout = L - FW + 1;
+  fill_bias(z, R, CO, bias);
+  gemm(R, CO, FW * CI, xp, CI, 1, W, CO, z, CO, 1);
+  for (int b = 0; b < B; b++) {
+    for (int t = 0; t < Tout; t++) {
+      const f32 *zr = z + ((long)b * L + t) * CO;
+      f32 *yr = y + ((long)b * Tout + t) * CO;
+      int j = 0;
+      for (; j + 4 <= CO; j += 4) wasm_v128_store(yr + j, v_act(wasm_v128_load(zr + j), act));
+      for (; j < CO; j++) yr[j] = wasm_f32x4_extract_lane(v_act(wasm_f32x4_splat(zr[j]), act), 0);
+    }
+  }
+}
+
+/*
+ * Backward of conv1d_forward given dy [B, Tout, CO]: dz = dy ⊙ act'(z) in padded-row order (dzp
+ * [B·L − FW + 1, CO], zero on the rows that straddle two sequences), the filter gradient
+ * dW [FW·CI, CO] = Σ_r lowered(r)ᵀ dz_r as one product that reads the overlapping rows of xp
+ * transposed, and db [CO] (skipped when 0) the column sums of dz.
+ */
+EXPORT(conv1d_backward)
+void conv1d_backward(int B, int L, int CI, int CO, int FW, const f32 *xp, const f32 *z, const f32 *y, const f32 *dy,
+                     int act, f32 *dzp, f32 *dW, f32 *db) {
+  const int R = B * L - FW + 1, Tout = L - FW + 1;
+  for (int r = 0; r < R; r++) {
+    const int b = r / L, t = r - b * L;
+    f32 *o = dzp + (long)r * CO;
+    if (t >= Tout) {
+      for (int j = 0; j < CO; j++) o[j] = 0;
+      continue;
+    }
+    const f32 *zr = z + (long)r * CO;
+    const f32 *yr = y + ((long)b * Tout + t) * CO;
+    const f32 *dyr = dy + ((long)b * Tout + t) * CO;
+    int j = 0;
+    for (; j + 4 <= CO; j += 4) {
+      v128_t d = v_dact(wasm_v128_load(zr + j), wasm_v128_load(yr + j), act);
+      wasm_v128_store(o + j, wasm_f32x4_mul(wasm_v128_load(dyr + j), d));
+    }
+    for (; j < CO; j++) {
+      v128_t d = v_dact(wasm_f32x4_splat(zr[j]), wasm_f32x4_splat(yr[j]), act);
+      o[j] = dyr[j] * wasm_f32x4_extract_lane(d, 0);
+    }
+  }
+  gemm(FW * CI, CO, R, xp, 1, CI, dzp, CO, dW, CO, 0);
+  if (db) col_sums(dzp, R, CO, db);
+}
+
+/*
+ * Input gradient dx [B, T, CI] after conv1d_backward (p = zero rows before each sequence in the
+ * forward pass). The transposed convolution is itself a stride-1 convolution: of dz, padded by
+ * FW − 1 − p rows before and T + p − Tout after each sequence (L2 = T + FW − 1 rows, in dq), with
+ * the flipped, transposed filter wf [FW·CO, CI], wf[(FW − 1 − f)·CO + co][ci] = W[f·CI + ci][co].
+ * dxp [B·L2 − FW + 1, CI] is scratch in padded-row order.
+ */
+EXPORT(conv1d_input_grad)
+void conv1d_input_grad(int B, int T, int L, int CI, int CO, int FW, int p, const f32 *dzp, const f32 *W, f32 *wf,
+                       f32 *dq, f32 *dxp, f32 *dx) {
+  const int Tout = L - FW + 1, L2 = T + FW - 1, before = FW - 1 - p;
+  for (int f = 0; f < FW; f++)
+    for (int ci = 0; ci < CI; ci++)
+      for (int co = 0; co < CO; co++)
+        wf[((long)(FW - 1 - f) * CO + co) * CI + ci] = W[((long)f * CI + ci) * CO + co];
+  for (int b = 0; b < B; b++) {
+    f32 *o = dq + (long)b * L2 * CO;
+    const f32 *s = dzp + (long)b * L * CO;
+    long j = 0;
+    for (; j < (long)before * CO; j++) o[j] = 0;
+    for (long i = 0; i < (long)Tout * CO; i++, j++) o[j] = s[i];
+    for (; j < (long)L2 * CO; j++) o[j] = 0;
+  }
+  gemm(B * L2 - FW + 1, CI, FW * CO, dq, CO, 1, wf, CI, dxp, CI, 0);
+  for (int b = 0; b < B; b++) {
+    const f32 *s = dxp + (long)b * L2 * CI;
+    f32 *o = dx + (long)b * T * CI;
+    for (long i = 0; i < (long)T * CI; i++) o[i] = s[i];
+  }
 }

@@ -1,8 +1,9 @@
 /**
- * The WebAssembly side of the fused recurrent layers: compiles the committed kernel module once
- * (synchronously, it is 36 KB), and gives each fused layer its own instance and memory, so the
- * state a forward pass keeps for its backward pass (gate pre-activations, cell and hidden states)
- * stays in place between the two, with no copies, even when several layers run in between.
+ * The WebAssembly side of the fused recurrent and Conv1D layers: compiles the committed kernel
+ * module once (synchronously, it is 48 KB), and gives each fused layer its own instance and memory,
+ * so the state a forward pass keeps for its backward pass (gate pre-activations, cell and hidden
+ * states, the padded convolution input) stays in place between the two, with no copies, even when
+ * several layers run in between.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
@@ -48,6 +49,10 @@ interface KernelExports {
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
   input_grad(rows: number, d: number, g: number, dz: number, w: number, wt: number, dx: number): void;
+  conv1d_pad(b: number, t: number, c: number, before: number, after: number, x: number, xp: number): void;
+  conv1d_forward(...args: number[]): void;
+  conv1d_backward(...args: number[]): void;
+  conv1d_input_grad(...args: number[]): void;
   set_scratch(offset: number): void;
   gemm_ex(
     m: number,
@@ -349,4 +354,185 @@ export function simdMatMul(
   wasm.write(ob, b);
   wasm.exports.gemm_ex(m, n, k, oa, options.transposeA ? 1 : 0, ob, options.transposeB ? 1 : 0, oc, 0, obt);
   return wasm.view(oc, m * n).slice();
+}
+
+/** Problem size of one fused Conv1D call (stride 1, dilation 1, channels last). */
+export interface Conv1dShape {
+  /** Batch size B. */
+  batch: number;
+  /** Input steps T. */
+  steps: number;
+  /** Input channels CI. */
+  inChannels: number;
+  /** Filters CO. */
+  outChannels: number;
+  /** Kernel size FW. */
+  kernelSize: number;
+  /** Zero steps before each sequence (`same`: ⌊(FW − 1)/2⌋, `valid`: 0). */
+  padBefore: number;
+  /** Zero steps after each sequence (`same`: FW − 1 − padBefore, `valid`: 0). */
+  padAfter: number;
+}
+
+/** Filter and bias gradients returned by {@link Conv1dKernel.backward}, row-major. */
+export interface Conv1dGradients {
+  /** `[FW, CI, CO]` */
+  dKernel: Float32Array;
+  /** `[CO]` */
+  dBias: Float32Array;
+}
+
+/**
+ * Runs a Conv1D layer (convolution + bias + activation, stride 1) forward and backward in
+ * WebAssembly as single matrix products on the padded input, with no im2col copy (see
+ * `kernels.c`). One instance per layer: {@link forward} keeps the padded input and the
+ * pre-activations for {@link backward}; generations work as in {@link RecurrentKernel}.
+ */
+export class Conv1dKernel {
+  private readonly wasm = new KernelInstance();
+  private generation = 0;
+  private offsets: Record<string, number> = {};
+  private shape: Conv1dShape | undefined;
+  private activation = 0;
+  private hasBias = false;
+
+  /** Output steps of `shape`: T + padBefore + padAfter − FW + 1. */
+  static outputSteps(shape: Conv1dShape): number {
+    return shape.steps + shape.padBefore + shape.padAfter - shape.kernelSize + 1;
+  }
+
+  /**
+   * Runs the forward pass and returns its generation. `x` is `[B, T, CI]`, `kernel`
+   * `[FW, CI, CO]`, `bias` `[CO]` or null; `activation` an {@link ACTIVATION_CODES} value.
+   */
+  forward(
+    shape: Conv1dShape,
+    x: ArrayLike<number>,
+    kernel: ArrayLike<number>,
+    bias: ArrayLike<number> | null,
+    activation: number,
+  ): number {
+    const { batch: B, steps: T, inChannels: CI, outChannels: CO, kernelSize: FW } = shape;
+    const L = T + shape.padBefore + shape.padAfter;
+    const Tout = Conv1dKernel.outputSteps(shape);
+    if (Tout < 1) throw new Error(`Conv1dKernel: ${T} steps are fewer than the kernel size ${FW}`);
+    const L2 = T + FW - 1;
+    const R = B * L - FW + 1;
+    const [ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx, scratch] = this.wasm.layout([
+      B * T * CI,
+      B * L * CI,
+      FW * CI * CO,
+      CO,
+      R * CO,
+      B * Tout * CO,
+      B * Tout * CO,
+      R * CO,
+      FW * CI * CO,
+      CO,
+      FW * CO * CI,
+      B * L2 * CO,
+      (B * L2 - FW + 1) * CI,
+      B * T * CI,
+      PACK_ROWS * Math.max(CI, CO),
+    ]) as [number, ...number[]];
+    this.offsets = { ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx } as Record<string, number>;
+    const e = this.wasm.exports;
+    e.set_scratch(scratch as number);
+    this.wasm.write(ox, x);
+    this.wasm.write(ow as number, kernel);
+    if (bias) this.wasm.write(ob as number, bias);
+    e.conv1d_pad(B, T, CI, shape.padBefore, shape.padAfter, ox, oxp as number);
+    e.conv1d_forward(
+      B,
+      L,
+      CI,
+      CO,
+      FW,
+      oxp as number,
+      ow as number,
+      bias ? (ob as number) : 0,
+      activation,
+      oz as number,
+      oy as number,
+    );
+    this.shape = { ...shape };
+    this.activation = activation;
+    this.hasBias = bias !== null;
+    return ++this.generation;
+  }
+
+  /**
+   * The output `[B, Tout, CO]` of the last forward: a view into kernel memory, valid until the
+   * next call of this kernel (copy it, or hand it to something that copies).
+   */
+  outputView(): Float32Array {
+    const { batch: B, outChannels: CO } = this.requireShape();
+    return this.wasm.view(this.at('oy'), B * Conv1dKernel.outputSteps(this.requireShape()) * CO);
+  }
+
+  /** True when the last forward is generation `generation` (its saved state is still here). */
+  holds(generation: number): boolean {
+    return generation === this.generation;
+  }
+
+  /** Backpropagates `dy` (`[B, Tout, CO]`) through the last forward; returns copies of the weight gradients. */
+  backward(dy: ArrayLike<number>): Conv1dGradients {
+    const shape = this.requireShape();
+    const { batch: B, steps: T, inChannels: CI, outChannels: CO, kernelSize: FW } = shape;
+    const L = T + shape.padBefore + shape.padAfter;
+    const o = (k: string) => this.at(k);
+    this.wasm.write(o('ody'), dy);
+    this.wasm.exports.conv1d_backward(
+      B,
+      L,
+      CI,
+      CO,
+      FW,
+      o('oxp'),
+      o('oz'),
+      o('oy'),
+      o('ody'),
+      this.activation,
+      o('odzp'),
+      o('odw'),
+      this.hasBias ? o('odb') : 0,
+    );
+    return {
+      dKernel: this.wasm.view(o('odw'), FW * CI * CO).slice(),
+      dBias: this.hasBias ? this.wasm.view(o('odb'), CO).slice() : new Float32Array(CO),
+    };
+  }
+
+  /** The input gradient `[B, T, CI]` of the last {@link backward}, as a view valid until the next call. */
+  inputGradientView(): Float32Array {
+    const shape = this.requireShape();
+    const { batch: B, steps: T, inChannels: CI, outChannels: CO, kernelSize: FW } = shape;
+    const L = T + shape.padBefore + shape.padAfter;
+    const o = (k: string) => this.at(k);
+    this.wasm.exports.conv1d_input_grad(
+      B,
+      T,
+      L,
+      CI,
+      CO,
+      FW,
+      shape.padBefore,
+      o('odzp'),
+      o('ow'),
+      o('owf'),
+      o('odq'),
+      o('odxp'),
+      o('odx'),
+    );
+    return this.wasm.view(o('odx'), B * T * CI);
+  }
+
+  private requireShape(): Conv1dShape {
+    if (!this.shape) throw new Error('Conv1dKernel: backward or output before forward');
+    return this.shape;
+  }
+
+  private at(key: string): number {
+    return this.offsets[key] as number;
+  }
 }

@@ -260,8 +260,8 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
   },
   {
     kernelName: 'Slice',
-    backends: ['cpu'],
-    why: 'non-contiguous slices (RNN gates): stock cpu converts coordinates per element',
+    backends: ['cpu', 'wasm'],
+    why: 'non-contiguous slices (RNN gates): stock cpu converts coordinates per element; stock wasm copies the whole input out of its heap for every slice (e.g. each predict batch)',
     make: (tf, kind, stock) => {
       const other = fallback('Slice', kind, stock, 'this dtype');
       const util: SliceUtil = tf.slice_util;
@@ -269,8 +269,14 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         const { x } = args.inputs;
         const attrs = args.attrs as { begin: number | number[]; size?: number | number[] };
         const [begin, size] = util.parseSliceParams(x as TfCore.Tensor, attrs.begin, attrs.size);
-        // Contiguous slices are zero-copy views in the stock kernel: keep them.
-        if (!numericOnly(x) || util.isSliceContinous(x.shape, begin, size)) return other(args as never);
+        if (!numericOnly(x)) return other(args as never);
+        if (util.isSliceContinous(x.shape, begin, size)) {
+          // Contiguous slices are zero-copy views in the stock cpu kernel: keep them. On wasm, copy
+          // just the slice, heap to heap.
+          if (kind === 'cpu') return other(args as never);
+          util.assertParamsValid(x as TfCore.Tensor, begin, size);
+          return contiguousSliceWasm(tf, args, begin, size);
+        }
         util.assertParamsValid(x as TfCore.Tensor, begin, size);
         return sliceKernel(kind, args, begin, size);
       }) as unknown as KernelFunc;
@@ -320,8 +326,8 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
   },
   {
     kernelName: 'MaxPoolGrad',
-    backends: ['cpu'],
-    why: 'gradient of MaxPooling: stock cpu reads and writes through TensorBuffer per element',
+    backends: ['cpu', 'wasm'],
+    why: 'gradient of MaxPooling: stock cpu reads and writes through TensorBuffer per element; stock wasm ~10× slower than this loop',
     make: (tf, kind, stock) => {
       const other = fallback('MaxPoolGrad', kind, stock, 'this dtype');
       return ((args: KernelArgs) => {
@@ -387,6 +393,20 @@ function binaryKernel(op: BinaryOp): CustomKernel {
 }
 
 type SliceUtil = typeof TfCore.slice_util;
+
+/** A contiguous slice on wasm: one copy inside the heap (views taken after the output exists, since allocating may grow the heap). */
+function contiguousSliceWasm(tf: Tf, args: KernelArgs, begin: number[], size: number[]): TensorInfo {
+  const { x } = args.inputs;
+  const b = args.backend as {
+    makeOutput(shape: number[], dtype: TfCore.DataType): TensorInfo;
+    typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array;
+  };
+  const out = b.makeOutput([...size], x.dtype);
+  const offset = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
+  const n = sizeOf(size);
+  b.typedArrayFromHeap(out).set(b.typedArrayFromHeap(x).subarray(offset, offset + n));
+  return out;
+}
 
 function sliceKernel(kind: PatchedBackend, args: KernelArgs, begin: number[], size: number[]): TensorInfo {
   const { x } = args.inputs;

@@ -6,6 +6,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
+import { fusedConvLayers } from '../../../accel/fused-conv.js';
 import { fusedRecurrentLayers } from '../../../accel/fused-recurrent.js';
 import { loadTf } from '../../../backend/tf.js';
 import { invalidArgument } from '../../../internal/errors.js';
@@ -184,6 +185,8 @@ export async function buildDeepTextModel(
   const L = layers.layers;
   // Fused LSTM/GRU (issue 11): the stock classes with a one-kernel call(); same weights and config.
   const R = await fusedRecurrentLayers();
+  // Fused Conv1D (+ bias + ReLU) for cnn-lstm: the stock class with a one-product call().
+  const C = await fusedConvLayers();
   let layerIndex = 0;
   const seedFor = () => deriveSeed(spec.seed, 1000 + layerIndex++);
   const glorot = () => layers.initializers.glorotUniform({ seed: seedFor() });
@@ -206,7 +209,7 @@ export async function buildDeepTextModel(
       );
       if (spec.kind === 'cnn-lstm') {
         model.add(
-          L.conv1d({
+          C.conv1d({
             name: LAYER_NAMES.conv,
             filters: spec.filters,
             kernelSize: spec.kernelSize,
