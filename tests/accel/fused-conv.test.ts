@@ -214,14 +214,19 @@ async function withStock<T>(backend: 'cpu' | 'wasm', names: string[], fn: () => 
 
 describe('wasm kernels on the CNN-LSTM path', () => {
   it('Slice (contiguous and strided) equals the stock wasm kernel', async () => {
-    const run = () =>
-      tf.tidy(() => {
-        const x = tf.randomNormal([6, 10, 4], 0, 1, 'float32', 9);
-        const ints = tf.cast(tf.randomUniform([6, 10], -50, 50, 'float32', 10), 'int32');
-        return [x.slice([2], [3]), x.slice([1, 3], [2, 4]), ints.slice([4], [2]), ints.slice([0, 2], [6, 3])].map((t) =>
-          Array.from(t.dataSync()),
-        );
-      });
+    const run = () => {
+      const x = tf.randomNormal([6, 10, 4], 0, 1, 'float32', 9);
+      const ints = tf.cast(tf.randomUniform([6, 10], -50, 50, 'float32', 10), 'int32');
+      const parts = [
+        tf.slice(x, [2], [3]),
+        tf.slice(x, [1, 3], [2, 4]),
+        tf.slice(ints, [4], [2]),
+        tf.slice(ints, [0, 2], [6, 3]),
+      ];
+      const values = parts.map((t) => Array.from(t.dataSync()));
+      tf.dispose([x, ints, ...parts]);
+      return values;
+    };
     await useBackend('wasm');
     const ours = run();
     expect(ours).toEqual(await withStock('wasm', ['Slice'], run));
@@ -231,7 +236,8 @@ describe('wasm kernels on the CNN-LSTM path', () => {
     const run = () =>
       tf.tidy(() => {
         const x = tf.randomNormal([6, 10, 4], 0, 1, 'float32', 9);
-        const pool = (a: Tensor) => tf.maxPool(a.reshape([6, 1, 10, 4]) as TfCore.Tensor4D, [1, 2], [1, 2], 'valid');
+        const pool = (a: Tensor) =>
+          tf.maxPool(tf.reshape(a, [6, 1, 10, 4]) as TfCore.Tensor4D, [1, 2], [1, 2], 'valid');
         const w = tf.randomNormal([6, 1, 5, 4], 0, 1, 'float32', 12);
         return Array.from(
           tf
