@@ -642,3 +642,116 @@ void conv1d_input_grad(int B, int T, int L, int CI, int CO, int FW, int p, const
     for (long i = 0; i < (long)T * CI; i++) o[i] = s[i];
   }
 }
+
+/*
+ * Winograd F(m, FW) with 8 transformed points (m = 9 − FW outputs per tile, FW ∈ 3..5): the same
+ * contract as conv1d_forward, with 8 products [B·tiles, CI] × [CI, CO] instead of one
+ * [B·L, FW·CI] × [FW·CI, CO] product (2.5× fewer multiplications at FW = 5). The transforms
+ * (AT [m, 8], G [8, FW], BT [8, 8], Toom-Cook on the points 0, ±1, ±2, ±1/2, ∞) are computed by
+ * the caller in double precision. Scratch: U [8, CI, CO], V [8, B·tiles, CI], M [8, B·tiles, CO].
+ * Input rows past the end of a sequence are read as zeros.
+ */
+#define WN 8
+EXPORT(conv1d_forward_winograd)
+void conv1d_forward_winograd(int B, int L, int CI, int CO, int FW, const f32 *xp, const f32 *W, const f32 *bias,
+                             int act, const f32 *AT, const f32 *G, const f32 *BT, f32 *U, f32 *V, f32 *M, f32 *z,
+                             f32 *y) {
+  const int m = WN + 1 - FW, Tout = L - FW + 1, tiles = (Tout + m - 1) / m, P = B * tiles;
+  const long CC = (long)CI * CO;
+  /* filter transform: U[e] = Σ_k G[e][k] W[k] */
+  for (int e = 0; e < WN; e++) {
+    f32 *u = U + e * CC;
+    for (long i = 0; i < CC; i++) u[i] = 0;
+    for (int k = 0; k < FW; k++) {
+      const f32 g = G[e * FW + k];
+      if (g == 0) continue;
+      const f32 *w = W + k * CC;
+      long i = 0;
+      v128_t gv = wasm_f32x4_splat(g);
+      for (; i + 4 <= CC; i += 4)
+        wasm_v128_store(u + i, wasm_f32x4_add(wasm_v128_load(u + i), wasm_f32x4_mul(gv, wasm_v128_load(w + i))));
+      for (; i < CC; i++) u[i] += g * w[i];
+    }
+  }
+  /*
+   * input transform: V[e][p] = Σ_t BT[e][t] x_tile[t]. Row 0 (point 0) is an even polynomial, row 7
+   * (∞) an odd one, and the rows of a point pair ±a are E ± O with E even and O odd (rows 1–2, 3–4,
+   * 5–6): 32 multiplications per 8 inputs instead of 64.
+   */
+  f32 ev[4][4], od[4][4]; /* [row group][t / 2]: group 0 = row 0 (even) and row 7 (odd), 1..3 = pairs */
+  for (int h = 0; h < 4; h++) {
+    ev[0][h] = BT[0 * WN + 2 * h];
+    od[0][h] = BT[7 * WN + 2 * h + 1];
+  }
+  for (int g = 1; g < 4; g++) {
+    const f32 *r1 = BT + (2 * g - 1) * WN, *r2 = BT + 2 * g * WN;
+    for (int h = 0; h < 4; h++) {
+      ev[g][h] = 0.5f * (r1[2 * h] + r2[2 * h]);
+      od[g][h] = 0.5f * (r1[2 * h + 1] - r2[2 * h + 1]);
+    }
+  }
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < tiles; j++) {
+      const int p = b * tiles + j;
+      const int avail = L - j * m < WN ? L - j * m : WN;
+      const f32 *src = xp + ((long)b * L + (long)j * m) * CI;
+      f32 *v = V + (long)p * CI;
+      const long es = (long)P * CI;
+      int ci = 0;
+      for (; ci + 4 <= CI; ci += 4) {
+        v128_t d[WN];
+        for (int t = 0; t < WN; t++) d[t] = t < avail ? wasm_v128_load(src + (long)t * CI + ci) : wasm_f32x4_splat(0.0f);
+        for (int g = 0; g < 4; g++) {
+          v128_t e = wasm_f32x4_mul(wasm_f32x4_splat(ev[g][0]), d[0]);
+          v128_t o = wasm_f32x4_mul(wasm_f32x4_splat(od[g][0]), d[1]);
+          for (int h = 1; h < 4; h++) {
+            e = wasm_f32x4_add(e, wasm_f32x4_mul(wasm_f32x4_splat(ev[g][h]), d[2 * h]));
+            o = wasm_f32x4_add(o, wasm_f32x4_mul(wasm_f32x4_splat(od[g][h]), d[2 * h + 1]));
+          }
+          if (g == 0) {
+            wasm_v128_store(v + ci, e);
+            wasm_v128_store(v + 7 * es + ci, o);
+          } else {
+            wasm_v128_store(v + (2 * g - 1) * es + ci, wasm_f32x4_add(e, o));
+            wasm_v128_store(v + 2 * g * es + ci, wasm_f32x4_sub(e, o));
+          }
+        }
+      }
+      for (; ci < CI; ci++) {
+        for (int e = 0; e < WN; e++) {
+          f32 s = 0;
+          for (int t = 0; t < avail; t++) s += BT[e * WN + t] * src[(long)t * CI + ci];
+          v[e * es + ci] = s;
+        }
+      }
+    }
+  }
+  /* the 8 element-wise products, as matrix products over the channels */
+  for (int e = 0; e < WN; e++) gemm(P, CO, CI, V + (long)e * P * CI, CI, 1, U + e * CC, CO, M + (long)e * P * CO, CO, 0);
+  /* output transform: z[b, j·m + i] = bias + Σ_e AT[i][e] M[e][p]; y = act(z) */
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < tiles; j++) {
+      const int p = b * tiles + j;
+      const int outs = Tout - j * m < m ? Tout - j * m : m;
+      for (int i = 0; i < outs; i++) {
+        const int t = j * m + i;
+        f32 *zr = z + ((long)b * L + t) * CO;
+        f32 *yr = y + ((long)b * Tout + t) * CO;
+        int co = 0;
+        for (; co + 4 <= CO; co += 4) {
+          v128_t s = bias ? wasm_v128_load(bias + co) : wasm_f32x4_splat(0.0f);
+          for (int e = 0; e < WN; e++)
+            s = wasm_f32x4_add(s, wasm_f32x4_mul(wasm_f32x4_splat(AT[i * WN + e]), wasm_v128_load(M + ((long)e * P + p) * CO + co)));
+          wasm_v128_store(zr + co, s);
+          wasm_v128_store(yr + co, v_act(s, act));
+        }
+        for (; co < CO; co++) {
+          f32 s = bias ? bias[co] : 0;
+          for (int e = 0; e < WN; e++) s += AT[i * WN + e] * M[((long)e * P + p) * CO + co];
+          zr[co] = s;
+          yr[co] = wasm_f32x4_extract_lane(v_act(wasm_f32x4_splat(s), act), 0);
+        }
+      }
+    }
+  }
+}

@@ -53,6 +53,7 @@ interface KernelExports {
   conv1d_forward(...args: number[]): void;
   conv1d_backward(...args: number[]): void;
   conv1d_input_grad(...args: number[]): void;
+  conv1d_forward_winograd(...args: number[]): void;
   set_scratch(offset: number): void;
   gemm_ex(
     m: number,
@@ -382,6 +383,60 @@ export interface Conv1dGradients {
   dBias: Float32Array;
 }
 
+/** Transformed points of the Winograd forward (`WN` in kernels.c). */
+const WINOGRAD_POINTS = 8;
+
+/**
+ * Whether the forward pass runs as Winograd F(9 − FW, FW): kernel sizes 3–5 (beyond, the 8 points
+ * give too few outputs per tile, and more points cost accuracy), unless `ULASAN_WINOGRAD=0`.
+ */
+function useWinograd(shape: Conv1dShape): boolean {
+  return shape.kernelSize >= 3 && shape.kernelSize <= 5 && process.env.ULASAN_WINOGRAD !== '0';
+}
+
+/**
+ * Toom-Cook matrices of Winograd F(m, r) for correlation with 8 points (0, ±1, ±2, ±1/2 and ∞),
+ * m = 9 − r, computed in double precision: y = AT · ((G · g) ⊙ (BT · x)) for a tile x of 8 inputs,
+ * filter taps g (r) and m outputs. (The convolution s = P · ((E_g g) ⊙ (E_d d)) transposed: AT = E_dᵀ,
+ * BT = Pᵀ, with the interpolation polynomials' normalisation moved into G.)
+ */
+export function winogradMatrices(r: number): { m: number; AT: Float32Array; G: Float32Array; BT: Float32Array } {
+  const n = WINOGRAD_POINTS;
+  const m = n + 1 - r;
+  const a = [0, 1, -1, 2, -2, 0.5, -0.5];
+  const AT = new Float32Array(m * n);
+  const G = new Float32Array(n * r);
+  const BT = new Float32Array(n * n);
+  /** Coefficients (ascending) of Π (x − root) over `roots`. */
+  const poly = (roots: number[]) => {
+    let c = [1];
+    for (const root of roots) {
+      const next = new Array<number>(c.length + 1).fill(0);
+      c.forEach((v, i) => {
+        next[i + 1] = (next[i + 1] as number) + v;
+        next[i] = (next[i] as number) - root * v;
+      });
+      c = next;
+    }
+    return c;
+  };
+  a.forEach((aj, j) => {
+    const others = a.filter((_, l) => l !== j);
+    const norm = others.reduce((acc, al) => acc * (aj - al), 1);
+    for (let i = 0; i < m; i++) AT[i * n + j] = aj ** i;
+    for (let k = 0; k < r; k++) G[j * r + k] = aj ** k / norm;
+    poly(others).forEach((c, t) => {
+      BT[j * n + t] = c;
+    });
+  });
+  AT[(m - 1) * n + n - 1] = 1;
+  G[(n - 1) * r + r - 1] = 1;
+  poly(a).forEach((c, t) => {
+    BT[(n - 1) * n + t] = c;
+  });
+  return { m, AT, G, BT };
+}
+
 /**
  * Runs a Conv1D layer (convolution + bias + activation, stride 1) forward and backward in
  * WebAssembly as single matrix products on the padded input, with no im2col copy (see
@@ -418,23 +473,28 @@ export class Conv1dKernel {
     if (Tout < 1) throw new Error(`Conv1dKernel: ${T} steps are fewer than the kernel size ${FW}`);
     const L2 = T + FW - 1;
     const R = B * L - FW + 1;
-    const [ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx, scratch] = this.wasm.layout([
-      B * T * CI,
-      B * L * CI,
-      FW * CI * CO,
-      CO,
-      R * CO,
-      B * Tout * CO,
-      B * Tout * CO,
-      R * CO,
-      FW * CI * CO,
-      CO,
-      FW * CO * CI,
-      B * L2 * CO,
-      (B * L2 - FW + 1) * CI,
-      B * T * CI,
-      PACK_ROWS * Math.max(CI, CO),
-    ]) as [number, ...number[]];
+    const wino = useWinograd(shape) ? winogradMatrices(FW) : null;
+    const P = wino ? B * Math.ceil(Tout / wino.m) : 0;
+    const n = WINOGRAD_POINTS;
+    const [ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx, scratch, oat, og, obt, ou, ov, om] =
+      this.wasm.layout([
+        B * T * CI,
+        B * L * CI,
+        FW * CI * CO,
+        CO,
+        R * CO,
+        B * Tout * CO,
+        B * Tout * CO,
+        R * CO,
+        FW * CI * CO,
+        CO,
+        FW * CO * CI,
+        B * L2 * CO,
+        (B * L2 - FW + 1) * CI,
+        B * T * CI,
+        PACK_ROWS * Math.max(CI, CO),
+        ...(wino ? [wino.AT.length, wino.G.length, wino.BT.length, n * CI * CO, n * P * CI, n * P * CO] : []),
+      ]) as [number, ...number[]];
     this.offsets = { ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx } as Record<string, number>;
     const e = this.wasm.exports;
     e.set_scratch(scratch as number);
@@ -442,19 +502,44 @@ export class Conv1dKernel {
     this.wasm.write(ow as number, kernel);
     if (bias) this.wasm.write(ob as number, bias);
     e.conv1d_pad(B, T, CI, shape.padBefore, shape.padAfter, ox, oxp as number);
-    e.conv1d_forward(
-      B,
-      L,
-      CI,
-      CO,
-      FW,
-      oxp as number,
-      ow as number,
-      bias ? (ob as number) : 0,
-      activation,
-      oz as number,
-      oy as number,
-    );
+    if (wino) {
+      this.wasm.write(oat as number, wino.AT);
+      this.wasm.write(og as number, wino.G);
+      this.wasm.write(obt as number, wino.BT);
+      e.conv1d_forward_winograd(
+        B,
+        L,
+        CI,
+        CO,
+        FW,
+        oxp as number,
+        ow as number,
+        bias ? (ob as number) : 0,
+        activation,
+        oat as number,
+        og as number,
+        obt as number,
+        ou as number,
+        ov as number,
+        om as number,
+        oz as number,
+        oy as number,
+      );
+    } else {
+      e.conv1d_forward(
+        B,
+        L,
+        CI,
+        CO,
+        FW,
+        oxp as number,
+        ow as number,
+        bias ? (ob as number) : 0,
+        activation,
+        oz as number,
+        oy as number,
+      );
+    }
     this.shape = { ...shape };
     this.activation = activation;
     this.hasBias = bias !== null;

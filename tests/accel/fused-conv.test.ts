@@ -8,6 +8,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FusedConvLayers, fusedConvLayers } from '../../src/accel/fused-conv.js';
+import { winogradMatrices } from '../../src/accel/wasm-kernels.js';
 import { useBackend } from '../../src/backend/backends.js';
 import { installCustomKernels, restoreStockKernels } from '../../src/backend/kernels/index.js';
 import { loadTf } from '../../src/backend/tf.js';
@@ -32,6 +33,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   delete process.env.ULASAN_FUSED_CONV;
+  delete process.env.ULASAN_WINOGRAD;
   if (tf.getBackend() !== 'cpu') await useBackend('cpu');
 });
 
@@ -108,6 +110,38 @@ describe('the fused Conv1D agrees with the stock layer', () => {
       });
     }
   }
+
+  it('the Winograd forward (kernel sizes 3-5) equals the direct product and stock at the CNN-LSTM shape', () => {
+    const x = tf.randomNormal([4, 50, 100], 0, 1, 'float32', 21);
+    for (const kernelSize of [3, 4, 5]) {
+      const args: ConvArgs = { filters: 64, kernelSize, padding: 'same', activation: 'relu' };
+      const stock = layers.layers.conv1d(args);
+      const fast = fused.conv1d(args);
+      pair(stock, fast, x);
+      const winograd = valueAndGrads(fast, x);
+      process.env.ULASAN_WINOGRAD = '0';
+      const direct = valueAndGrads(fast, x);
+      delete process.env.ULASAN_WINOGRAD;
+      expectClose(winograd, direct);
+      expectClose(winograd, valueAndGrads(stock, x));
+    }
+    x.dispose();
+  });
+
+  it('Winograd matrices reproduce a correlation exactly (in double precision)', () => {
+    for (const r of [3, 4, 5]) {
+      const { m, AT, G, BT } = winogradMatrices(r);
+      const x = Array.from({ length: 8 }, (_, i) => Math.sin(3 * i + r));
+      const g = Array.from({ length: r }, (_, k) => Math.cos(2 * k + 1));
+      const u = Array.from({ length: 8 }, (_, e) => g.reduce((s, gk, k) => s + (G[e * r + k] as number) * gk, 0));
+      const v = Array.from({ length: 8 }, (_, e) => x.reduce((s, xt, t) => s + (BT[e * 8 + t] as number) * xt, 0));
+      for (let i = 0; i < m; i++) {
+        const y = u.reduce((s, ue, e) => s + (AT[i * 8 + e] as number) * ue * (v[e] as number), 0);
+        const direct = g.reduce((s, gk, k) => s + gk * (x[i + k] as number), 0);
+        expect(Math.abs(y - direct)).toBeLessThan(1e-5);
+      }
+    }
+  });
 
   it('weight gradients alone (the input gradient is skipped) and a batch above the inference chunk', () => {
     const args: ConvArgs = { filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' };
