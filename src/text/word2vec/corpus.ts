@@ -138,7 +138,7 @@ async function* fileBatches(path: string, signal?: AbortSignal): AsyncGenerator<
   let rest = '';
   let line = 0;
   let batch: string[][] = [];
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = createReadStream(path, { highWaterMark: 1 << 16 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       throwIfAborted(signal, 'Word2Vec training');

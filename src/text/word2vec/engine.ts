@@ -23,7 +23,10 @@ const LOSS_TABLE_SIZE = 8192;
 const LOSS_MAX = 20;
 const MODEL_FIELDS = 17;
 const JOB_BYTES = 72;
+/** Job slots per worker: one being trained, one being filled. */
 const SLOTS_PER_THREAD = 2;
+/** With the kernel on the calling thread, yield to the event loop this often (ms) for abort and timers. */
+const INLINE_YIELD_MS = 25;
 
 /** A job: sentences of vocabulary ids (each sentence at most {@link JOB_WORDS} long). */
 export interface Job {
@@ -70,6 +73,11 @@ export interface EngineRun {
   /** First epoch to run (0 for a fresh model; more when resuming). */
   startEpoch: number;
   jobs: JobSource;
+  /**
+   * True when the jobs come from memory (no corpus reading while training). With one thread such
+   * jobs run on the calling thread: no worker, and no second JavaScript heap, is needed.
+   */
+  jobsInMemory?: boolean;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
   /** Called after each epoch with its stats and a function returning views of the current weights (valid while no job runs). */
@@ -79,6 +87,10 @@ export interface EngineRun {
 // The `WebAssembly` global is not in the ES lib typings this project compiles against.
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+    imports: object,
+  ) => { exports: { train_job: (modelPtr: number, jobPtr: number) => void } };
   Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
 }
 const wasmApi = () => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -126,9 +138,12 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   const dim = options.vectorSize;
   const v = vocab.words.length;
   const threads = options.threads;
+  // One thread over in-memory jobs: the kernel runs on this thread (gensim's workers=1 also trains
+  // beside a producer; with nothing to produce, a worker would only add its isolate's memory).
+  // Streamed corpora keep the worker, so that reading and tokenizing overlap with training.
+  const inline = threads === 1 && run.jobsInMemory === true;
+  const slotsPerThread = inline ? 1 : SLOTS_PER_THREAD;
   const tree = options.hs ? huffmanTree(vocab.counts) : null;
-  const alias = aliasTable(vocab.counts, options.nsExponent);
-  const sampleInt = subsampleThresholds(vocab.counts, options.sample);
 
   // Layout of the shared memory (byte offsets). Address 0 is left unused.
   const a = new Allocator();
@@ -139,7 +154,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   const aliasProbPtr = a.take(v * 4);
   const aliasIdxPtr = a.take(v * 4);
   const samplePtr = a.take(v * 4);
-  const codeOffPtr = a.take((v + 1) * 4);
+  const codeOffPtr = a.take(tree ? (v + 1) * 4 : 0);
   const codesPtr = a.take(tree ? tree.codes.length : 0);
   const pointsPtr = a.take(tree ? tree.points.length * 4 : 0);
   const syn0Ptr = a.take(v * dim * 4);
@@ -160,7 +175,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     const senPtr = a.take(JOB_WORDS * 4);
     const neu1Ptr = a.take(dim * 4);
     const neu1ePtr = a.take(dim * 4);
-    for (let s = 0; s < SLOTS_PER_THREAD; s++) {
+    for (let s = 0; s < slotsPerThread; s++) {
       const jobPtr = a.take(JOB_BYTES);
       const wordsPtr = a.take(JOB_WORDS * 4);
       const lensPtr = a.take(JOB_WORDS * 4);
@@ -199,9 +214,14 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     const z = (i / LOSS_TABLE_SIZE) * 2 * LOSS_MAX - LOSS_MAX;
     f32[(lossPtr >> 2) + i] = z < 0 ? z - Math.log1p(Math.exp(z)) : -Math.log1p(Math.exp(-z));
   }
-  u32.set(alias.prob, aliasProbPtr >> 2);
-  i32.set(alias.alias, aliasIdxPtr >> 2);
-  u32.set(sampleInt, samplePtr >> 2);
+  // Computed straight into the shared memory: no JavaScript copy of the per-word tables.
+  aliasTable(
+    vocab.counts,
+    options.nsExponent,
+    u32.subarray(aliasProbPtr >> 2, (aliasProbPtr >> 2) + v),
+    i32.subarray(aliasIdxPtr >> 2, (aliasIdxPtr >> 2) + v),
+  );
+  subsampleThresholds(vocab.counts, options.sample, u32.subarray(samplePtr >> 2, (samplePtr >> 2) + v));
   if (tree) {
     i32.set(tree.offsets, codeOffPtr >> 2);
     new Uint8Array(buf).set(tree.codes, codesPtr);
@@ -266,37 +286,51 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   const slotWords = new Float64Array(slots.length);
 
   const onAbort = () => wake?.();
+  const finished = (slot: number) => {
+    const j = (slots[slot] as { jobPtr: number }).jobPtr;
+    epochLoss += f64[(j + 48) >> 3] as number;
+    epochPredictions += f64[(j + 56) >> 3] as number;
+    epochTrained += f64[(j + 64) >> 3] as number;
+    epochWords += slotWords[slot] as number;
+    freeSlots.push(slot);
+    wake?.();
+  };
+  let dispatch: (slot: number) => void;
   signal?.addEventListener('abort', onAbort);
   try {
-    for (let t = 0; t < threads; t++) {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        // The worker needs none of the parent's flags (loaders, --input-type...): faster start.
-        execArgv: [],
-        workerData: { module, memory, modelPtr },
-        name: `ulasan-word2vec-${t}`,
-      });
-      worker.on('message', (slot: number) => {
-        const s = slots[slot]!;
-        const j = s.jobPtr;
-        epochLoss += f64[(j + 48) >> 3] as number;
-        epochPredictions += f64[(j + 56) >> 3] as number;
-        epochTrained += f64[(j + 64) >> 3] as number;
-        epochWords += slotWords[slot] as number;
-        freeSlots.push(slot);
-        wake?.();
-      });
-      worker.on('error', (error) => {
-        failure ??= error;
-        wake?.();
-      });
-      worker.on('exit', (code) => {
-        if (code !== 0 && !stopping) {
-          failure ??= new Error(`Word2Vec worker ${t} exited with code ${code}`);
+    if (inline) {
+      const instance = new (wasmApi().Instance)(module, { env: { memory } });
+      const trainJob = instance.exports.train_job;
+      dispatch = (slot) => {
+        trainJob(modelPtr, (slots[slot] as { jobPtr: number }).jobPtr);
+        finished(slot);
+      };
+    } else {
+      for (let t = 0; t < threads; t++) {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          // The worker needs none of the parent's flags (loaders, --input-type...): faster start.
+          execArgv: [],
+          workerData: { module, memory, modelPtr },
+          name: `ulasan-word2vec-${t}`,
+        });
+        worker.on('message', finished);
+        worker.on('error', (error) => {
+          failure ??= error;
           wake?.();
-        }
-      });
-      workers.push(worker);
+        });
+        worker.on('exit', (code) => {
+          if (code !== 0 && !stopping) {
+            failure ??= new Error(`Word2Vec worker ${t} exited with code ${code}`);
+            wake?.();
+          }
+        });
+        workers.push(worker);
+      }
+      dispatch = (slot) => {
+        const s = slots[slot] as { jobPtr: number; thread: number };
+        (workers[s.thread] as Worker).postMessage({ slot, jobPtr: s.jobPtr });
+      };
     }
     for (let i = 0; i < slots.length; i++) freeSlots.push(i);
 
@@ -320,6 +354,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     const started = performance.now();
     let wordsBefore = run.wordsPerEpoch * run.startEpoch;
     let lastReport = 0;
+    let lastYield = performance.now();
     const report = (epoch: number, final: boolean) => {
       const now = performance.now();
       if (!run.onProgress || (!final && now - lastReport < 100)) return;
@@ -368,8 +403,12 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
         u32[j + 10] = hi;
         slotWords[slot] = job.nWords;
         posted += job.nWords;
-        workers[s.thread]!.postMessage({ slot, jobPtr: s.jobPtr });
+        dispatch(slot);
         report(epoch, false);
+        if (inline && performance.now() - lastYield >= INLINE_YIELD_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
       }
       await waitFor(() => freeSlots.length === slots.length);
       if (signal?.aborted) throw new AbortError('Word2Vec training');

@@ -70,11 +70,13 @@ export class Word2VecTrainer {
   /** The vectors of the last training (or of a resumed state), or undefined before training. */
   get vectors(): WordVectors | undefined {
     if (!this.state) return undefined;
-    this.cachedVectors ??= new WordVectors(
-      this.state.vocab.words,
-      this.state.weights.syn0,
+    const { vocab, weights } = this.state;
+    this.cachedVectors ??= WordVectors.adopt(
+      vocab.words,
+      vocab.index,
+      weights.syn0,
       this.options.vectorSize,
-      this.state.vocab.counts,
+      vocab.counts,
     );
     return this.cachedVectors;
   }
@@ -114,17 +116,7 @@ export class Word2VecTrainer {
       }
     } else {
       this.history = [];
-      const counted = await countVocabulary(corpus, o, signal, !isStreamingCorpus(corpus));
-      vocab = finalizeVocabulary(counted.counter, o.minCount, o.maxFinalVocab, name);
-      if (counted.cache) {
-        const cached = cachedJobs(counted.cache, counted.counter, vocab);
-        jobs = cached.jobs;
-        wordsPerEpoch = cached.words;
-      } else {
-        jobs = streamingJobs(corpus, vocab, signal);
-        wordsPerEpoch = 0;
-        for (const c of vocab.counts) wordsPerEpoch += c;
-      }
+      ({ vocab, jobs, wordsPerEpoch } = await countAndEncode(corpus, o, name, signal));
     }
     if (wordsPerEpoch === 0) {
       throw new UlasanError(
@@ -140,6 +132,7 @@ export class Word2VecTrainer {
       weights,
       startEpoch,
       jobs,
+      jobsInMemory: !isStreamingCorpus(corpus),
       signal,
       onProgress,
       onEpochEnd: async (stats, snapshot) => {
@@ -297,7 +290,7 @@ async function countVocabulary(
           chunk = { ids: new Int32Array(size), length: 0, lens: [] };
           cache.chunks.push(chunk);
         }
-        counter.add(tokens, chunk.ids.subarray(chunk.length, chunk.length + tokens.length));
+        counter.add(tokens, chunk.ids, chunk.length);
         chunk.length += tokens.length;
         chunk.lens.push(tokens.length);
       } else {
@@ -306,6 +299,28 @@ async function countVocabulary(
     }
   }
   return { counter, cache };
+}
+
+/**
+ * The counting pass of a fresh training: the vocabulary, and the jobs (from the in-memory cache,
+ * or streamed per epoch). A function of its own so that the counter and the slot remap are
+ * released before training starts.
+ */
+async function countAndEncode(
+  corpus: Word2VecCorpus,
+  o: ResolvedWord2VecOptions,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<{ vocab: Vocabulary; jobs: JobSource; wordsPerEpoch: number }> {
+  const counted = await countVocabulary(corpus, o, signal, !isStreamingCorpus(corpus));
+  const { vocab, remap } = finalizeVocabulary(counted.counter, o.minCount, o.maxFinalVocab, name);
+  if (counted.cache) {
+    const cached = cachedJobs(counted.cache, remap);
+    return { vocab, jobs: cached.jobs, wordsPerEpoch: cached.words };
+  }
+  let wordsPerEpoch = 0;
+  for (const c of vocab.counts) wordsPerEpoch += c;
+  return { vocab, jobs: streamingJobs(corpus, vocab, signal), wordsPerEpoch };
 }
 
 /** Packs sentences of ids (OOV already removed) into jobs; long sentences are split at JOB_WORDS. */
@@ -347,9 +362,7 @@ class JobPacker {
  * vocabulary) and cuts jobs once for all epochs, as views of the cache (no second copy of the
  * corpus). Jobs are cut exactly as {@link JobPacker} cuts a stream, so every input kind trains alike.
  */
-function cachedJobs(cache: CorpusCache, counter: VocabCounter, vocab: Vocabulary): { jobs: JobSource; words: number } {
-  const remap = new Int32Array(counter.words.length);
-  for (let s = 0; s < remap.length; s++) remap[s] = vocab.index.get(counter.words[s] as string) ?? -1;
+function cachedJobs(cache: CorpusCache, remap: Int32Array): { jobs: JobSource; words: number } {
   const jobs: Job[] = [];
   let parts: Int32Array[] = [];
   let lens: number[] = [];

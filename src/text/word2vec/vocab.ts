@@ -11,25 +11,30 @@ export class VocabCounter {
   /** word → slot in `words`/`counts` (only words still alive after pruning). */
   readonly slots = new Map<string, number>();
   /** Every word ever given a slot, in first-seen order (pruned ones included). */
-  readonly words: string[] = [];
+  words: string[] = [];
   counts = new Float64Array(1024);
   /** Tokens seen (including words pruned or later dropped by minCount). */
   totalWords = 0;
   sentences = 0;
+  /** True once {@link VocabCounter.prune} forgot words (their old slots then name words that may come back). */
+  pruned = false;
   private minReduce = 1;
 
   constructor(private readonly maxVocabSize: number | null) {}
 
-  /** Counts one sentence and returns the slot of each token (for the in-memory corpus cache). */
-  add(tokens: readonly string[], out?: Int32Array): void {
+  /** Counts one sentence and writes the slot of each token to `out` from `at` (the in-memory corpus cache). */
+  add(tokens: readonly string[], out?: Int32Array, at = 0): void {
     const slots = this.slots;
     for (let i = 0; i < tokens.length; i++) {
       const w = tokens[i] as string;
       let slot = slots.get(w);
       if (slot === undefined) {
         slot = this.words.length;
-        this.words.push(w);
-        slots.set(w, slot);
+        // A token cut from a long line (13+ characters, V8's sliced-string threshold) points into
+        // the whole line or file chunk: keep an own copy so the vocabulary never pins the corpus.
+        const own = w.length >= 13 ? ownCopy(w) : w;
+        this.words.push(own);
+        slots.set(own, slot);
         if (slot >= this.counts.length) {
           const grown = new Float64Array(this.counts.length * 2);
           grown.set(this.counts);
@@ -37,7 +42,7 @@ export class VocabCounter {
         }
       }
       this.counts[slot]++;
-      if (out) out[i] = slot;
+      if (out) out[at + i] = slot;
     }
     this.totalWords += tokens.length;
     this.sentences++;
@@ -46,14 +51,24 @@ export class VocabCounter {
 
   /** gensim's `prune_vocab`: forget words seen fewer than `minReduce` times, then raise `minReduce`. */
   private prune(): void {
-    for (const [w, slot] of this.slots) {
-      if ((this.counts[slot] as number) < this.minReduce) {
-        this.slots.delete(w);
-        this.counts[slot] = 0;
+    const counts = this.counts;
+    const slots = this.slots;
+    const minReduce = this.minReduce;
+    slots.forEach((slot, w) => {
+      if ((counts[slot] as number) < minReduce) {
+        slots.delete(w);
+        counts[slot] = 0;
       }
-    }
+    });
+    this.pruned = true;
     this.minReduce++;
   }
+}
+
+/** A flat copy of a string that shares no storage with the string it was cut from. */
+function ownCopy(s: string): string {
+  // A JSON round trip rebuilds the string from its characters (lone surrogates included).
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** The final vocabulary, most frequent word first. */
@@ -66,38 +81,73 @@ export interface Vocabulary {
 /**
  * Builds the final vocabulary from counts: drops words under the effective minCount (raised by
  * `maxFinalVocab` as gensim does) and sorts by descending count, ties in first-seen order.
+ *
+ * Consumes the counter to keep the peak low on large vocabularies: its map becomes the
+ * vocabulary's index in place (no second map of every word), and its word list and counts are
+ * released. Returns `remap`, slot → vocabulary id (-1 for dropped words), for the corpus cache.
  */
 export function finalizeVocabulary(
   counter: VocabCounter,
   minCount: number,
   maxFinalVocab: number | null,
   corpusName: string,
-): Vocabulary {
-  const alive = [...counter.slots.values()].sort((a, b) => a - b);
-  if (alive.length === 0 || counter.totalWords === 0) {
+): { vocab: Vocabulary; remap: Int32Array } {
+  const slots = counter.slots;
+  const counts = counter.counts;
+  if (slots.size === 0 || counter.totalWords === 0) {
     throw new UlasanError(
       'INVALID_DATA',
       `The Word2Vec corpus (${corpusName}) is empty: ${counter.sentences} sentences, no tokens. Pass sentences as token arrays, lines of text, or a file with one sentence per line.`,
     );
   }
-  const byCount = alive.sort((a, b) => (counter.counts[b] as number) - (counter.counts[a] as number) || a - b);
   let effectiveMin = minCount;
-  if (maxFinalVocab !== null && maxFinalVocab < byCount.length) {
-    effectiveMin = Math.max(minCount, (counter.counts[byCount[maxFinalVocab] as number] as number) + 1);
+  let top = 0;
+  for (const slot of slots.values()) top = Math.max(top, counts[slot] as number);
+  if (maxFinalVocab !== null && maxFinalVocab < slots.size) {
+    // gensim: the count of the (maxFinalVocab+1)-th most frequent word, plus one.
+    const sorted = new Float64Array(slots.size);
+    let n = 0;
+    for (const slot of slots.values()) sorted[n++] = counts[slot] as number;
+    sorted.sort().reverse();
+    effectiveMin = Math.max(minCount, (sorted[maxFinalVocab] as number) + 1);
   }
-  const kept = byCount.filter((slot) => (counter.counts[slot] as number) >= effectiveMin);
-  if (kept.length === 0) {
-    const top = counter.counts[byCount[0] as number];
+  let k = 0;
+  for (const slot of slots.values()) if ((counts[slot] as number) >= effectiveMin) k++;
+  if (k === 0) {
     throw new UlasanError(
       'INVALID_DATA',
-      `No word of the Word2Vec corpus (${corpusName}, ${counter.totalWords} tokens, ${alive.length} distinct) occurs at least minCount=${effectiveMin} times (the most frequent occurs ${top} times). Lower minCount or use a larger corpus.`,
+      `No word of the Word2Vec corpus (${corpusName}, ${counter.totalWords} tokens, ${slots.size} distinct) occurs at least minCount=${effectiveMin} times (the most frequent occurs ${top} times). Lower minCount or use a larger corpus.`,
     );
   }
-  const words = kept.map((slot) => counter.words[slot] as string);
-  const counts = Float64Array.from(kept, (slot) => counter.counts[slot] as number);
-  return { words, counts, index: new Map(words.map((w, i) => [w, i])) };
+  // Map iteration is insertion order, and slots are handed out in insertion order: ascending.
+  const kept = new Int32Array(k);
+  k = 0;
+  for (const slot of slots.values()) if ((counts[slot] as number) >= effectiveMin) kept[k++] = slot;
+  kept.sort((a, b) => (counts[b] as number) - (counts[a] as number) || a - b);
+  const remap = new Int32Array(counter.words.length).fill(-1);
+  const words = new Array<string>(k);
+  const vocabCounts = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const slot = kept[i] as number;
+    remap[slot] = i;
+    words[i] = counter.words[slot] as string;
+    vocabCounts[i] = counts[slot] as number;
+  }
+  slots.forEach((slot, w) => {
+    const id = remap[slot] as number;
+    if (id < 0) slots.delete(w);
+    else slots.set(w, id);
+  });
+  if (counter.pruned) {
+    // Slots forgotten by pruning still occur in the corpus cache: they are their word, if it came back.
+    for (let s = 0; s < remap.length; s++) {
+      if (remap[s] === -1) remap[s] = slots.get(counter.words[s] as string) ?? -1;
+    }
+  }
+  counter.words = [];
+  counter.counts = new Float64Array(0);
+  return { vocab: { words, counts: vocabCounts, index: slots }, remap };
 }
-
 /** Builds a vocabulary from saved words and counts (resume). */
 export function vocabularyFrom(words: string[], counts: ArrayLike<number>): Vocabulary {
   return { words, counts: Float64Array.from(counts), index: new Map(words.map((w, i) => [w, i])) };
@@ -105,10 +155,14 @@ export function vocabularyFrom(words: string[], counts: ArrayLike<number>): Voca
 
 /**
  * Keep-thresholds for frequent-word subsampling, as gensim's `prepare_vocab`: a word is kept with
- * probability `(sqrt(c / t) + 1) * t / c` where `t = sample * total`, stored as a 32-bit threshold.
+ * probability `(sqrt(c / t) + 1) * t / c` where `t = sample * total`, stored as a 32-bit threshold
+ * (in `out` when given, e.g. a view of the training memory).
  */
-export function subsampleThresholds(counts: Float64Array, sample: number): Uint32Array {
-  const out = new Uint32Array(counts.length);
+export function subsampleThresholds(
+  counts: Float64Array,
+  sample: number,
+  out: Uint32Array<ArrayBufferLike> = new Uint32Array(counts.length),
+): Uint32Array<ArrayBufferLike> {
   let total = 0;
   for (const c of counts) total += c;
   const t = sample === 0 ? total : sample < 1 ? sample * total : Math.floor((sample * (3 + Math.sqrt(5))) / 2);
@@ -123,28 +177,44 @@ export function subsampleThresholds(counts: Float64Array, sample: number): Uint3
 /**
  * Vose's alias table for drawing negatives with probability proportional to `count ** power`:
  * draw a uniform slot `i`, keep it when a 32-bit uniform is below `prob[i]`, else take `alias[i]`.
+ * Writes into `prob`/`alias` when given (views of the training memory: no second copy).
  */
-export function aliasTable(counts: Float64Array, power: number): { prob: Uint32Array; alias: Int32Array } {
+export function aliasTable(
+  counts: Float64Array,
+  power: number,
+  prob: Uint32Array<ArrayBufferLike> = new Uint32Array(counts.length),
+  alias: Int32Array<ArrayBufferLike> = new Int32Array(counts.length),
+): { prob: Uint32Array<ArrayBufferLike>; alias: Int32Array<ArrayBufferLike> } {
   const n = counts.length;
-  const weights = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += weights[i] = (counts[i] as number) ** power;
   const scaled = new Float64Array(n);
-  for (let i = 0; i < n; i++) scaled[i] = ((weights[i] as number) * n) / sum;
-  const prob = new Uint32Array(n);
-  const alias = new Int32Array(n);
-  const small: number[] = [];
-  const large: number[] = [];
-  for (let i = n - 1; i >= 0; i--) ((scaled[i] as number) < 1 ? small : large).push(i);
-  while (small.length > 0 && large.length > 0) {
-    const s = small.pop() as number;
-    const l = large.pop() as number;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += scaled[i] = (counts[i] as number) ** power;
+  for (let i = 0; i < n; i++) scaled[i] = ((scaled[i] as number) * n) / sum;
+  // The "small" and "large" stacks share one array: every index is on exactly one of them, so
+  // small grows up from the start and large down from the end.
+  const stack = new Int32Array(n);
+  let small = 0;
+  let large = n;
+  for (let i = n - 1; i >= 0; i--) {
+    if ((scaled[i] as number) < 1) stack[small++] = i;
+    else stack[--large] = i;
+  }
+  while (small > 0 && large < n) {
+    const s = stack[--small] as number;
+    const l = stack[large++] as number;
     prob[s] = Math.min(0xffffffff, Math.floor((scaled[s] as number) * 2 ** 32));
     alias[s] = l;
     scaled[l] = (scaled[l] as number) + (scaled[s] as number) - 1;
-    ((scaled[l] as number) < 1 ? small : large).push(l);
+    if ((scaled[l] as number) < 1) stack[small++] = l;
+    else stack[--large] = l;
   }
-  for (const i of [...small, ...large]) {
+  for (let j = 0; j < small; j++) {
+    const i = stack[j] as number;
+    prob[i] = 0xffffffff;
+    alias[i] = i;
+  }
+  for (let j = large; j < n; j++) {
+    const i = stack[j] as number;
     prob[i] = 0xffffffff;
     alias[i] = i;
   }

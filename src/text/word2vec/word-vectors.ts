@@ -59,6 +59,9 @@ export interface EmbeddingMatrix {
   missing: string[];
 }
 
+/** Set by {@link WordVectors.adopt} for the one constructor call it makes. */
+let adopting: { index: Map<string, number>; counts: Float64Array } | undefined;
+
 /** A word query: a word, or a raw vector of the right dimension. */
 export type WordOrVector = string | ArrayLike<number>;
 
@@ -99,9 +102,17 @@ export class WordVectors {
     if (counts && counts.length !== words.length) {
       throw new UlasanError('SHAPE_MISMATCH', `WordVectors got ${counts.length} counts for ${words.length} words.`);
     }
-    this.words = Object.freeze([...words]);
     this.dims = dims;
     this.data = vectors;
+    const shared = adopting;
+    adopting = undefined;
+    if (shared) {
+      this.words = Object.freeze(words);
+      this.index = shared.index;
+      this.wordCounts = shared.counts;
+      return;
+    }
+    this.words = Object.freeze([...words]);
     this.index = new Map();
     for (let i = 0; i < words.length; i++) {
       const w = words[i] as string;
@@ -112,6 +123,27 @@ export class WordVectors {
       this.index.set(w, i);
     }
     this.wordCounts = counts ? Float64Array.from(counts) : undefined;
+  }
+
+  /**
+   * @internal
+   * Wraps a trainer's vocabulary without copying it: `words` is frozen in place, and `index`
+   * (word → row) and `counts` are shared, so neither side may change them afterwards. On a large
+   * vocabulary this saves a second map of every word at the end of training, when memory peaks.
+   */
+  static adopt(
+    words: string[],
+    index: Map<string, number>,
+    vectors: Float32Array,
+    dims: number,
+    counts: Float64Array,
+  ): WordVectors {
+    adopting = { index, counts };
+    try {
+      return new WordVectors(words, vectors, dims);
+    } finally {
+      adopting = undefined;
+    }
   }
 
   /** Number of words. */
