@@ -617,11 +617,17 @@ void conv1d_backward(int B, int L, int CI, int CO, int FW, const f32 *xp, const 
  * forward pass). The transposed convolution is itself a stride-1 convolution: of dz, padded by
  * FW − 1 − p rows before and T + p − Tout after each sequence (L2 = T + FW − 1 rows, in dq), with
  * the flipped, transposed filter wf [FW·CO, CI], wf[(FW − 1 − f)·CO + co][ci] = W[f·CI + ci][co].
- * dxp [B·L2 − FW + 1, CI] is scratch in padded-row order.
+ * dxp [B·L2 − FW + 1, CI] is scratch in padded-row order. With AT != 0 the product runs as the
+ * Winograd forward below (AT, G, BT, U, V, M as there).
  */
+void conv1d_forward_winograd(int B, int L, int CI, int CO, int FW, const f32 *xp, const f32 *W, const f32 *bias,
+                             int act, const f32 *AT, const f32 *G, const f32 *BT, f32 *U, f32 *V, f32 *M, f32 *z,
+                             f32 *y);
+
 EXPORT(conv1d_input_grad)
 void conv1d_input_grad(int B, int T, int L, int CI, int CO, int FW, int p, const f32 *dzp, const f32 *W, f32 *wf,
-                       f32 *dq, f32 *dxp, f32 *dx) {
+                       f32 *dq, f32 *dxp, f32 *dx, const f32 *AT, const f32 *G, const f32 *BT, f32 *U, f32 *V,
+                       f32 *M) {
   const int Tout = L - FW + 1, L2 = T + FW - 1, before = FW - 1 - p;
   for (int f = 0; f < FW; f++)
     for (int ci = 0; ci < CI; ci++)
@@ -634,6 +640,11 @@ void conv1d_input_grad(int B, int T, int L, int CI, int CO, int FW, int p, const
     for (; j < (long)before * CO; j++) o[j] = 0;
     for (long i = 0; i < (long)Tout * CO; i++, j++) o[j] = s[i];
     for (; j < (long)L2 * CO; j++) o[j] = 0;
+  }
+  if (AT) {
+    /* the same Winograd product as the forward pass (AT != 0): dq convolved with wf, no bias */
+    conv1d_forward_winograd(B, L2, CO, CI, FW, dq, wf, 0, ACT_LINEAR, AT, G, BT, U, V, M, dxp, dx);
+    return;
   }
   gemm(B * L2 - FW + 1, CI, FW * CO, dq, CO, 1, wf, CI, dxp, CI, 0);
   for (int b = 0; b < B; b++) {

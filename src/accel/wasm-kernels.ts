@@ -450,6 +450,8 @@ export class Conv1dKernel {
   private shape: Conv1dShape | undefined;
   private activation = 0;
   private hasBias = false;
+  /** Offsets of AT, G, BT, U, V, M when the last forward ran as Winograd (the input gradient does too). */
+  private winograd: number[] | null = null;
 
   /** Output steps of `shape`: T + padBefore + padAfter − FW + 1. */
   static outputSteps(shape: Conv1dShape): number {
@@ -474,7 +476,9 @@ export class Conv1dKernel {
     const L2 = T + FW - 1;
     const R = B * L - FW + 1;
     const wino = useWinograd(shape) ? winogradMatrices(FW) : null;
+    // V and M also serve the input gradient's Winograd product (CI and CO swapped, T outputs).
     const P = wino ? B * Math.ceil(Tout / wino.m) : 0;
+    const P2 = wino ? B * Math.ceil(T / wino.m) : 0;
     const n = WINOGRAD_POINTS;
     const [ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx, scratch, oat, og, obt, ou, ov, om] =
       this.wasm.layout([
@@ -493,9 +497,19 @@ export class Conv1dKernel {
         (B * L2 - FW + 1) * CI,
         B * T * CI,
         PACK_ROWS * Math.max(CI, CO),
-        ...(wino ? [wino.AT.length, wino.G.length, wino.BT.length, n * CI * CO, n * P * CI, n * P * CO] : []),
+        ...(wino
+          ? [
+              wino.AT.length,
+              wino.G.length,
+              wino.BT.length,
+              n * CI * CO,
+              n * Math.max(P * CI, P2 * CO),
+              n * Math.max(P * CO, P2 * CI),
+            ]
+          : []),
       ]) as [number, ...number[]];
     this.offsets = { ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx } as Record<string, number>;
+    this.winograd = wino ? ([oat, og, obt, ou, ov, om] as number[]) : null;
     const e = this.wasm.exports;
     e.set_scratch(scratch as number);
     this.wasm.write(ox, x);
@@ -608,6 +622,7 @@ export class Conv1dKernel {
       o('odq'),
       o('odxp'),
       o('odx'),
+      ...(this.winograd ?? [0, 0, 0, 0, 0, 0]),
     );
     return this.wasm.view(o('odx'), B * T * CI);
   }
