@@ -766,3 +766,70 @@ void conv1d_forward_winograd(int B, int L, int CI, int CO, int FW, const f32 *xp
     }
   }
 }
+
+/* ---------------------------------------------------------------- max pooling gradient */
+
+/*
+ * dx [B, H, W, C] for y = maxPool(x) (NHWC, as tfjs' MaxPoolGrad): each window's output gradient
+ * goes to the window's first maximum in row-major scan order (strict >, so ties keep the first and
+ * NaN never wins), like the stock cpu kernel. geo = {filterH, filterW, strideH, strideW, padTop,
+ * padLeft}.
+ */
+EXPORT(max_pool_grad)
+void max_pool_grad(int B, int H, int W, int C, int OH, int OW, const int *geo, const f32 *x, const f32 *dy, f32 *dx,
+                   int *taps) {
+  const int fh = geo[0], fw = geo[1], sh = geo[2], sw = geo[3], pt = geo[4], pl = geo[5];
+  for (long i = 0; i < (long)B * H * W * C; i++) dx[i] = 0;
+  for (int b = 0; b < B; b++) {
+    for (int oy = 0; oy < OH; oy++) {
+      for (int ox = 0; ox < OW; ox++) {
+        int n = 0;
+        for (int r = 0; r < fh; r++) {
+          const int xr = oy * sh - pt + r;
+          if (xr < 0 || xr >= H) continue;
+          for (int c = 0; c < fw; c++) {
+            const int xc = ox * sw - pl + c;
+            if (xc < 0 || xc >= W) continue;
+            taps[n++] = ((b * H + xr) * W + xc) * C;
+          }
+        }
+        if (n == 0) continue;
+        const f32 *g = dy + (((long)b * OH + oy) * OW + ox) * C;
+        int d = 0;
+        for (; d + 4 <= C; d += 4) {
+          /* the first tap wins unless it is NaN or -inf (then no tap has won yet, as in the scalar scan) */
+          const v128_t ninf = wasm_f32x4_splat(-__builtin_inff());
+          v128_t first = wasm_v128_load(x + taps[0] + d);
+          v128_t won = wasm_f32x4_gt(first, ninf);
+          v128_t best = wasm_v128_bitselect(first, ninf, won);
+          v128_t where = wasm_i32x4_splat(0);
+          v128_t none = wasm_v128_not(won); /* lanes with no maximum yet */
+          for (int i = 1; i < n; i++) {
+            v128_t v = wasm_v128_load(x + taps[i] + d);
+            v128_t gt = wasm_f32x4_gt(v, best);
+            best = wasm_v128_bitselect(v, best, gt);
+            where = wasm_v128_bitselect(wasm_i32x4_splat(i), where, gt);
+            none = wasm_v128_andnot(none, gt);
+          }
+          int w[4], skip[4];
+          wasm_v128_store(w, where);
+          wasm_v128_store(skip, none);
+          for (int l = 0; l < 4; l++)
+            if (!skip[l]) dx[taps[w[l]] + d + l] += g[d + l];
+        }
+        for (; d < C; d++) {
+          f32 best = -__builtin_inff();
+          int at = -1;
+          for (int i = 0; i < n; i++) {
+            const f32 v = x[taps[i] + d];
+            if (v > best) {
+              best = v;
+              at = taps[i] + d;
+            }
+          }
+          if (at >= 0) dx[at] += g[d];
+        }
+      }
+    }
+  }
+}

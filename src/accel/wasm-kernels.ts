@@ -54,6 +54,7 @@ interface KernelExports {
   conv1d_backward(...args: number[]): void;
   conv1d_input_grad(...args: number[]): void;
   conv1d_forward_winograd(...args: number[]): void;
+  max_pool_grad(...args: number[]): void;
   set_scratch(offset: number): void;
   gemm_ex(
     m: number,
@@ -635,4 +636,71 @@ export class Conv1dKernel {
   private at(key: string): number {
     return this.offsets[key] as number;
   }
+}
+
+/** Geometry of a 2-D max pooling (NHWC), as `backend_util.computePool2DInfo` gives it. */
+export interface MaxPoolGeometry {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * The gradient of `y = maxPool(x)` (NHWC): `dx` with each window's output gradient added at the
+ * window's first maximum (row-major scan, strict `>`, like tfjs' stock cpu kernel), computed by
+ * the kernels' SIMD loop in the shared kernel memory.
+ *
+ * @example
+ * ```ts
+ * const dx = simdMaxPoolGrad(x, dy, geometry); // geometry from backend_util.computePool2DInfo
+ * ```
+ */
+export function simdMaxPoolGrad(x: ArrayLike<number>, dy: ArrayLike<number>, g: MaxPoolGeometry): Float32Array {
+  const inSize = g.batchSize * g.inHeight * g.inWidth * g.channels;
+  const outSize = g.batchSize * g.outHeight * g.outWidth * g.channels;
+  if (x.length !== inSize || dy.length !== outSize) {
+    throw new Error(`simdMaxPoolGrad: expected ${inSize} and ${outSize} values, got ${x.length} and ${dy.length}`);
+  }
+  shared ??= new KernelInstance();
+  const wasm = shared;
+  const [ox, ody, odx, ogeo, otaps] = wasm.layout([inSize, outSize, inSize, 6, g.filterHeight * g.filterWidth]) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  wasm.write(ox, x);
+  wasm.write(ody, dy);
+  new Int32Array(wasm.memory.buffer, ogeo, 6).set([
+    g.filterHeight,
+    g.filterWidth,
+    g.strideHeight,
+    g.strideWidth,
+    g.padTop,
+    g.padLeft,
+  ]);
+  wasm.exports.max_pool_grad(
+    g.batchSize,
+    g.inHeight,
+    g.inWidth,
+    g.channels,
+    g.outHeight,
+    g.outWidth,
+    ogeo,
+    ox,
+    ody,
+    odx,
+    otaps,
+  );
+  return wasm.view(odx, inSize).slice();
 }

@@ -286,6 +286,39 @@ describe('wasm kernels on the CNN-LSTM path', () => {
     // each of the 6·5·4 windows passes its gradient to exactly one input
     expect(ours.filter((v) => v !== 0).length).toBe(120);
   });
+
+  it('MaxPoolGrad: overlapping and padded windows, ties, channels not a multiple of 4 (cpu and wasm)', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        // Rounded values make ties common, so the first-maximum rule is exercised.
+        const x = tf.round(tf.mul(tf.randomNormal([2, 7, 9, 6], 0, 1, 'float32', 31), 2)) as TfCore.Tensor4D;
+        const out: number[] = [];
+        for (const [size, stride, pad] of [
+          [3, 2, 'same'],
+          [[2, 3], [1, 2], 'valid'],
+          [[1, 3], [1, 1], 'same'],
+        ] as const) {
+          const pool = (a: Tensor) =>
+            tf.maxPool(a as TfCore.Tensor4D, size as [number, number], stride as [number, number], pad);
+          const w = tf.randomNormal(pool(x).shape, 0, 1, 'float32', 32);
+          out.push(
+            ...tf
+              .grad((a: Tensor) => tf.sum(tf.mul(pool(a), w)))(x)
+              .dataSync(),
+          );
+        }
+        return out;
+      });
+    const reference = await withStock('cpu', ['MaxPoolGrad'], run);
+    // Same positions; sums of overlapping windows may round differently (stock sums per input).
+    const nonZero = (v: number[]) => v.map((e) => e !== 0);
+    for (const backend of ['cpu', 'wasm'] as const) {
+      await useBackend(backend);
+      const ours = run();
+      expect(nonZero(ours)).toEqual(nonZero(reference));
+      expect(maxRelDiff(ours, reference)).toBeLessThan(1e-6);
+    }
+  });
 });
 
 describe('training the CNN-LSTM classifier: fused and stock Conv1D follow the same loss trajectory', () => {
