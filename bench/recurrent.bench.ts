@@ -8,7 +8,7 @@
  * Quick mode (~2-3 min on an idle 2-core machine): hidden 64 only, the Embedding variant only for
  * the LSTM, the stock `cpu` layers only for the LSTM (they take seconds per step), 3 repeats.
  * `BENCH_RECURRENT_UNITS=128` (comma-separated) picks other hidden sizes, `BENCH_RECURRENT_KINDS=cnn-lstm`
- * (comma-separated: lstm, gru, cnn-lstm) other models.
+ * (comma-separated: lstm, gru, cnn-lstm) other models, `BENCH_RECURRENT_REPEATS=9` more repeats.
  *
  * Each row's notes also give samples/s by CPU time (ours and PyTorch's): on a shared machine the
  * wall-clock numbers swing with other jobs, the CPU-time ratio much less.
@@ -216,7 +216,7 @@ function unitList(quick: boolean): number[] {
 
 const bench: Bench = async ({ quick, log }) => {
   const { tf, layers } = await loadTf();
-  const repeats = quick ? 3 : 7;
+  const repeats = Number(process.env.BENCH_RECURRENT_REPEATS) || (quick ? 3 : 7);
   const configs: Config[] = [];
   const kinds = process.env.BENCH_RECURRENT_KINDS?.split(',').map((k) => k.trim());
   for (const embedding of [false, true]) {

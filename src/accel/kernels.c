@@ -578,6 +578,8 @@ void conv1d_forward(int B, int L, int CI, int CO, int FW, const f32 *xp, const f
   }
 }
 
+static void conv1d_dz(int B, int L, int CO, int FW, const f32 *z, const f32 *y, const f32 *dy, int act, f32 *dzp);
+
 /*
  * Backward of conv1d_forward given dy [B, Tout, CO]: dz = dy ⊙ act'(z) in padded-row order (dzp
  * [B·L − FW + 1, CO], zero on the rows that straddle two sequences), the filter gradient
@@ -587,6 +589,13 @@ void conv1d_forward(int B, int L, int CI, int CO, int FW, const f32 *xp, const f
 EXPORT(conv1d_backward)
 void conv1d_backward(int B, int L, int CI, int CO, int FW, const f32 *xp, const f32 *z, const f32 *y, const f32 *dy,
                      int act, f32 *dzp, f32 *dW, f32 *db) {
+  conv1d_dz(B, L, CO, FW, z, y, dy, act, dzp);
+  gemm(FW * CI, CO, B * L - FW + 1, xp, 1, CI, dzp, CO, dW, CO, 0);
+  if (db) col_sums(dzp, B * L - FW + 1, CO, db);
+}
+
+/* dz = dy ⊙ act'(z) in padded-row order, zero on the rows that straddle two sequences. */
+static void conv1d_dz(int B, int L, int CO, int FW, const f32 *z, const f32 *y, const f32 *dy, int act, f32 *dzp) {
   const int R = B * L - FW + 1, Tout = L - FW + 1;
   for (int r = 0; r < R; r++) {
     const int b = r / L, t = r - b * L;
@@ -608,8 +617,6 @@ void conv1d_backward(int B, int L, int CI, int CO, int FW, const f32 *xp, const 
       o[j] = dyr[j] * wasm_f32x4_extract_lane(d, 0);
     }
   }
-  gemm(FW * CI, CO, R, xp, 1, CI, dzp, CO, dW, CO, 0);
-  if (db) col_sums(dzp, R, CO, db);
 }
 
 /*
@@ -830,6 +837,65 @@ void max_pool_grad(int B, int H, int W, int C, int OH, int OW, const int *geo, c
           if (at >= 0) dx[at] += g[d];
         }
       }
+    }
+  }
+}
+
+/*
+ * Winograd filter gradient after conv1d_forward_winograd (same B, L, CI, CO, FW): dW_k = Σ_r
+ * x_{r+k} dz_r is, per tile of m = 9 − FW outputs, a correlation of the tile's 8 inputs with its m
+ * output gradients, i.e. F(FW, m) on the same 8 points. Its input transform is the forward's
+ * V [8, B·tiles, CI] (kept from the forward pass); D [8, B·tiles, CO] gets the transformed output
+ * gradients (G2 [8, m]), S [8, CI, CO] the 8 products Vᵀ·D, and dW = AT2 [FW, 8] · S. Also fills
+ * dzp and db as conv1d_backward does.
+ */
+EXPORT(conv1d_backward_winograd)
+void conv1d_backward_winograd(int B, int L, int CI, int CO, int FW, const f32 *z, const f32 *y, const f32 *dy, int act,
+                              f32 *dzp, f32 *dW, f32 *db, const f32 *AT2, const f32 *G2, const f32 *V, f32 *D,
+                              f32 *S) {
+  const int m = WN + 1 - FW, Tout = L - FW + 1, tiles = (Tout + m - 1) / m, P = B * tiles;
+  const long CC = (long)CI * CO;
+  conv1d_dz(B, L, CO, FW, z, y, dy, act, dzp);
+  if (db) col_sums(dzp, B * L - FW + 1, CO, db);
+  /* D[e][p] = Σ_i G2[e][i] dz[b, j·m + i] (steps past Tout are zero) */
+  for (int b = 0; b < B; b++) {
+    for (int j = 0; j < tiles; j++) {
+      const int p = b * tiles + j;
+      const int rows = Tout - j * m < m ? Tout - j * m : m;
+      const f32 *src = dzp + ((long)b * L + (long)j * m) * CO;
+      for (int e = 0; e < WN; e++) {
+        f32 *o = D + ((long)e * P + p) * CO;
+        int co = 0;
+        for (; co + 4 <= CO; co += 4) {
+          v128_t acc = wasm_f32x4_splat(0.0f);
+          for (int i = 0; i < rows; i++)
+            acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(G2[e * m + i]), wasm_v128_load(src + (long)i * CO + co)));
+          wasm_v128_store(o + co, acc);
+        }
+        for (; co < CO; co++) {
+          f32 acc = 0;
+          for (int i = 0; i < rows; i++) acc += G2[e * m + i] * src[(long)i * CO + co];
+          o[co] = acc;
+        }
+      }
+    }
+  }
+  /* S[e] = V[e]ᵀ · D[e]: [CI, CO], a reduction over the tiles */
+  for (int e = 0; e < WN; e++) gemm(CI, CO, P, V + (long)e * P * CI, 1, CI, D + (long)e * P * CO, CO, S + e * CC, CO, 0);
+  /* dW[k] = Σ_e AT2[k][e] S[e] */
+  for (int k = 0; k < FW; k++) {
+    f32 *o = dW + k * CC;
+    long i = 0;
+    for (; i + 4 <= CC; i += 4) {
+      v128_t acc = wasm_f32x4_splat(0.0f);
+      for (int e = 0; e < WN; e++)
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(AT2[k * WN + e]), wasm_v128_load(S + e * CC + i)));
+      wasm_v128_store(o + i, acc);
+    }
+    for (; i < CC; i++) {
+      f32 acc = 0;
+      for (int e = 0; e < WN; e++) acc += AT2[k * WN + e] * S[e * CC + i];
+      o[i] = acc;
     }
   }
 }

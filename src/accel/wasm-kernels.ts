@@ -55,6 +55,7 @@ interface KernelExports {
   conv1d_input_grad(...args: number[]): void;
   conv1d_forward_winograd(...args: number[]): void;
   max_pool_grad(...args: number[]): void;
+  conv1d_backward_winograd(...args: number[]): void;
   set_scratch(offset: number): void;
   gemm_ex(
     m: number,
@@ -481,36 +482,67 @@ export class Conv1dKernel {
     const P = wino ? B * Math.ceil(Tout / wino.m) : 0;
     const P2 = wino ? B * Math.ceil(T / wino.m) : 0;
     const n = WINOGRAD_POINTS;
-    const [ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx, scratch, oat, og, obt, ou, ov, om] =
-      this.wasm.layout([
-        B * T * CI,
-        B * L * CI,
-        FW * CI * CO,
-        CO,
-        R * CO,
-        B * Tout * CO,
-        B * Tout * CO,
-        R * CO,
-        FW * CI * CO,
-        CO,
-        FW * CO * CI,
-        B * L2 * CO,
-        (B * L2 - FW + 1) * CI,
-        B * T * CI,
-        PACK_ROWS * Math.max(CI, CO),
-        ...(wino
-          ? [
-              wino.AT.length,
-              wino.G.length,
-              wino.BT.length,
-              n * CI * CO,
-              n * Math.max(P * CI, P2 * CO),
-              n * Math.max(P * CO, P2 * CI),
-            ]
-          : []),
-      ]) as [number, ...number[]];
+    const [
+      ox,
+      oxp,
+      ow,
+      ob,
+      oz,
+      oy,
+      ody,
+      odzp,
+      odw,
+      odb,
+      owf,
+      odq,
+      odxp,
+      odx,
+      scratch,
+      oat,
+      og,
+      obt,
+      ou,
+      ov,
+      om,
+      oat2,
+      og2,
+    ] = this.wasm.layout([
+      B * T * CI,
+      B * L * CI,
+      FW * CI * CO,
+      CO,
+      R * CO,
+      B * Tout * CO,
+      B * Tout * CO,
+      R * CO,
+      FW * CI * CO,
+      CO,
+      FW * CO * CI,
+      B * L2 * CO,
+      (B * L2 - FW + 1) * CI,
+      B * T * CI,
+      PACK_ROWS * Math.max(CI, CO),
+      ...(wino
+        ? [
+            wino.AT.length,
+            wino.G.length,
+            wino.BT.length,
+            n * CI * CO,
+            n * Math.max(P * CI, P2 * CO),
+            n * Math.max(P * CO, P2 * CI),
+            FW * n,
+            n * wino.m,
+          ]
+        : []),
+    ]) as [number, ...number[]];
     this.offsets = { ox, oxp, ow, ob, oz, oy, ody, odzp, odw, odb, owf, odq, odxp, odx } as Record<string, number>;
-    this.winograd = wino ? ([oat, og, obt, ou, ov, om] as number[]) : null;
+    this.winograd = wino ? ([oat, og, obt, ou, ov, om, oat2, og2] as number[]) : null;
+    if (wino) {
+      // the filter gradient's F(FW, m) on the same points (its input transform is the forward's V)
+      const grad = winogradMatrices(wino.m);
+      this.wasm.write(oat2 as number, grad.AT);
+      this.wasm.write(og2 as number, grad.G);
+    }
     const e = this.wasm.exports;
     e.set_scratch(scratch as number);
     this.wasm.write(ox, x);
@@ -582,21 +614,45 @@ export class Conv1dKernel {
     const L = T + shape.padBefore + shape.padAfter;
     const o = (k: string) => this.at(k);
     this.wasm.write(o('ody'), dy);
-    this.wasm.exports.conv1d_backward(
-      B,
-      L,
-      CI,
-      CO,
-      FW,
-      o('oxp'),
-      o('oz'),
-      o('oy'),
-      o('ody'),
-      this.activation,
-      o('odzp'),
-      o('odw'),
-      this.hasBias ? o('odb') : 0,
-    );
+    const db = this.hasBias ? o('odb') : 0;
+    if (this.winograd) {
+      const [, , , ou, ov, om, oat2, og2] = this.winograd as number[];
+      this.wasm.exports.conv1d_backward_winograd(
+        B,
+        L,
+        CI,
+        CO,
+        FW,
+        o('oz'),
+        o('oy'),
+        o('ody'),
+        this.activation,
+        o('odzp'),
+        o('odw'),
+        db,
+        oat2,
+        og2,
+        ov,
+        om,
+        ou,
+      );
+    } else {
+      this.wasm.exports.conv1d_backward(
+        B,
+        L,
+        CI,
+        CO,
+        FW,
+        o('oxp'),
+        o('oz'),
+        o('oy'),
+        o('ody'),
+        this.activation,
+        o('odzp'),
+        o('odw'),
+        db,
+      );
+    }
     return {
       dKernel: this.wasm.view(o('odw'), FW * CI * CO).slice(),
       dBias: this.hasBias ? this.wasm.view(o('odb'), CO).slice() : new Float32Array(CO),
@@ -623,7 +679,7 @@ export class Conv1dKernel {
       o('odq'),
       o('odxp'),
       o('odx'),
-      ...(this.winograd ?? [0, 0, 0, 0, 0, 0]),
+      ...(this.winograd?.slice(0, 6) ?? [0, 0, 0, 0, 0, 0]),
     );
     return this.wasm.view(o('odx'), B * T * CI);
   }
