@@ -155,46 +155,72 @@ static inline __attribute__((always_inline)) float sigmoid_table(const float *ta
   return table[i];
 }
 
-/* One prediction of `word` from the hidden vector `in`; accumulates the input gradient in `err`. */
-static inline __attribute__((always_inline)) double predict(const Model *m, const float *in, float *err, int32_t word, float alpha, uint64_t *rng) {
+/*
+ * One prediction of `word` from the hidden vector `in`; accumulates the input gradient in `err`.
+ *
+ * The two output layers are separate, non-inlined functions: V8 compiles each on its own when it
+ * tiers up to TurboFan, so the compiler's transient memory stays small (one large inlined
+ * train_job peaked at ~12 MB of RSS while compiling, the split kernel at ~2 MB), and a call per
+ * prediction costs nothing next to the vector work inside. Neither may touch the stack (threads
+ * share the memory but not the stack pointer), so the random state crosses the call through the
+ * job's seed fields instead of by pointer.
+ */
+static __attribute__((noinline)) double predict_hs(const Model *m, const float *in, float *err, int32_t word, float alpha) {
   const int dim = m->dim;
   double loss = 0.0;
-  if (m->hs) {
-    const int32_t end = m->codeOff[word + 1];
-    for (int32_t d = m->codeOff[word]; d < end; d++) {
-      float *out = m->syn1 + (uint32_t)m->points[d] * (uint32_t)dim;
-      const float f = dot(in, out, dim);
-      const int code = m->codes[d];
-      loss -= log_sigmoid(m->lossTable, code ? -f : f);
-      if (f <= -MAX_EXP || f >= MAX_EXP) continue; /* saturated: word2vec.c skips the update */
-      const float g = (1.0f - (float)code - sigmoid_table(m->expTable, f)) * alpha;
-      update_pair(g, in, out, err, dim);
-    }
+  const int32_t end = m->codeOff[word + 1];
+  for (int32_t d = m->codeOff[word]; d < end; d++) {
+    float *out = m->syn1 + (uint32_t)m->points[d] * (uint32_t)dim;
+    const float f = dot(in, out, dim);
+    const int code = m->codes[d];
+    loss -= log_sigmoid(m->lossTable, code ? -f : f);
+    if (f <= -MAX_EXP || f >= MAX_EXP) continue; /* saturated: word2vec.c skips the update */
+    const float g = (1.0f - (float)code - sigmoid_table(m->expTable, f)) * alpha;
+    update_pair(g, in, out, err, dim);
   }
-  if (m->negative > 0) {
-    const uint32_t V = (uint32_t)m->vocabSize;
-    for (int d = 0; d <= m->negative; d++) {
-      int32_t target;
-      float label;
-      if (d == 0) {
-        target = word;
-        label = 1.0f;
-      } else {
-        const uint64_t r = next_random(rng);
-        const uint32_t i = (uint32_t)(((r >> 32) * (uint64_t)V) >> 32);
-        target = (uint32_t)r < m->aliasProb[i] ? (int32_t)i : m->aliasIdx[i];
-        if (target == word) continue;
-        label = 0.0f;
-      }
-      float *out = m->syn1neg + (uint32_t)target * (uint32_t)dim;
-      const float f = dot(in, out, dim);
-      loss -= log_sigmoid(m->lossTable, label > 0.5f ? f : -f);
-      float g;
-      if (f > MAX_EXP) g = (label - 1.0f) * alpha;
-      else if (f < -MAX_EXP) g = label * alpha;
-      else g = (label - sigmoid_table(m->expTable, f)) * alpha;
-      update_pair(g, in, out, err, dim);
+  return loss;
+}
+
+static __attribute__((noinline)) double predict_neg(const Model *m, Job *job, const float *in, float *err, int32_t word, float alpha) {
+  const int dim = m->dim;
+  double loss = 0.0;
+  uint64_t rng = ((uint64_t)job->seedHi << 32) | job->seedLo;
+  const uint32_t V = (uint32_t)m->vocabSize;
+  for (int d = 0; d <= m->negative; d++) {
+    int32_t target;
+    float label;
+    if (d == 0) {
+      target = word;
+      label = 1.0f;
+    } else {
+      const uint64_t r = next_random(&rng);
+      const uint32_t i = (uint32_t)(((r >> 32) * (uint64_t)V) >> 32);
+      target = (uint32_t)r < m->aliasProb[i] ? (int32_t)i : m->aliasIdx[i];
+      if (target == word) continue;
+      label = 0.0f;
     }
+    float *out = m->syn1neg + (uint32_t)target * (uint32_t)dim;
+    const float f = dot(in, out, dim);
+    loss -= log_sigmoid(m->lossTable, label > 0.5f ? f : -f);
+    float g;
+    if (f > MAX_EXP) g = (label - 1.0f) * alpha;
+    else if (f < -MAX_EXP) g = label * alpha;
+    else g = (label - sigmoid_table(m->expTable, f)) * alpha;
+    update_pair(g, in, out, err, dim);
+  }
+  job->seedLo = (uint32_t)rng;
+  job->seedHi = (uint32_t)(rng >> 32);
+  return loss;
+}
+
+static inline __attribute__((always_inline)) double predict(const Model *m, Job *job, const float *in, float *err, int32_t word, float alpha, uint64_t *rng) {
+  double loss = 0.0;
+  if (m->hs) loss += predict_hs(m, in, err, word, alpha);
+  if (m->negative > 0) {
+    job->seedLo = (uint32_t)*rng;
+    job->seedHi = (uint32_t)(*rng >> 32);
+    loss += predict_neg(m, job, in, err, word, alpha);
+    *rng = ((uint64_t)job->seedHi << 32) | job->seedLo;
   }
   return loss;
 }
@@ -242,7 +268,7 @@ __attribute__((export_name("train_job"))) void train_job(const Model *m, Job *jo
         if (cw == 0) continue;
         if (m->cbowMean) scale(neu1, 1.0f / (float)cw, dim);
         zero(neu1e, dim);
-        loss += predict(m, neu1, neu1e, word, alpha, &rng);
+        loss += predict(m, job, neu1, neu1e, word, alpha, &rng);
         predictions += 1.0;
         for (int32_t c = lo; c <= hi; c++) {
           if (c == pos) continue;
@@ -253,7 +279,7 @@ __attribute__((export_name("train_job"))) void train_job(const Model *m, Job *jo
           if (c == pos) continue;
           float *l1 = m->syn0 + (uint32_t)sen[c] * (uint32_t)dim;
           zero(neu1e, dim);
-          loss += predict(m, l1, neu1e, word, alpha, &rng);
+          loss += predict(m, job, l1, neu1e, word, alpha, &rng);
           predictions += 1.0;
           add(neu1e, l1, dim);
         }
