@@ -36,7 +36,10 @@ export interface Job {
   nSent: number;
 }
 
-/** Produces the jobs of one epoch. */
+/**
+ * Produces the jobs of one epoch. The engine copies each job into its shared memory before it
+ * asks for the next one, so a source may reuse a job's arrays from then on.
+ */
 export type JobSource = (epoch: number) => AsyncIterable<Job> | Iterable<Job>;
 
 /** Trainable weights. */

@@ -323,37 +323,59 @@ async function countAndEncode(
   return { vocab, jobs: streamingJobs(corpus, vocab, signal), wordsPerEpoch };
 }
 
-/** Packs sentences of ids (OOV already removed) into jobs; long sentences are split at JOB_WORDS. */
+/**
+ * Packs sentences into jobs, dropping words outside the vocabulary; long sentences are split at
+ * JOB_WORDS. Streaming a corpus makes a job per ~10,000 words on every epoch, so the packer
+ * allocates nothing per sentence and reuses the arrays of jobs handed back by
+ * {@link JobPacker.recycle}: a stream then adds no garbage beyond its own strings.
+ */
 class JobPacker {
-  private readonly ids = new Int32Array(JOB_WORDS);
-  private readonly lens = new Int32Array(JOB_WORDS);
+  private ids: Int32Array = new Int32Array(JOB_WORDS);
+  private lens: Int32Array = new Int32Array(JOB_WORDS);
   private nWords = 0;
   private nSent = 0;
+  private sentence = new Int32Array(256);
+  private readonly spare: Job[] = [];
 
-  /** Adds a sentence; returns the finished jobs (0, 1 or more). */
-  add(sentence: Int32Array, out: Job[]): void {
+  /** Adds a sentence of tokens; finished jobs go to `out`. Returns its in-vocabulary words. */
+  add(tokens: readonly string[], index: Map<string, number>, out: Job[]): number {
+    if (tokens.length > this.sentence.length)
+      this.sentence = new Int32Array(Math.max(tokens.length, this.sentence.length * 2));
+    const sentence = this.sentence;
+    let length = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const id = index.get(tokens[i] as string);
+      if (id !== undefined) sentence[length++] = id;
+    }
     let start = 0;
-    while (start < sentence.length) {
-      const n = Math.min(sentence.length - start, JOB_WORDS);
+    while (start < length) {
+      const n = Math.min(length - start, JOB_WORDS);
       if (this.nWords + n > JOB_WORDS) out.push(this.flush() as Job);
-      this.ids.set(sentence.subarray(start, start + n), this.nWords);
+      const ids = this.ids;
+      const at = this.nWords;
+      for (let i = 0; i < n; i++) ids[at + i] = sentence[start + i] as number;
       this.lens[this.nSent++] = n;
       this.nWords += n;
       start += n;
     }
+    return length;
   }
 
+  /** The job filled so far (its arrays are JOB_WORDS long; `nWords`/`nSent` say how much is used). */
   flush(): Job | undefined {
     if (this.nWords === 0) return undefined;
-    const job: Job = {
-      ids: this.ids.slice(0, this.nWords),
-      lens: this.lens.slice(0, this.nSent),
-      nWords: this.nWords,
-      nSent: this.nSent,
-    };
+    const job: Job = { ids: this.ids, lens: this.lens, nWords: this.nWords, nSent: this.nSent };
+    const spare = this.spare.pop();
+    this.ids = spare?.ids ?? new Int32Array(JOB_WORDS);
+    this.lens = spare?.lens ?? new Int32Array(JOB_WORDS);
     this.nWords = 0;
     this.nSent = 0;
     return job;
+  }
+
+  /** Takes back a job whose arrays are no longer read. */
+  recycle(job: Job): void {
+    if (job.ids.length === JOB_WORDS && job.lens.length === JOB_WORDS) this.spare.push(job);
   }
 }
 
@@ -423,40 +445,38 @@ async function encodeWithVocabulary(
 ): Promise<{ jobs: JobSource; words: number }> {
   const packer = new JobPacker();
   const jobs: Job[] = [];
+  const out: Job[] = [];
   let words = 0;
+  // Kept for all epochs: trimmed to their size, and the packer's full-size arrays reused.
+  const keep = (job: Job) => {
+    jobs.push({ ...job, ids: job.ids.slice(0, job.nWords), lens: job.lens.slice(0, job.nSent) });
+    packer.recycle(job);
+  };
   for await (const batch of sentenceBatches(corpus, signal)) {
-    for (const tokens of batch) {
-      const ids = toIds(tokens, vocab);
-      words += ids.length;
-      if (ids.length > 0) packer.add(ids, jobs);
-    }
+    for (const tokens of batch) words += packer.add(tokens, vocab.index, out);
+    for (const job of out.splice(0)) keep(job);
   }
   const last = packer.flush();
-  if (last) jobs.push(last);
+  if (last) keep(last);
   return { jobs: () => jobs, words };
 }
 
-function toIds(tokens: readonly string[], vocab: Vocabulary): Int32Array {
-  const ids = new Int32Array(tokens.length);
-  let n = 0;
-  for (const t of tokens) {
-    const id = vocab.index.get(t);
-    if (id !== undefined) ids[n++] = id;
-  }
-  return ids.subarray(0, n);
-}
-
-/** Re-reads the corpus on every epoch (file paths and source functions): memory stays bounded. */
+/**
+ * Re-reads the corpus on every epoch (file paths and source functions): memory stays bounded.
+ * A yielded job's arrays are reused once the next job is asked for (the engine has copied them
+ * into its shared memory by then).
+ */
 function streamingJobs(corpus: Word2VecCorpus, vocab: Vocabulary, signal: AbortSignal | undefined): JobSource {
   return async function* () {
     const packer = new JobPacker();
     const out: Job[] = [];
     for await (const batch of sentenceBatches(corpus, signal)) {
-      for (const tokens of batch) {
-        const ids = toIds(tokens, vocab);
-        if (ids.length > 0) packer.add(ids, out);
+      for (const tokens of batch) packer.add(tokens, vocab.index, out);
+      while (out.length > 0) {
+        const job = out.shift() as Job;
+        yield job;
+        packer.recycle(job);
       }
-      while (out.length > 0) yield out.shift() as Job;
     }
     const last = packer.flush();
     if (last) yield last;
