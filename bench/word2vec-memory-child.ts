@@ -70,7 +70,11 @@ const retainedMiB = statusMiB('VmRSS');
 let wordBytes = 0;
 for (const w of wv.words) wordBytes += Buffer.byteLength(w, 'utf8');
 let words = 0;
-for (const h of trainer.history) words += h.words;
+let trainSeconds = 0;
+for (const h of trainer.history) {
+  words += h.words;
+  trainSeconds += h.seconds;
+}
 console.log(
   JSON.stringify({
     baselineMiB,
@@ -81,6 +85,7 @@ console.log(
     wordBytes,
     words,
     trainCpuSeconds: (cpu.user + cpu.system) / 1e6,
+    trainSeconds,
   }),
 );
 // The vectors stay reachable until the retained RSS was read.
