@@ -205,6 +205,17 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
       { ...SMALL, minCount: 1, epochs: 1 },
     );
     expect([...gaps.words].sort()).toEqual(['enak', 'sekali']);
+    // Long tokens are copied into the vocabulary (so it never pins a file chunk); the copies
+    // must be the same strings, lone surrogates included, and count every occurrence.
+    const long = ['pengembalian-dana', 'terimakasihbanyak\uD83D', 'ok'];
+    const copied = await trainWord2Vec([long, [...long].reverse(), ['ok', 'pengembalian-dana']], {
+      ...SMALL,
+      minCount: 1,
+      epochs: 1,
+    });
+    expect([...copied.words].sort()).toEqual([...long].sort());
+    expect(copied.count('pengembalian-dana')).toBe(3);
+    expect(copied.count('terimakasihbanyak\uD83D')).toBe(2);
   });
 
   it('has the seed-study preset as a one-liner and gensim defaults', () => {
