@@ -110,6 +110,16 @@ const CASES: [string, ConvArgs, number[]][] = [
     { filters: 4, kernelSize: 7, padding: 'same', activation: 'relu' },
     [2, 3, 4],
   ],
+  [
+    'same, kernel 5 on 2 steps (one partial Winograd tile)',
+    { filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' },
+    [3, 2, 5],
+  ],
+  [
+    'valid, kernel 5, a single output step',
+    { filters: 3, kernelSize: 5, padding: 'valid', activation: 'tanh' },
+    [2, 5, 9],
+  ],
 ];
 
 describe('the fused Conv1D agrees with the stock layer', () => {
