@@ -1,6 +1,6 @@
 /**
  * The WebAssembly side of the fused recurrent and Conv1D layers: compiles the committed kernel
- * module once (synchronously, it is 48 KB), and gives each fused layer its own instance and memory,
+ * module once (synchronously, it is 74 KB), and gives each fused layer its own instance and memory,
  * so the state a forward pass keeps for its backward pass (gate pre-activations, cell and hidden
  * states, the padded convolution input) stays in place between the two, with no copies, even when
  * several layers run in between.
