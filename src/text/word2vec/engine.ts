@@ -71,7 +71,11 @@ export interface EngineRun {
   vocab: Vocabulary;
   /** In-vocabulary words per epoch (drives the learning-rate schedule and the ETA). */
   wordsPerEpoch: number;
-  /** Weights to continue from, or null for fresh ones (initialised in place, without a second copy). */
+  /**
+   * Weights to continue from, or null for fresh ones (initialised in place, without a second
+   * copy). The engine sets it to null once they are copied into its shared memory, so that a
+   * loaded training state is not held twice while training.
+   */
   weights: Weights | null;
   /** First epoch to run (0 for a fresh model; more when resuming). */
   startEpoch: number;
@@ -242,6 +246,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     live.syn0.set(run.weights.syn0);
     if (live.syn1neg && run.weights.syn1neg) live.syn1neg.set(run.weights.syn1neg);
     if (live.syn1 && run.weights.syn1) live.syn1.set(run.weights.syn1);
+    run.weights = null;
   } else {
     initialiseInputVectors(live.syn0, dim, options.seed);
   }

@@ -318,7 +318,10 @@ async function readText(path: string, count: number, dims: number): Promise<Vect
   return { words, dims, vectors };
 }
 
-/** Contents of a native file. `arrays` holds the float arrays by name (`syn0`, and for checkpoints `syn1neg`/`syn1`). */
+/**
+ * Contents of a native file. `arrays` holds the float arrays by name (`syn0`, and for checkpoints
+ * `syn1neg`/`syn1`), as views of the file's bytes when aligned: each keeps the whole file alive.
+ */
 export interface NativeFile {
   header: NativeHeader;
   arrays: Record<string, Float32Array>;
@@ -442,9 +445,16 @@ export async function readNative(path: string): Promise<NativeFile> {
         `truncated: array "${name}" (${length} floats at byte ${offset}) extends past the end of the file (${data.length} bytes).`,
       );
     }
-    const copy = new Float32Array(length);
-    new Uint8Array(copy.buffer).set(data.subarray(offset, offset + length * 4));
-    arrays[name] = copy;
+    // A view of the file's bytes where alignment allows (always, for files written here): a copy
+    // would double the memory of loading a training state.
+    const at = data.byteOffset + offset;
+    if (at % 4 === 0) {
+      arrays[name] = new Float32Array(data.buffer, at, length);
+    } else {
+      const copy = new Float32Array(length);
+      new Uint8Array(copy.buffer).set(data.subarray(offset, offset + length * 4));
+      arrays[name] = copy;
+    }
   }
   const syn0 = arrays.syn0;
   if (!syn0 || syn0.length !== header.words.length * header.dims) {

@@ -6,7 +6,15 @@
 import { invalidArgument, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import type { Logs, ProgressCallback, TrainingCallbacks } from '../../internal/progress.js';
 import { describeCorpus, isStreamingCorpus, sentenceBatches, type Word2VecCorpus } from './corpus.js';
-import { type EpochStats, JOB_WORDS, type Job, type JobSource, runTraining, type Weights } from './engine.js';
+import {
+  type EngineRun,
+  type EpochStats,
+  JOB_WORDS,
+  type Job,
+  type JobSource,
+  runTraining,
+  type Weights,
+} from './engine.js';
 import { readNative, writeNative } from './formats.js';
 import { type ResolvedWord2VecOptions, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
 import { finalizeVocabulary, VocabCounter, type Vocabulary, vocabularyFrom } from './vocab.js';
@@ -100,11 +108,14 @@ export class Word2VecTrainer {
     let startEpoch = 0;
     let jobs: JobSource;
     let wordsPerEpoch: number;
-    const previous = this.resumable ? this.state : undefined;
+    let previous = this.resumable ? this.state : undefined;
     this.resumable = false;
     if (previous) {
       vocab = previous.vocab;
       weights = previous.weights;
+      // The loaded weights are copied into the training memory: hold them nowhere else meanwhile.
+      this.state = undefined;
+      this.cachedVectors = undefined;
       startEpoch = previous.epochsDone;
       if (isStreamingCorpus(corpus)) {
         jobs = streamingJobs(corpus, vocab, signal);
@@ -114,6 +125,7 @@ export class Word2VecTrainer {
         jobs = cached.jobs;
         wordsPerEpoch = cached.words;
       }
+      previous = undefined;
     } else {
       this.history = [];
       ({ vocab, jobs, wordsPerEpoch } = await countAndEncode(corpus, o, name, signal));
@@ -125,7 +137,7 @@ export class Word2VecTrainer {
       );
     }
     await callbacks?.onTrainBegin?.();
-    const { weights: trained } = await runTraining({
+    const run: EngineRun = {
       options: o,
       vocab,
       wordsPerEpoch,
@@ -144,7 +156,9 @@ export class Word2VecTrainer {
         const logs: Logs = { loss: stats.loss, wordsPerSecond: stats.wordsPerSecond, alpha: stats.alpha };
         await callbacks?.onEpochEnd?.(stats.epoch, logs);
       },
-    });
+    };
+    weights = null; // run.weights alone holds them now, and the engine drops it once copied
+    const { weights: trained } = await runTraining(run);
     this.state = { vocab, weights: trained, epochsDone: o.epochs, wordsPerEpoch };
     this.cachedVectors = undefined;
     const last = this.history[this.history.length - 1];

@@ -365,7 +365,10 @@ export class WordVectors {
   static async load(path: string, options: LoadWordVectorsOptions = {}): Promise<WordVectors> {
     if (await isNativeFile(path)) {
       const { header, arrays } = await readNative(path);
-      return WordVectors.fromNative(header, arrays.syn0 as Float32Array);
+      const syn0 = arrays.syn0 as Float32Array;
+      // A training state also holds the output weights: copy the vectors so that those are freed.
+      const others = Object.keys(arrays).length > 1;
+      return WordVectors.fromNative(header, others ? syn0.slice() : syn0);
     }
     const table = await readWord2VecFormat(path, options.binary);
     const seen = new Set<string>();
