@@ -402,7 +402,30 @@ function useWinograd(shape: Conv1dShape): boolean {
  * filter taps g (r) and m outputs. (The convolution s = P · ((E_g g) ⊙ (E_d d)) transposed: AT = E_dᵀ,
  * BT = Pᵀ, with the interpolation polynomials' normalisation moved into G.)
  */
-export function winogradMatrices(r: number): { m: number; AT: Float32Array; G: Float32Array; BT: Float32Array } {
+export function winogradMatrices(r: number): WinogradMatrices {
+  let cached = winogradCache.get(r);
+  if (!cached) {
+    cached = toomCook(r);
+    winogradCache.set(r, cached);
+  }
+  return cached;
+}
+
+/** Winograd transform matrices (row-major float32) and the outputs per tile `m`. */
+export interface WinogradMatrices {
+  /** Outputs per tile. */
+  m: number;
+  /** Output transform `[m, 8]`. */
+  AT: Float32Array;
+  /** Filter transform `[8, r]`. */
+  G: Float32Array;
+  /** Input transform `[8, 8]`. */
+  BT: Float32Array;
+}
+
+const winogradCache = new Map<number, WinogradMatrices>();
+
+function toomCook(r: number): WinogradMatrices {
   const n = WINOGRAD_POINTS;
   const m = n + 1 - r;
   const a = [0, 1, -1, 2, -2, 0.5, -0.5];
