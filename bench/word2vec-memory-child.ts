@@ -9,6 +9,8 @@
  * - peak: the kernel's peak-RSS counter is reset (`/proc/self/clear_refs` ← 5, Linux ≥ 4.0), the
  *   trainer runs (vocabulary, training, the returned vectors), and `VmHWM` is read;
  * - the increment (peak − baseline) is what training costs on top of the process and the corpus.
+ *
+ * With `resume`, the trainer is loaded from that checkpoint after the baseline (so loading counts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -19,6 +21,10 @@ interface ChildOptions {
   minCount: number;
   epochs: number;
   threads: number;
+  /** Write a checkpoint here after every epoch (to prepare a resume measurement). */
+  checkpoint?: string;
+  /** Resume this checkpoint (its remaining epochs up to `epochs`) instead of training afresh. */
+  resume?: string;
 }
 
 const o = JSON.parse(process.argv[process.argv.length - 1] as string) as ChildOptions;
@@ -48,15 +54,18 @@ try {
 } catch {
   resetPeak = false;
 }
-const trainer = new Word2VecTrainer({
-  vectorSize: o.vectorSize,
-  minCount: o.minCount,
-  epochs: o.epochs,
-  threads: o.threads,
-  seed: 1,
-});
+const trainer = o.resume
+  ? await Word2VecTrainer.resume(o.resume, { epochs: o.epochs, threads: o.threads })
+  : new Word2VecTrainer({
+      vectorSize: o.vectorSize,
+      minCount: o.minCount,
+      epochs: o.epochs,
+      threads: o.threads,
+      seed: 1,
+    });
 let cpu0 = process.cpuUsage();
 const wv = await trainer.train(corpus, {
+  ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
   callbacks: {
     onTrainBegin: () => {
       cpu0 = process.cpuUsage();

@@ -167,6 +167,10 @@ interface MemoryCase {
   minCount: number;
   epochs: number;
   threads: number;
+  /** Save the model here after training (ours: a checkpoint; gensim: `model.save`). */
+  checkpoint?: string;
+  /** Load the model saved there and train it up to `epochs` (ours: 1 more epoch; gensim: 1 more). */
+  resume?: string;
 }
 
 /** gensim measured exactly as `word2vec-memory-child.ts` measures ulasan. */
@@ -194,8 +198,14 @@ try:
 except OSError:
     reset = False
 c0 = time.process_time()
-m = Word2Vec(corpus, vector_size=o['vectorSize'], min_count=o['minCount'], epochs=o['epochs'], workers=o['threads'], seed=1)
+if o.get('resume'):
+    m = Word2Vec.load(o['resume'])
+    m.train(corpus, total_examples=m.corpus_count, epochs=1)
+else:
+    m = Word2Vec(corpus, vector_size=o['vectorSize'], min_count=o['minCount'], epochs=o['epochs'], workers=o['threads'], seed=1)
 c1 = time.process_time()
+if o.get('checkpoint'):
+    m.save(o['checkpoint'])
 peak = status('VmHWM:')
 gc.collect()
 print(json.dumps({'baselineMiB': base, 'peakMiB': peak, 'retainedMiB': status('VmRSS:'), 'resetPeak': reset,
@@ -322,6 +332,38 @@ async function memoryRows(
       });
     }
   }
+  // Resuming: a 1-epoch model of the large corpus saved (ours: a checkpoint with the output
+  // weights; gensim: model.save), then loaded in a fresh process and trained one more epoch.
+  const large = scales[1] as (typeof scales)[number];
+  const save: MemoryCase = { ...large.base, input: 'file', threads: 1, checkpoint: join(dir, 'ours.w2v') };
+  runMemoryOurs(save);
+  const ours = runMemoryOurs({ ...save, checkpoint: undefined, resume: save.checkpoint, epochs: 2 });
+  let ref: MemoryResult | undefined;
+  if (hasGensim) {
+    const gensimSave = { ...save, checkpoint: join(dir, 'gensim.model') };
+    runMemoryGensim(gensimSave);
+    ref = runMemoryGensim({ ...gensimSave, checkpoint: undefined, resume: gensimSave.checkpoint });
+  }
+  const v = ours.vocab;
+  const model = v * large.base.vectorSize * 4 + (ours.wordBytes ?? 0) + v * 8;
+  const state = model + v * large.base.vectorSize * 4;
+  const inc = (r: MemoryResult) => r.peakMiB - r.baselineMiB;
+  const ratios = (r: MemoryResult) =>
+    `${(inc(r) / mib(model)).toFixed(2)}× model, ${(inc(r) / mib(state)).toFixed(2)}× training state`;
+  log(
+    `memory resume ${large.label}: ulasan +${inc(ours).toFixed(1)} MiB (${ratios(ours)})` +
+      (ref ? `, gensim +${inc(ref).toFixed(1)} MiB (${ratios(ref)})` : ''),
+  );
+  rows.push({
+    name: `memory to resume a saved training state and train 1 epoch, ${large.label}, file path (streamed), 1 thread`,
+    metric: 'MiB',
+    value: inc(ours),
+    ...(ref ? { reference: inc(ref), referenceName: 'gensim Word2Vec.load + train, LineSentence, workers=1' } : {}),
+    notes:
+      `peak − baseline RSS, loading included; training state ${mib(state).toFixed(1)} MiB; ulasan ${ratios(ours)}` +
+      (ref ? `; gensim ${ratios(ref)}` : '; gensim not installed: reference skipped') +
+      large.note,
+  });
   return rows;
 }
 

@@ -72,11 +72,11 @@ export interface EngineRun {
   /** In-vocabulary words per epoch (drives the learning-rate schedule and the ETA). */
   wordsPerEpoch: number;
   /**
-   * Weights to continue from, or null for fresh ones (initialised in place, without a second
-   * copy). The engine sets it to null once they are copied into its shared memory, so that a
-   * loaded training state is not held twice while training.
+   * Weights to continue from (arrays, or a function that fills the engine's views), or null for
+   * fresh ones (initialised in place, without a second copy). The engine sets it to null once they
+   * are in its shared memory, so that a loaded training state is not held twice while training.
    */
-  weights: Weights | null;
+  weights: Weights | ((live: Weights) => Promise<void>) | null;
   /** First epoch to run (0 for a fresh model; more when resuming). */
   startEpoch: number;
   jobs: JobSource;
@@ -240,7 +240,11 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
     syn1: hasHs ? f32.subarray(syn1Ptr >> 2, (syn1Ptr >> 2) + Math.max(0, v - 1) * dim) : null,
   });
   const live = views();
-  if (run.weights) {
+  if (typeof run.weights === 'function') {
+    // Filled in place (e.g. read from a checkpoint file straight into the shared memory).
+    await run.weights(live);
+    run.weights = null;
+  } else if (run.weights) {
     if (run.weights.syn0.length !== live.syn0.length)
       throw new UlasanError('SHAPE_MISMATCH', 'Word2Vec weights do not match the vocabulary.');
     live.syn0.set(run.weights.syn0);

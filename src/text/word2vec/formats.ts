@@ -11,7 +11,7 @@
  * leaves a half-written file in place of a good one.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { closeSync, createReadStream, promises as fs, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { UlasanError } from '../../internal/errors.js';
@@ -405,6 +405,128 @@ export async function readNative(path: string): Promise<NativeFile> {
   } catch (error) {
     throw new UlasanError('FILE_NOT_FOUND', `Cannot read ${path}: ${(error as Error).message}.`, { cause: error });
   }
+  const header = parseNativeHeader(path, data, data.length);
+  const arrays: Record<string, Float32Array> = {};
+  for (const [name, { offset, length }] of Object.entries(header.arrays ?? {})) {
+    // A view of the file's bytes where alignment allows (always, for files written here): a copy
+    // would double the memory of loading a training state.
+    const at = data.byteOffset + offset;
+    if (at % 4 === 0) {
+      arrays[name] = new Float32Array(data.buffer, at, length);
+    } else {
+      const copy = new Float32Array(length);
+      new Uint8Array(copy.buffer).set(data.subarray(offset, offset + length * 4));
+      arrays[name] = copy;
+    }
+  }
+  return { header, arrays };
+}
+
+/** Where a native file's float arrays lie, and the file's identity when its header was read. */
+export interface NativeArraysOnDisk {
+  path: string;
+  layout: Record<string, { offset: number; length: number }>;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Reads and validates only the header of a native file (same checks as {@link readNative}); the
+ * arrays stay on disk, to be read straight into their destination with {@link readNativeArrays}.
+ */
+export async function readNativeHeader(path: string): Promise<{ header: NativeHeader; onDisk: NativeArraysOnDisk }> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (error) {
+    throw new UlasanError('FILE_NOT_FOUND', `Cannot read ${path}: ${(error as Error).message}.`, { cause: error });
+  }
+  try {
+    const { size, mtimeMs } = await handle.stat();
+    const lead = Buffer.alloc(Math.min(size, NATIVE_MAGIC.length + 4));
+    await readFully(handle, lead, 0);
+    let prefix = lead;
+    if (lead.length === NATIVE_MAGIC.length + 4 && lead.subarray(0, NATIVE_MAGIC.length).equals(NATIVE_MAGIC)) {
+      const jsonEnd = NATIVE_MAGIC.length + 4 + lead.readUInt32LE(NATIVE_MAGIC.length);
+      prefix = Buffer.alloc(Math.min(size, jsonEnd));
+      await readFully(handle, prefix, 0);
+    }
+    const header = parseNativeHeader(path, prefix, size);
+    return { header, onDisk: { path, layout: header.arrays ?? {}, size, mtimeMs } };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads the named arrays of a native file into `targets` (any float arrays of the right length,
+ * e.g. views of the training memory), refusing a file that changed since its header was read.
+ */
+export async function readNativeArrays(
+  onDisk: NativeArraysOnDisk,
+  targets: Record<string, Float32Array | null>,
+): Promise<void> {
+  const handle = await fs.open(onDisk.path, 'r').catch((error: unknown) => {
+    throw new UlasanError('FILE_NOT_FOUND', `Cannot read ${onDisk.path}: ${(error as Error).message}.`, {
+      cause: error,
+    });
+  });
+  try {
+    const { size, mtimeMs } = await handle.stat();
+    if (size !== onDisk.size || mtimeMs !== onDisk.mtimeMs) {
+      throw new UlasanError(
+        'FILE_FORMAT',
+        `${onDisk.path} changed after it was loaded (Word2VecTrainer.resume reads the weights only when training starts). Resume again from the file as it is now.`,
+      );
+    }
+    for (const [name, target] of Object.entries(targets)) {
+      if (!target) continue;
+      const at = onDisk.layout[name];
+      if (!at || at.length !== target.length)
+        throw formatError(onDisk.path, `array "${name}" is missing or has the wrong length.`);
+      await readFully(handle, new Uint8Array(target.buffer, target.byteOffset, target.byteLength), at.offset);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** {@link readNativeArrays} for one array, synchronously, into a new array. */
+export function readNativeArraySync(onDisk: NativeArraysOnDisk, name: string): Float32Array {
+  const at = onDisk.layout[name];
+  if (!at) throw formatError(onDisk.path, `array "${name}" is missing.`);
+  const out = new Float32Array(at.length);
+  const bytes = new Uint8Array(out.buffer);
+  const fd = openSync(onDisk.path, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    if (size !== onDisk.size || mtimeMs !== onDisk.mtimeMs) {
+      throw new UlasanError(
+        'FILE_FORMAT',
+        `${onDisk.path} changed after it was loaded (Word2VecTrainer.resume reads the weights only when needed). Resume again from the file as it is now.`,
+      );
+    }
+    for (let done = 0; done < bytes.length; ) {
+      const n = readSync(fd, bytes, done, bytes.length - done, at.offset + done);
+      if (n === 0) throw formatError(onDisk.path, 'the file ended early (truncated while reading).');
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+async function readFully(handle: fs.FileHandle, into: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new UlasanError('FILE_FORMAT', 'The file ended early (truncated while reading).');
+    done += bytesRead;
+  }
+}
+
+/** Validates a native file's magic, header and array layout against the file size. */
+function parseNativeHeader(path: string, data: Buffer, fileSize: number): NativeHeader {
   if (data.length < NATIVE_MAGIC.length + 4 || !data.subarray(0, NATIVE_MAGIC.length).equals(NATIVE_MAGIC)) {
     throw formatError(
       path,
@@ -432,36 +554,20 @@ export async function readNative(path: string): Promise<NativeFile> {
   if (!Number.isInteger(header.dims) || header.dims < 1 || !Array.isArray(header.words)) {
     throw formatError(path, 'the header lacks valid "dims" and "words".');
   }
-  const arrays: Record<string, Float32Array> = {};
   for (const [name, { offset, length }] of Object.entries(header.arrays ?? {})) {
-    if (
-      !Number.isInteger(offset) ||
-      !Number.isInteger(length) ||
-      offset % 4 !== 0 ||
-      offset + length * 4 > data.length
-    ) {
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset % 4 !== 0 || offset + length * 4 > fileSize) {
       throw formatError(
         path,
-        `truncated: array "${name}" (${length} floats at byte ${offset}) extends past the end of the file (${data.length} bytes).`,
+        `truncated: array "${name}" (${length} floats at byte ${offset}) extends past the end of the file (${fileSize} bytes).`,
       );
     }
-    // A view of the file's bytes where alignment allows (always, for files written here): a copy
-    // would double the memory of loading a training state.
-    const at = data.byteOffset + offset;
-    if (at % 4 === 0) {
-      arrays[name] = new Float32Array(data.buffer, at, length);
-    } else {
-      const copy = new Float32Array(length);
-      new Uint8Array(copy.buffer).set(data.subarray(offset, offset + length * 4));
-      arrays[name] = copy;
-    }
   }
-  const syn0 = arrays.syn0;
+  const syn0 = header.arrays?.syn0;
   if (!syn0 || syn0.length !== header.words.length * header.dims) {
     throw formatError(
       path,
       `the vectors hold ${syn0?.length ?? 0} floats but ${header.words.length} words × ${header.dims} dims need ${header.words.length * header.dims}.`,
     );
   }
-  return { header, arrays };
+  return header;
 }

@@ -15,7 +15,13 @@ import {
   runTraining,
   type Weights,
 } from './engine.js';
-import { readNative, writeNative } from './formats.js';
+import {
+  type NativeArraysOnDisk,
+  readNativeArraySync,
+  readNativeArrays,
+  readNativeHeader,
+  writeNative,
+} from './formats.js';
 import { type ResolvedWord2VecOptions, resolveWord2VecOptions, type Word2VecOptions } from './options.js';
 import { finalizeVocabulary, VocabCounter, type Vocabulary, vocabularyFrom } from './vocab.js';
 import { WordVectors } from './word-vectors.js';
@@ -37,7 +43,11 @@ export type { EpochStats as Word2VecEpochStats } from './engine.js';
 
 interface TrainingState {
   vocab: Vocabulary;
-  weights: Weights;
+  /**
+   * The weights, or where they lie in a resumed file: they are read from there straight into the
+   * training memory when training starts (no in-between copy of the whole state).
+   */
+  weights: Weights | NativeArraysOnDisk;
   epochsDone: number;
   wordsPerEpoch: number;
 }
@@ -82,7 +92,7 @@ export class Word2VecTrainer {
     this.cachedVectors ??= WordVectors.adopt(
       vocab.words,
       vocab.index,
-      weights.syn0,
+      isOnDisk(weights) ? readNativeArraySync(weights, 'syn0') : weights.syn0,
       this.options.vectorSize,
       vocab.counts,
     );
@@ -104,7 +114,7 @@ export class Word2VecTrainer {
     const o = this.options;
     const name = describeCorpus(corpus);
     let vocab: Vocabulary;
-    let weights: Weights | null = null;
+    let weights: EngineRun['weights'] = null;
     let startEpoch = 0;
     let jobs: JobSource;
     let wordsPerEpoch: number;
@@ -112,7 +122,8 @@ export class Word2VecTrainer {
     this.resumable = false;
     if (previous) {
       vocab = previous.vocab;
-      weights = previous.weights;
+      const stored = previous.weights;
+      weights = isOnDisk(stored) ? (live) => readNativeArrays(stored, { ...live }) : stored;
       // The loaded weights are copied into the training memory: hold them nowhere else meanwhile.
       this.state = undefined;
       this.cachedVectors = undefined;
@@ -150,7 +161,7 @@ export class Word2VecTrainer {
       onEpochEnd: async (stats, snapshot) => {
         this.history.push(stats);
         if (checkpoint) {
-          const state: TrainingState = { vocab, weights: snapshot(), epochsDone: stats.epoch + 1, wordsPerEpoch };
+          const state = { vocab, weights: snapshot(), epochsDone: stats.epoch + 1, wordsPerEpoch };
           await saveState(checkpoint, o, state, this.history);
         }
         const logs: Logs = { loss: stats.loss, wordsPerSecond: stats.wordsPerSecond, alpha: stats.alpha };
@@ -170,7 +181,17 @@ export class Word2VecTrainer {
   async save(path: string): Promise<void> {
     if (!this.state)
       throw new UlasanError('NOT_FITTED', 'Word2VecTrainer has no training state to save: call train() first.');
-    await saveState(path, this.options, this.state, this.history);
+    const state = this.state;
+    if (isOnDisk(state.weights)) {
+      // A resumed state not trained yet: its weights are still in the file it came from.
+      const { layout } = state.weights;
+      const load = (name: string) => (layout[name] ? new Float32Array(layout[name].length) : null);
+      const weights: Weights = { syn0: load('syn0') as Float32Array, syn1neg: load('syn1neg'), syn1: load('syn1') };
+      await readNativeArrays(state.weights, { ...weights });
+      await saveState(path, this.options, { ...state, weights }, this.history);
+      return;
+    }
+    await saveState(path, this.options, { ...state, weights: state.weights }, this.history);
   }
 
   /**
@@ -183,7 +204,7 @@ export class Word2VecTrainer {
     path: string,
     overrides: Pick<Word2VecOptions, 'threads' | 'epochs'> = {},
   ): Promise<Word2VecTrainer> {
-    const { header, arrays } = await readNative(path);
+    const { header, onDisk } = await readNativeHeader(path);
     const training = header.training as
       | { options: Word2VecOptions; epochsDone: number; wordsPerEpoch: number; history?: EpochStats[] }
       | undefined;
@@ -211,8 +232,8 @@ export class Word2VecTrainer {
     const dim = o.vectorSize;
     if (header.dims !== dim)
       throw new UlasanError('FILE_FORMAT', `${path}: dims ${header.dims} differ from vectorSize ${dim}.`);
-    const syn1neg = arrays.syn1neg ?? null;
-    const syn1 = arrays.syn1 ?? null;
+    const syn1neg = onDisk.layout.syn1neg ?? null;
+    const syn1 = onDisk.layout.syn1 ?? null;
     if (o.negative > 0 !== (syn1neg !== null) || (syn1neg && syn1neg.length !== v * dim)) {
       throw new UlasanError(
         'FILE_FORMAT',
@@ -227,7 +248,7 @@ export class Word2VecTrainer {
     }
     trainer.state = {
       vocab: vocabularyFrom(header.words, counts),
-      weights: { syn0: arrays.syn0 as Float32Array, syn1neg, syn1 },
+      weights: onDisk,
       epochsDone: training.epochsDone,
       wordsPerEpoch: training.wordsPerEpoch,
     };
@@ -253,10 +274,14 @@ export async function trainWord2Vec(
   return new Word2VecTrainer(options).train(corpus, trainOptions);
 }
 
+function isOnDisk(weights: Weights | NativeArraysOnDisk): weights is NativeArraysOnDisk {
+  return 'layout' in weights;
+}
+
 async function saveState(
   path: string,
   o: ResolvedWord2VecOptions,
-  state: TrainingState,
+  state: TrainingState & { weights: Weights },
   history: EpochStats[],
 ): Promise<void> {
   const arrays: Record<string, Float32Array> = { syn0: state.weights.syn0 };

@@ -173,6 +173,13 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
     const resumed = await Word2VecTrainer.resume(join(dir, 'state.w2v'));
     expect(resumed.epochsDone).toBe(2);
     expect(resumed.history).toHaveLength(2);
+    // Before training, a resumed state's weights stay in its file: read on demand, and refused
+    // once the file changed.
+    expect(same(resumed.vectors!.vectors, partial.vectors)).toBe(true);
+    await resumed.save(join(dir, 'copy.w2v'));
+    const copy = await Word2VecTrainer.resume(join(dir, 'copy.w2v'));
+    writeFileSync(join(dir, 'copy.w2v'), 'replaced');
+    await rejectsWith(copy.train(small), 'FILE_FORMAT', /changed after it was loaded/);
     const vectors = await resumed.train(small);
     expect(resumed.history).toHaveLength(4);
     expect(same(vectors.vectors, uninterrupted.vectors)).toBe(true);
