@@ -72,18 +72,31 @@ async function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array | str
   try {
     let pending: (Uint8Array | string)[] = [];
     let pendingBytes = 0;
+    const writeAll = async (bytes: Uint8Array) => {
+      for (let at = 0; at < bytes.length; ) {
+        const { bytesWritten } = await handle.write(bytes, at, Math.min(bytes.length - at, 1 << 24));
+        at += bytesWritten;
+      }
+    };
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await writeAll(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
+      pending = [];
+      pendingBytes = 0;
+    };
     for (const chunk of chunks) {
+      if (typeof chunk !== 'string' && chunk.length >= 1 << 20) {
+        // Large arrays (whole weight matrices, possibly views of the training memory) are written
+        // as they are: concatenating them would copy the whole state.
+        await flush();
+        await writeAll(chunk);
+        continue;
+      }
       pending.push(chunk);
       pendingBytes += chunk.length;
-      if (pendingBytes >= 1 << 20) {
-        await handle.writeFile(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
-        pending = [];
-        pendingBytes = 0;
-      }
+      if (pendingBytes >= 1 << 20) await flush();
     }
-    if (pending.length > 0) {
-      await handle.writeFile(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
-    }
+    await flush();
     await handle.sync();
     ok = true;
   } finally {
