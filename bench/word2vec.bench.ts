@@ -336,12 +336,13 @@ async function memoryRows(
   // weights; gensim: model.save), then loaded in a fresh process and trained one more epoch.
   const large = scales[1] as (typeof scales)[number];
   const save: MemoryCase = { ...large.base, input: 'file', threads: 1, checkpoint: join(dir, 'ours.w2v') };
-  runMemoryOurs(save);
+  const oursSave = runMemoryOurs(save);
   const ours = runMemoryOurs({ ...save, checkpoint: undefined, resume: save.checkpoint, epochs: 2 });
   let ref: MemoryResult | undefined;
+  let refSave: MemoryResult | undefined;
   if (hasGensim) {
     const gensimSave = { ...save, checkpoint: join(dir, 'gensim.model') };
-    runMemoryGensim(gensimSave);
+    refSave = runMemoryGensim(gensimSave);
     ref = runMemoryGensim({ ...gensimSave, checkpoint: undefined, resume: gensimSave.checkpoint });
   }
   const v = ours.vocab;
@@ -354,6 +355,16 @@ async function memoryRows(
     `memory resume ${large.label}: ulasan +${inc(ours).toFixed(1)} MiB (${ratios(ours)})` +
       (ref ? `, gensim +${inc(ref).toFixed(1)} MiB (${ratios(ref)})` : ''),
   );
+  rows.push({
+    name: `training memory with a checkpoint, ${large.label}, file path (streamed), 1 thread`,
+    metric: 'MiB',
+    value: inc(oursSave),
+    ...(refSave ? { reference: inc(refSave), referenceName: 'gensim + model.save, LineSentence, workers=1' } : {}),
+    notes:
+      `peak − baseline RSS, writing the state included (ours: checkpoint after the epoch; gensim: model.save after training); ulasan ${ratios(oursSave)}` +
+      (refSave ? `; gensim ${ratios(refSave)}` : '; gensim not installed: reference skipped') +
+      large.note,
+  });
   rows.push({
     name: `memory to resume a saved training state and train 1 epoch, ${large.label}, file path (streamed), 1 thread`,
     metric: 'MiB',
