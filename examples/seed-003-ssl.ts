@@ -8,13 +8,27 @@
  *   2. self-training from the 20% (pseudo-labels added until the pool is exhausted),
  *   3. supervised on 100% of train (the ceiling).
  *
+ * Deep models (`--model gru|lstm|bilstm|cnn-lstm`) get the seed's other half too: Word2Vec vectors
+ * trained on the text of the labeled part AND the pool (unlabeled text is available to everyone;
+ * only its labels are hidden), used by all three rows alike. Those vectors are what lets
+ * self-training pay: they place words never seen with a label near words that were, so the
+ * model's confident pseudo-labels carry that knowledge into the classifier (see docs/ssl.md).
+ *
  * Run:  npx tsx examples/seed-003-ssl.ts [--quick] [--model logreg|nb|svm|gru|lstm] [--threshold 0.9]
- *       [--top-k N] [--max-iterations N]
+ *       [--top-k N] [--max-iterations N] [--embeddings cbow|skipgram|none] [--w2v-epochs N]
  */
 import { parseArgs } from 'node:util';
 import { trainTestSplit } from 'ulasan/experiments';
 import { selfTrain } from 'ulasan/ssl';
-import { createTextClassifier, type Label, readDataset } from 'ulasan/text';
+import {
+  createPipeline,
+  createTextClassifier,
+  type Label,
+  PIPELINE_PRESETS,
+  readDataset,
+  trainWord2Vec,
+  WORD2VEC_PRESETS,
+} from 'ulasan/text';
 import { dataPath, printTable } from './shared.js';
 
 const { values } = parseArgs({
@@ -25,16 +39,21 @@ const { values } = parseArgs({
     'top-k': { type: 'string' },
     'max-iterations': { type: 'string', default: '30' },
     seed: { type: 'string', default: '42' },
+    embeddings: { type: 'string', default: 'cbow' },
+    'w2v-epochs': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
 const deep = ['gru', 'lstm', 'bilstm', 'cnn-lstm'].includes(values.model);
-const modelOptions = {
+const modelOptions: Record<string, unknown> = {
   model: values.model,
   seed,
   classWeight: 'balanced',
   ...(deep ? { epochs: values.quick ? 2 : 4, maxLen: 50 } : values.model === 'nb' ? {} : { C: 10 }),
 };
+if (!['cbow', 'skipgram', 'none'].includes(values.embeddings)) {
+  throw new Error(`--embeddings must be cbow, skipgram or none, got "${values.embeddings}".`);
+}
 
 // Positive/negative reviews only, as in the seed (its ratings 1–2 / 4–5).
 const binary = (l: Label) => l === 'positive' || l === 'negative';
@@ -54,6 +73,26 @@ const pool = { inputs: poolIdx.map((i) => texts[i]!), labels: poolIdx.map((i) =>
 console.error(
   `SmSA pos/neg: ${labeled.inputs.length} labeled, ${pool.inputs.length} pool, ${validation.inputs.length} valid; model ${values.model}`,
 );
+
+if (deep && values.embeddings !== 'none') {
+  // Seed 003: CBOW, 100 dimensions, window 5, min count 1, 120 epochs (20 by default here to keep the
+  // run short; `--w2v-epochs 120` for the seed's). Trained on labeled + pool TEXT, never on valid.
+  const sg = values.embeddings === 'skipgram' ? 1 : 0;
+  const epochs = values['w2v-epochs'] ? Number(values['w2v-epochs']) : values.quick ? 3 : 20;
+  const pipeline = createPipeline(PIPELINE_PRESETS.sentiment); // the deep models' default pipeline
+  const started = Date.now();
+  modelOptions.embeddings = await trainWord2Vec(pipeline.transform(texts), {
+    ...WORD2VEC_PRESETS.seed003,
+    vectorSize: values.quick ? 50 : 100,
+    sg,
+    epochs,
+    threads: 1,
+    seed,
+  });
+  console.error(
+    `Word2Vec (${sg ? 'skip-gram' : 'CBOW'}, ${epochs} epochs) on ${texts.length} texts: ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+}
 
 const score = async (model: Awaited<ReturnType<typeof createTextClassifier>>) =>
   model.evaluate(validation.inputs, validation.labels);
