@@ -45,7 +45,7 @@ const { values } = parseArgs({
 });
 const seed = Number(values.seed);
 const deep = ['gru', 'lstm', 'bilstm', 'cnn-lstm'].includes(values.model);
-const modelOptions: Record<string, unknown> = {
+const modelOptions: { model: string; [option: string]: unknown } = {
   model: values.model,
   seed,
   classWeight: 'balanced',
