@@ -21,6 +21,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { loadTf, type TfModules } from '../backend/tf.js';
+import { FUSED_BACKENDS, INFERENCE_CHUNK } from './fused-recurrent.js';
 import { ACTIVATION_CODES, type Conv1dGradients, Conv1dKernel, type Conv1dShape } from './wasm-kernels.js';
 
 type Tensor = TfCore.Tensor;
@@ -61,12 +62,6 @@ export function fusedConvLayers(): Promise<FusedConvLayers> {
   cached ??= loadTf().then(createFactories);
   return cached;
 }
-
-/** In-process CPU backends, where the kernel's `dataSync` reads are cheap (see fused-recurrent). */
-const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
-
-/** Sequences per kernel call in inference: bounds the kernel memory for large predict batches. */
-const INFERENCE_CHUNK = 256;
 
 function createFactories(modules: TfModules): FusedConvLayers {
   const { tf } = modules;

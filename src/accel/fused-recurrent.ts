@@ -85,10 +85,10 @@ export function fusedRecurrentLayers(): Promise<FusedRecurrentLayers> {
  * Backends where the fused kernel pays: the in-process CPU ones. On a GPU (`webgpu`) or native
  * (`tensorflow`) backend, reading the tensors back to run on the CPU would cost more than it saves.
  */
-const FUSED_BACKENDS = new Set(['cpu', 'wasm']);
+export const FUSED_BACKENDS: ReadonlySet<string> = new Set(['cpu', 'wasm']);
 
 /** Rows per kernel call in inference: bounds the kernel memory for large predict batches. */
-const INFERENCE_CHUNK = 256;
+export const INFERENCE_CHUNK = 256;
 
 function createFactories(modules: TfModules): FusedRecurrentLayers {
   const { tf, layers } = modules;

@@ -9,7 +9,7 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdMatMul } from '../../accel/wasm-kernels.js';
+import { simdMatMul, simdMaxPoolGrad } from '../../accel/wasm-kernels.js';
 import { type BinaryOp, binaryLayout, binaryValues } from './binary.js';
 import {
   type ConvGeometry,
@@ -21,7 +21,6 @@ import {
 import { gatherValues } from './gather.js';
 import { kernelIo, numericOnly, type PatchedBackend } from './kernel-io.js';
 import { isDataPreservingTranspose, sliceValues, tileValues, transposeValues } from './layout.js';
-import { maxPoolGradValues } from './max-pool-grad.js';
 import { segmentSumShape, segmentSumValues } from './unsorted-segment-sum.js';
 
 type Tf = typeof TfCore;
@@ -348,7 +347,8 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
           attrs.dimRoundingMode,
         );
         const io = kernelIo(kind, args.backend);
-        const values = maxPoolGradValues(io.read(input), io.read(dy), {
+        // dx[first max of each window] += dy[window], as the stock kernel routes it, in the accel SIMD loop.
+        const values = simdMaxPoolGrad(io.read(input), io.read(dy), {
           batchSize: info.batchSize,
           inHeight: info.inHeight,
           inWidth: info.inWidth,
