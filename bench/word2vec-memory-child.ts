@@ -14,20 +14,21 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
-interface ChildOptions {
+/** A memory measurement: corpus file, how it is handed over, and the training settings (the bench sends it as JSON). */
+export interface MemoryCase {
   corpus: string;
   input: 'array' | 'file';
   vectorSize: number;
   minCount: number;
   epochs: number;
   threads: number;
-  /** Write a checkpoint here after every epoch (to prepare a resume measurement). */
+  /** Write a checkpoint here after every epoch (gensim's script: `model.save` after training). */
   checkpoint?: string;
   /** Resume this checkpoint (its remaining epochs up to `epochs`) instead of training afresh. */
   resume?: string;
 }
 
-const o = JSON.parse(process.argv[process.argv.length - 1] as string) as ChildOptions;
+const o = JSON.parse(process.argv[process.argv.length - 1] as string) as MemoryCase;
 const statusMiB = (key: string) =>
   Number((new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync('/proc/self/status', 'utf8')) as RegExpExecArray)[1]) /
   1024;

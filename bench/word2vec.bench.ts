@@ -20,6 +20,7 @@ import { Random } from '../src/internal/random.js';
 import { WordVectors } from '../src/text/word2vec/word-vectors.js';
 import { realCorpus } from '../tests/text/word2vec/real-corpus.js';
 import { type Bench, type BenchRow, median } from './harness.js';
+import type { MemoryCase } from './word2vec-memory-child.js';
 
 const PYTHON = '/usr/bin/python3';
 const SRC = fileURLToPath(new URL('../src/text/word2vec/index.ts', import.meta.url));
@@ -157,20 +158,6 @@ interface MemoryResult {
   trainCpuSeconds: number;
   /** UTF-8 bytes of the vocabulary's words (ulasan's child reports it). */
   wordBytes?: number;
-}
-
-/** A memory measurement: corpus file, how it is handed over, and the training settings. */
-interface MemoryCase {
-  corpus: string;
-  input: 'array' | 'file';
-  vectorSize: number;
-  minCount: number;
-  epochs: number;
-  threads: number;
-  /** Save the model here after training (ours: a checkpoint; gensim: `model.save`). */
-  checkpoint?: string;
-  /** Load the model saved there and train it up to `epochs` (ours: 1 more epoch; gensim: 1 more). */
-  resume?: string;
 }
 
 /** gensim measured exactly as `word2vec-memory-child.ts` measures ulasan. */
