@@ -52,12 +52,20 @@ function valueAndGrads(layer: Layer, x: Tensor): number[][] {
   });
 }
 
-/** Builds both layers on x and gives them the same weights (a random, non-zero bias). */
+/**
+ * Builds both layers on x and gives them the same seeded weights (Glorot-uniform kernel as the
+ * layer's own initializer draws it, a random non-zero bias), so every run checks the same numbers.
+ */
 function pair(stock: Layer, fast: Layer, x: Tensor): void {
   tf.tidy(() => {
     stock.apply(x);
     fast.apply(x);
-    const weights = stock.getWeights().map((w, i) => (i === 1 ? tf.randomNormal(w.shape, 0, 0.5, 'float32', 7) : w));
+    const weights = stock.getWeights().map((w, i) => {
+      if (i === 1) return tf.randomNormal(w.shape, 0, 0.5, 'float32', 7);
+      const [fw = 1, ci = 1, co = 1] = w.shape;
+      const limit = Math.sqrt(6 / (fw * ci + fw * co));
+      return tf.randomUniform(w.shape, -limit, limit, 'float32', 3);
+    });
     stock.setWeights(weights);
     fast.setWeights(weights);
   });
