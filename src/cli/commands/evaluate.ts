@@ -43,7 +43,7 @@ ${DATA_HELP}
     const { existsSync } = await import('node:fs');
     if (existsSync(`${dir}/multilabel.json`)) {
       // Written by "ulasan train --label-col C1,C2,...": per-label report, micro/macro/samples F1, Hamming loss.
-      const { evaluateMultiLabel } = await import('../../text/multilabel/cli.js');
+      const { evaluateMultiLabel } = await import('./multilabel.js');
       return evaluateMultiLabel(ctx, { dir, dataPath });
     }
     const { loadTextClassifier } = await import('../../text/models/registry.js');

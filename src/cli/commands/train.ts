@@ -172,7 +172,7 @@ All models:
     const { useBackend } = await import('../../backend/backends.js');
     if (deep) await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
     const pipeline = await resolvePipeline(ctx.values.pipeline);
-    const multiLabel = await import('../../text/multilabel/cli.js');
+    const multiLabel = await import('./multilabel.js');
     if (multiLabel.isMultiLabelColumn(ctx.values['label-col'])) {
       // Several label columns: a multi-label wrapper over --model.
       const deepGiven = deepOnly.filter((o) => ctx.values[o] !== undefined);

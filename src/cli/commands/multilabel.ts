@@ -4,17 +4,17 @@
  * Classifier Chains (`cc`) or Label Powerset (`lp`) over the chosen `--model` kind.
  */
 
-import type { CommandContext } from '../../cli/command.js';
-import { UsageError } from '../../cli/command.js';
-import type { TextClassifier } from '../models/text-classifier.js';
-import { type MultiLabelReport, multiLabelReport } from './report.js';
+import type { TextClassifier } from '../../text/models/text-classifier.js';
+import { type MultiLabelReport, multiLabelReport } from '../../text/multilabel/report.js';
 import {
   BinaryRelevance,
   ClassifierChain,
   LabelPowerset,
   loadMultiLabelClassifier,
   type MultiLabelTextClassifier,
-} from './transformations.js';
+} from '../../text/multilabel/transformations.js';
+import type { CommandContext } from '../command.js';
+import { UsageError } from '../command.js';
 
 /** True when a `--label-col` value names several columns (comma-separated). */
 export function isMultiLabelColumn(value: unknown): value is string {
@@ -58,7 +58,7 @@ export async function trainMultiLabel(
     );
   const train = await readMultiLabelData(ctx, args.dataPath);
   const valid = typeof ctx.values.valid === 'string' ? await readMultiLabelData(ctx, ctx.values.valid) : undefined;
-  const { createTextClassifier } = await import('../models/registry.js');
+  const { createTextClassifier } = await import('../../text/models/registry.js');
   const base = (): Promise<TextClassifier> => createTextClassifier(args.baseOptions as { model: string });
   const seed = typeof args.baseOptions.seed === 'number' ? args.baseOptions.seed : 42;
   const model: MultiLabelTextClassifier =
