@@ -44,6 +44,18 @@ export type {
 } from './confusion-matrix.js';
 export { ConfusionMatrix, confusionMatrix } from './confusion-matrix.js';
 export type {
+  AveragePrecisionOptions,
+  BinaryCurveOptions,
+  ClassCurves,
+  CurveScores,
+  OneVsRestCurvesOptions,
+  PrecisionRecallCurve,
+  PrecisionRecallCurveOptions,
+  RocCurve,
+  RocCurveOptions,
+} from './curves.js';
+export { auc, averagePrecisionScore, oneVsRestCurves, precisionRecallCurve, rocCurve } from './curves.js';
+export type {
   ConfusionMatrixSvgOptions,
   EvaluationFigures,
   SvgToPngOptions,
