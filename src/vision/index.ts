@@ -55,6 +55,8 @@ export {
   readImage,
   resizeImage,
 } from './image.js';
+export type { KerasH5Weight, KerasH5Weights, LoadKerasWeightsOptions } from './keras-h5.js';
+export { isHdf5File, loadKerasWeights, readKerasH5Weights } from './keras-h5.js';
 export type { WeightLoadReport } from './layers-io.js';
 export { loadLayersModel, loadWeightsByName, readLayersArtifacts, saveLayersModel } from './layers-io.js';
 export { loadFacePredictor } from './load-predictor.js';

@@ -12,6 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../backend/backends.js';
 import { loadTf } from '../backend/tf.js';
 import { invalidArgument } from '../internal/errors.js';
+import { isHdf5File, loadKerasWeights } from './keras-h5.js';
 import { loadWeightsByName, type WeightLoadReport } from './layers-io.js';
 
 /** The ResNet depths ulasan builds. */
@@ -28,9 +29,11 @@ export interface ResNetOptions {
   /** Output classes of `predictions` (with `includeTop`). Default 1000. */
   classes?: number;
   /**
-   * `null` (default) for seeded random initialisation, or a local path to a tfjs layers model
-   * (folder or `model.json`, e.g. Keras ImageNet weights converted by `tensorflowjs_converter`)
-   * whose weights are copied by layer name. URLs are refused: ulasan never downloads.
+   * `null` (default) for seeded random initialisation, or a local path whose weights are copied
+   * by layer name: a Keras HDF5 file (`resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5`, read
+   * with the optional `h5wasm` package, see {@link loadKerasWeights}) or a tfjs layers model
+   * (folder or `model.json`, what `tensorflowjs_converter` writes). URLs are refused: ulasan
+   * never downloads.
    */
   weights?: string | null;
   /** Seed for the random initialisers. Default 42. */
@@ -149,7 +152,9 @@ export async function buildResNet(depth: ResNetDepth, options: ResNetOptions = {
   const model = layers.model({ inputs: input, outputs: x, name: options.name ?? `resnet${depth}` });
   if (options.weights) {
     try {
-      const weightReport = await loadWeightsByName(model, options.weights);
+      const weightReport = (await isHdf5File(options.weights))
+        ? await loadKerasWeights(model, options.weights, { byName: true })
+        : await loadWeightsByName(model, options.weights);
       return { model, weightReport };
     } catch (error) {
       model.dispose();
