@@ -9,7 +9,7 @@
  * config's seed, never by what ran before it). A log written under a different config is refused.
  */
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
 import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
 import { AbortError, throwIfAborted, UlasanError } from '../internal/errors.js';
@@ -17,6 +17,9 @@ import { stableHash } from '../internal/hash.js';
 import type { Logs, ProgressCallback } from '../internal/progress.js';
 import { trainingCurvesSvg, writeEvaluationFigures } from '../metrics/index.js';
 import { type PartScores, scorePredictions } from './evaluation.js';
+import { acquireGridLock } from './executors/grid-lock.js';
+import type { GridExecution, GridExecutor, GridJobSpec } from './executors/types.js';
+import { inProcessExecutor } from './executors/types.js';
 import { diagnoseFit, type FitDiagnosisOptions, readLog } from './fit-diagnosis.js';
 import {
   closest,
@@ -90,6 +93,12 @@ export interface RunGridOptions<X = string> {
    * installed) per scenario; default true.
    */
   figures?: boolean;
+  /**
+   * Where the scenarios run: in this process one after another (default), in worker threads
+   * (`localExecutor({ workers: 2 })`), or on BullMQ workers (`queueExecutor({ connection })`). The
+   * log, tables, figures and refit are always written here, the same way.
+   */
+  executor?: GridExecutor;
 }
 
 /** The refit of the best scenario on training + validation data. */
@@ -128,6 +137,8 @@ export interface GridRunResult {
   failed: { name: string; key: string; message: string }[];
   /** Data sizes, class counts and leakage findings. */
   data: DataSummary;
+  /** Scenarios finished and failed in this run, per worker (`main` in process, `thread-1`, `host:pid`...). */
+  workers: Record<string, { done: number; failed: number }>;
 }
 
 /**
@@ -190,7 +201,7 @@ export async function runGrid<X = string>(
   }
 
   // One writer per output folder: a second grid into the same folder would interleave the log.
-  const release = await acquireLock(out);
+  const release = await acquireGridLock(out);
   try {
     const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
     // Shared word vectors (trained on the training part only, cached in `out`), handed to every scenario.
@@ -250,48 +261,98 @@ export async function runGrid<X = string>(
     };
 
     const failed: GridRunResult['failed'] = [];
+    const workers: GridRunResult['workers'] = {};
+    const tally = (worker: string) => {
+      workers[worker] ??= { done: 0, failed: 0 };
+      return workers[worker];
+    };
+    // Progress of the scenarios running now (several at once with a parallel executor).
+    const running = new Map<string, { worker: string; fraction: number }>();
+    const partial = () => [...running.entries()].reduce((a, [k, r]) => a + r.fraction * weightOf(k), 0);
+    const weightOf = (key: string) => weight(scenarios.find((s) => s.key === key) as Scenario);
+    const busy = (): Record<string, number> => (running.size > 1 ? { running: running.size } : {});
     report(undefined);
-    for (const scenario of scenarios) {
-      if (byKey.has(scenario.key)) continue;
-      throwIfAborted(options.signal, `grid "${config.name}"`);
-      const t0 = performance.now();
-      let result: ScenarioResult;
-      try {
-        result = config.cv
-          ? await runCvScenario(scenario, config, data, factory, options, (e, info) => report(scenario, info, e))
-          : await runScenario(scenario, data, factory, options, (e, info) => report(scenario, info, e));
-      } catch (error) {
-        if (options.signal?.aborted) {
-          if (UlasanError.isInstance(error) && error.code === 'ABORTED') throw error;
-          throw Object.assign(new AbortError(`grid "${config.name}"`), { cause: error });
-        }
-        if (!options.continueOnError) {
-          const message = error instanceof Error ? error.message : String(error);
-          throw new UlasanError(
-            UlasanError.isInstance(error) ? error.code : 'INVALID_DATA',
-            `grid "${config.name}", scenario ${scenario.name} failed: ${message} (finished scenarios are kept; fix the cause and rerun with --resume, or pass --keep-going to skip failing scenarios)`,
-            { cause: error },
-          );
-        }
-        failed.push({
-          name: scenario.name,
-          key: scenario.key,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        doneWeight += weight(scenario);
-        continue;
-      }
-      result.seconds = (performance.now() - t0) / 1000;
-      // Keep exactly what the log holds, so fresh and resumed results are the same values.
-      const logged = sanitize(result);
-      await appendGridLog(logPath, logged);
-      byKey.set(scenario.key, logged);
-      doneWeight += weight(scenario);
-      await writeFigures(out, logged, options.figures ?? true);
-      await writeTables();
-      report(scenario, { [metric]: scenarioScore(logged, metric) });
-      await options.onScenarioEnd?.(logged);
+    // Outcomes may arrive concurrently: log them one at a time.
+    let queue: Promise<unknown> = Promise.resolve();
+    const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+      const next = queue.then(fn);
+      queue = next.catch(() => {});
+      return next;
+    };
+    const pending = scenarios.filter((s) => !byKey.has(s.key));
+    const executor = options.executor ?? inProcessExecutor();
+    if (executor.kind !== 'in-process' && options.classifierFactory && !executorHasFactory(executor)) {
+      throw new UlasanError(
+        'CONFIG',
+        `grid "${config.name}": a custom classifierFactory cannot be sent to ${executor.kind} workers. Give the executor a factoryModule (a module whose default export is the factory), or run in process.`,
+      );
     }
+    let spec: Promise<GridJobSpec<X>> | undefined;
+    const execution: GridExecution<X> = {
+      name: config.name,
+      pending,
+      ...(options.signal ? { signal: options.signal } : {}),
+      spec: () => {
+        spec ??= buildJobSpec(config, data, scenarios, gridHash, vectors, vectorOption, out, options);
+        return spec;
+      },
+      runHere: async (scenario, onEpoch) => {
+        throwIfAborted(options.signal, `grid "${config.name}"`);
+        return runScenarioTask(config, data, scenario, factory, options, onEpoch);
+      },
+      isDone: (key) => byKey.has(key),
+      started: (scenario, worker) => {
+        running.set(scenario.key, { worker, fraction: 0 });
+        report(scenario, { ...busy(), ...(worker !== 'main' ? { worker } : {}) }, partial());
+      },
+      progress: (scenario, fraction, info, worker) => {
+        running.set(scenario.key, { worker, fraction });
+        report(scenario, { ...info, ...busy(), ...(worker !== 'main' ? { worker } : {}) }, partial());
+      },
+      finished: (result, worker) =>
+        serial(async () => {
+          running.delete(result.key);
+          const scenario = scenarios.find((s) => s.key === result.key);
+          // Idempotent by scenario key: a retried job that finished twice is recorded once.
+          if (!scenario || byKey.has(result.key)) return;
+          // Keep exactly what the log holds, so fresh and resumed results are the same values.
+          const logged = sanitize(result);
+          await appendGridLog(logPath, logged);
+          byKey.set(scenario.key, logged);
+          tally(worker).done++;
+          doneWeight += weight(scenario);
+          await writeFigures(out, logged, options.figures ?? true);
+          await writeTables();
+          report(
+            scenario,
+            { [metric]: scenarioScore(logged, metric), ...(worker !== 'main' ? { worker } : {}) },
+            partial(),
+          );
+          await options.onScenarioEnd?.(logged);
+        }),
+      failed: (scenario, error, worker) =>
+        serial(async () => {
+          running.delete(scenario.key);
+          if (options.signal?.aborted) {
+            if (UlasanError.isInstance(error) && error.code === 'ABORTED') throw error;
+            throw Object.assign(new AbortError(`grid "${config.name}"`), { cause: error });
+          }
+          if (byKey.has(scenario.key)) return; // another attempt already finished it
+          const message = error instanceof Error ? error.message : String(error);
+          if (!options.continueOnError) {
+            throw new UlasanError(
+              UlasanError.isInstance(error) ? error.code : 'INVALID_DATA',
+              `grid "${config.name}", scenario ${scenario.name} failed${worker !== 'main' ? ` on ${worker}` : ''}: ${message} (finished scenarios are kept; fix the cause and rerun with --resume, or pass --keep-going to skip failing scenarios)`,
+              { cause: error },
+            );
+          }
+          failed.push({ name: scenario.name, key: scenario.key, message });
+          tally(worker).failed++;
+          doneWeight += weight(scenario);
+        }),
+    };
+    await executor.execute(execution);
+    await queue;
 
     const results = scenarios.flatMap((s) => (byKey.has(s.key) ? [byKey.get(s.key) as ScenarioResult] : []));
     if (results.length === 0) {
@@ -319,50 +380,21 @@ export async function runGrid<X = string>(
         refit,
       }),
     );
-    return { name: config.name, out, metric, gridHash, results, best, refit, skipped, failed, data: data.summary };
+    return {
+      name: config.name,
+      out,
+      metric,
+      gridHash,
+      results,
+      best,
+      refit,
+      skipped,
+      failed,
+      data: data.summary,
+      workers,
+    };
   } finally {
     await release();
-  }
-}
-
-/**
- * Takes `out/.lock` (holding our pid) so two grids never write one folder at once. A lock left by a
- * process that no longer runs (killed) is taken over.
- */
-async function acquireLock(out: string): Promise<() => Promise<void>> {
-  const path = join(out, '.lock');
-  await fs.mkdir(out, { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await fs.writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-      return () => fs.rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number.parseInt(await fs.readFile(path, 'utf8').catch(() => ''), 10);
-      if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
-        throw new UlasanError(
-          'CONFIG',
-          `${out} is in use by another grid (process ${pid}). Wait for it to finish, or use another --out folder.`,
-        );
-      }
-      if (pid === process.pid) {
-        throw new UlasanError(
-          'CONFIG',
-          `${out} is already used by a grid running in this process; use another out folder.`,
-        );
-      }
-      await fs.rm(path, { force: true }); // stale: its process is gone
-    }
-  }
-  throw new UlasanError('CONFIG', `cannot lock ${out} (${path}); remove that file if no grid is running.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -408,11 +440,140 @@ async function openLog(
 
 type EpochReporter = (epochFraction: number, info: Record<string, number | string>) => void;
 
+/** The config parts a scenario's training needs (a {@link GridConfig} or a {@link GridJobSpec}). */
+interface ScenarioSettings {
+  seed?: number;
+  cv?: GridConfig<unknown>['cv'];
+  resample?: GridConfig<unknown>['resample'];
+}
+
+/**
+ * Trains and scores one scenario: the code path of every executor (in process, worker thread, queue
+ * worker), so a scenario gives the same numbers wherever it runs. `seconds` is its training time.
+ * Internal; exported for the executors.
+ */
+export async function runScenarioTask<X>(
+  settings: ScenarioSettings,
+  data: PreparedGridData<X> | GridJobSpec<X>['data'],
+  scenario: Scenario,
+  factory: ClassifierFactory<X>,
+  options: Pick<RunGridOptions<X>, 'signal' | 'fitDiagnosis'>,
+  report: EpochReporter,
+): Promise<ScenarioResult> {
+  const t0 = performance.now();
+  const prepared = data as PreparedGridData<X>;
+  const result = settings.cv
+    ? await runCvScenario(scenario, settings, prepared, factory, options, report)
+    : await runScenario(scenario, prepared, factory, options, report);
+  result.seconds = (performance.now() - t0) / 1000;
+  return result;
+}
+
+/**
+ * A scenario runner for a worker: builds the classifier factory of a {@link GridJobSpec} (the
+ * built-in text models unless `classifierFactory` is given, with the grid's word vectors loaded
+ * once) and returns a function that runs one of its scenarios by key. Internal; for the executors.
+ */
+export async function createSpecRunner<X>(
+  spec: GridJobSpec<X>,
+  classifierFactory?: ClassifierFactory<X>,
+): Promise<
+  (key: string, report: EpochReporter, options?: Pick<RunGridOptions<X>, 'signal'>) => Promise<ScenarioResult>
+> {
+  const base = classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
+  let factory = base;
+  if (spec.embeddings) {
+    const { WordVectors } = await import('../text/word2vec/index.js');
+    const vectors = await WordVectors.load(spec.embeddings.path);
+    const option = spec.embeddings.option;
+    factory = (o, s) => base({ ...o, [option]: vectors }, s);
+  }
+  const byKey = new Map(spec.scenarios.map((s) => [s.key, s]));
+  return async (key, report, options = {}) => {
+    const scenario = byKey.get(key);
+    if (!scenario) {
+      throw new UlasanError('CONFIG', `grid "${spec.name}" (${spec.gridHash}) has no scenario with key ${key}.`);
+    }
+    return runScenarioTask(
+      spec,
+      spec.data,
+      scenario,
+      factory,
+      { ...options, ...(spec.fitDiagnosis ? { fitDiagnosis: spec.fitDiagnosis } : {}) },
+      report,
+    );
+  };
+}
+
+/** True when the executor was given its own factory module for a custom classifierFactory. */
+function executorHasFactory(executor: GridExecutor): boolean {
+  return typeof (executor as { factoryModule?: unknown }).factoryModule === 'string';
+}
+
+/**
+ * The plain-data description of the grid for workers. Scenario options must be plain JSON (a YAML or
+ * JSON config always is); the word vectors are written once in native format beside the log.
+ */
+async function buildJobSpec<X>(
+  config: GridConfig<X>,
+  data: PreparedGridData<X>,
+  scenarios: Scenario[],
+  gridHash: string,
+  vectors: object | undefined,
+  vectorOption: string,
+  out: string,
+  options: RunGridOptions<X>,
+): Promise<GridJobSpec<X>> {
+  for (const scenario of scenarios) {
+    const plain = JSON.stringify(scenario.options);
+    if (plain !== JSON.stringify(jsonFingerprint(scenario.options))) {
+      throw new UlasanError(
+        'CONFIG',
+        `grid "${config.name}", scenario ${scenario.name}: its options hold values that are not plain JSON (class instances, typed arrays or functions), which cannot be sent to workers. Use a JSON or YAML config, or run the grid in process.`,
+      );
+    }
+  }
+  let embeddings: GridJobSpec<X>['embeddings'];
+  if (vectors) {
+    const path = join(out, 'embeddings', `grid-${gridHash}.native.w2v`);
+    try {
+      await fs.access(path);
+    } catch {
+      await fs.mkdir(join(out, 'embeddings'), { recursive: true });
+      await (vectors as { save: (p: string, o: { format: string }) => Promise<void> }).save(path, { format: 'native' });
+    }
+    embeddings = { option: vectorOption, path: resolve(path) };
+  }
+  const { backendInfo } = await import('../backend/backends.js');
+  const backend = backendInfo().active ?? process.env.ULASAN_BACKEND;
+  return {
+    name: config.name,
+    gridHash,
+    seed: config.seed ?? 42,
+    ...(config.cv ? { cv: config.cv } : {}),
+    ...(config.resample ? { resample: config.resample } : {}),
+    ...(options.fitDiagnosis ? { fitDiagnosis: options.fitDiagnosis } : {}),
+    data: {
+      inputs: data.inputs,
+      labels: data.labels,
+      train: data.train,
+      trainOriginal: data.trainOriginal,
+      valid: data.valid,
+      test: data.test,
+      classes: data.classes,
+      dataHash: data.dataHash,
+    },
+    scenarios: scenarios.map((s) => ({ ...s, options: JSON.parse(JSON.stringify(s.options)) })),
+    ...(embeddings ? { embeddings } : {}),
+    ...(backend ? { backend: String(backend) } : {}),
+  };
+}
+
 async function runScenario<X>(
   scenario: Scenario,
   data: PreparedGridData<X>,
   factory: ClassifierFactory<X>,
-  options: RunGridOptions<X>,
+  options: Pick<RunGridOptions<X>, 'signal' | 'fitDiagnosis'>,
   report: EpochReporter,
 ): Promise<ScenarioResult> {
   const pick = (rows: number[]) => ({
@@ -459,13 +620,13 @@ async function runScenario<X>(
 
 async function runCvScenario<X>(
   scenario: Scenario,
-  config: GridConfig<X>,
+  config: ScenarioSettings,
   data: PreparedGridData<X>,
   factory: ClassifierFactory<X>,
-  options: RunGridOptions<X>,
+  options: Pick<RunGridOptions<X>, 'signal' | 'fitDiagnosis'>,
   report: EpochReporter,
 ): Promise<ScenarioResult> {
-  const cv = config.cv as NonNullable<GridConfig<X>['cv']>;
+  const cv = config.cv as NonNullable<ScenarioSettings['cv']>;
   const seed = cv.seed ?? config.seed ?? 42;
   const pool = [...data.trainOriginal, ...data.valid];
   const poolLabels = pool.map((i) => data.labels[i] as Label);
@@ -534,7 +695,7 @@ async function fitOne<X>(
   factory: ClassifierFactory<X>,
   train: { inputs: X[]; labels: Label[] },
   valid: { inputs: X[]; labels: Label[] },
-  options: RunGridOptions<X>,
+  options: Pick<RunGridOptions<X>, 'signal'>,
   report: EpochReporter,
   fold: number,
   folds: number,
