@@ -15,11 +15,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fusedConvLayers } from '../src/accel/fused-conv.js';
-import { fusedRecurrentLayers } from '../src/accel/fused-recurrent.js';
 import { useBackend } from '../src/backend/backends.js';
 import { installCustomKernels, restoreStockKernels } from '../src/backend/kernels/index.js';
 import { loadTf } from '../src/backend/tf.js';
+import { fusedConvLayers } from '../src/text/models/deep/fused/fused-conv.js';
+import { fusedRecurrentLayers } from '../src/text/models/deep/fused/fused-recurrent.js';
 import { type Bench, type BenchRow, median } from './harness.js';
 
 type Tf = Awaited<ReturnType<typeof loadTf>>['tf'];

@@ -6,6 +6,7 @@
  * several layers run in between.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { compileWasm, instantiateWasm, WASM_PAGE, type WasmMemory, wasmApi } from './wasm-loader.js';
 
 /** Activation codes understood by the kernels (see `kernels.c`). */
 export const ACTIVATION_CODES: Readonly<Record<string, number>> = {
@@ -74,26 +75,7 @@ interface KernelExports {
 /** Rows of B per packed panel in the kernels' matrix product (`KC` in kernels.c). */
 const PACK_ROWS = 256;
 
-// The `WebAssembly` global is not in the ES lib typings this project compiles against.
-interface WasmMemory {
-  buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasmApi = () => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-
-function kernelModule(): object {
-  compiled ??= new (wasmApi().Module)(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-  return compiled;
-}
-
-const PAGE = 65536;
+const PAGE = WASM_PAGE;
 
 /** One instance of the kernel module with its own growable memory and a bump layout per call. */
 class KernelInstance {
@@ -102,8 +84,7 @@ class KernelInstance {
   private readonly base: number;
 
   constructor() {
-    const instance = new (wasmApi().Instance)(kernelModule(), { env: { memory: this.memory } });
-    this.exports = instance.exports as unknown as KernelExports;
+    this.exports = instantiateWasm<KernelExports>(compileWasm(KERNELS_WASM_BASE64), this.memory);
     this.base = align(Number(this.exports.__heap_base.value));
   }
 

@@ -7,13 +7,19 @@
  * so training is deterministic, and resuming from a checkpoint continues exactly where it stopped.
  */
 import { Worker } from 'node:worker_threads';
+import { compileWasm, instantiateWasm, wasmApi } from '../../accel/wasm-loader.js';
+import { WORD2VEC_WASM_BASE64 } from '../../accel/word2vec-wasm.js';
 import { AbortError, UlasanError } from '../../internal/errors.js';
 import type { ProgressEvent } from '../../internal/progress.js';
 import { Random } from '../../internal/random.js';
-import { KERNEL_WASM_BASE64 } from './kernel-wasm.js';
 import type { ResolvedWord2VecOptions } from './options.js';
 import { aliasTable, huffmanTree, subsampleThresholds, type Vocabulary } from './vocab.js';
 import { WORKER_SOURCE } from './worker-source.js';
+
+/** What the Word2Vec kernel exports (see `src/accel/word2vec.c`). */
+interface Word2VecKernelExports {
+  train_job(modelPtr: number, jobPtr: number): void;
+}
 
 /** Most words per job (and per sentence chunk: longer sentences are split, as word2vec.c does). */
 export const JOB_WORDS = 10_000;
@@ -89,24 +95,6 @@ export interface EngineRun {
   onProgress?: (event: ProgressEvent) => void;
   /** Called after each epoch with its stats and a function returning views of the current weights (valid while no job runs). */
   onEpochEnd?: (stats: EpochStats, snapshot: () => Weights) => void | Promise<void>;
-}
-
-// The `WebAssembly` global is not in the ES lib typings this project compiles against.
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (
-    module: object,
-    imports: object,
-  ) => { exports: { train_job: (modelPtr: number, jobPtr: number) => void } };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBufferLike };
-}
-const wasmApi = () => (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let compiled: object | undefined;
-
-function kernelModule(): object {
-  compiled ??= new (wasmApi().Module)(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
-  return compiled;
 }
 
 /**
@@ -279,7 +267,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
 
   const snapshot = views;
 
-  const module = kernelModule();
+  const module = compileWasm(WORD2VEC_WASM_BASE64);
   const workers: Worker[] = [];
   let failure: unknown;
   let stopping = false;
@@ -311,8 +299,7 @@ export async function runTraining(run: EngineRun): Promise<{ weights: Weights; h
   signal?.addEventListener('abort', onAbort);
   try {
     if (inline) {
-      const instance = new (wasmApi().Instance)(module, { env: { memory } });
-      const trainJob = instance.exports.train_job;
+      const trainJob = instantiateWasm<Word2VecKernelExports>(module, memory).train_job;
       dispatch = (slot) => {
         trainJob(modelPtr, (slots[slot] as { jobPtr: number }).jobPtr);
         finished(slot);

@@ -6,10 +6,10 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { fusedConvLayers } from '../../../accel/fused-conv.js';
-import { fusedRecurrentLayers } from '../../../accel/fused-recurrent.js';
 import { loadTf } from '../../../backend/tf.js';
 import { invalidArgument } from '../../../internal/errors.js';
+import { fusedConvLayers } from './fused/fused-conv.js';
+import { fusedRecurrentLayers } from './fused/fused-recurrent.js';
 import { deriveSeed, withSeededMathRandom } from './seeded-random.js';
 
 /** The deep architectures: two-layer LSTM/GRU (seed 003), bidirectional LSTM, Conv1D+pooling → LSTM (seed 004). */

@@ -18,14 +18,14 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { loadTf, type TfModules } from '../backend/tf.js';
 import {
   ACTIVATION_CODES,
   type FusedCellKind,
   type RecurrentGradients,
   RecurrentKernel,
   type RecurrentShape,
-} from './wasm-kernels.js';
+} from '../../../../accel/wasm-kernels.js';
+import { loadTf, type TfModules } from '../../../../backend/tf.js';
 
 type Tensor = TfCore.Tensor;
 type Kwargs = Record<string, unknown>;

@@ -7,15 +7,15 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FusedConvLayers, fusedConvLayers } from '../../src/accel/fused-conv.js';
-import { winogradMatrices } from '../../src/accel/wasm-kernels.js';
-import { useBackend } from '../../src/backend/backends.js';
-import { installCustomKernels, restoreStockKernels } from '../../src/backend/kernels/index.js';
-import { loadTf } from '../../src/backend/tf.js';
-import { buildDeepTextModel, LAYER_NAMES, resolveDeepModelSpec } from '../../src/text/models/deep/builders.js';
-import { CnnLstmClassifier } from '../../src/text/models/deep/deep-text-classifier.js';
-import { maxRelDiff } from '../backend/helpers.js';
-import { smsaTrain, smsaValid, TINY } from '../text/deep/helpers.js';
+import { winogradMatrices } from '../../../src/accel/wasm-kernels.js';
+import { useBackend } from '../../../src/backend/backends.js';
+import { installCustomKernels, restoreStockKernels } from '../../../src/backend/kernels/index.js';
+import { loadTf } from '../../../src/backend/tf.js';
+import { buildDeepTextModel, LAYER_NAMES, resolveDeepModelSpec } from '../../../src/text/models/deep/builders.js';
+import { CnnLstmClassifier } from '../../../src/text/models/deep/deep-text-classifier.js';
+import { type FusedConvLayers, fusedConvLayers } from '../../../src/text/models/deep/fused/fused-conv.js';
+import { maxRelDiff } from '../../backend/helpers.js';
+import { smsaTrain, smsaValid, TINY } from './helpers.js';
 
 type Tf = typeof TfCore;
 type Tensor = TfCore.Tensor;

@@ -20,9 +20,14 @@
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
-import { loadTf, type TfModules } from '../backend/tf.js';
+import {
+  ACTIVATION_CODES,
+  type Conv1dGradients,
+  Conv1dKernel,
+  type Conv1dShape,
+} from '../../../../accel/wasm-kernels.js';
+import { loadTf, type TfModules } from '../../../../backend/tf.js';
 import { FUSED_BACKENDS, INFERENCE_CHUNK } from './fused-recurrent.js';
-import { ACTIVATION_CODES, type Conv1dGradients, Conv1dKernel, type Conv1dShape } from './wasm-kernels.js';
 
 type Tensor = TfCore.Tensor;
 type Kwargs = Record<string, unknown>;

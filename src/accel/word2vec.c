@@ -1,6 +1,6 @@
 /*
  * The Word2Vec training kernel (CBOW and skip-gram; negative sampling and hierarchical softmax),
- * compiled offline to WebAssembly with SIMD (see build-kernel.sh) and run by every training thread
+ * compiled offline to WebAssembly with SIMD (see build-kernels.sh) and run by every training thread
  * on one shared memory (Hogwild, as word2vec.c and gensim do).
  *
  * No libc, no static data and no stack use: several threads instantiate this module on the same

@@ -6,20 +6,23 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type FusedRecurrentLayers, fusedRecurrentLayers } from '../../src/accel/fused-recurrent.js';
-import { RecurrentKernel, simdMatMul } from '../../src/accel/wasm-kernels.js';
-import { useBackend } from '../../src/backend/backends.js';
-import { loadTf } from '../../src/backend/tf.js';
-import { buildDeepTextModel, resolveDeepModelSpec } from '../../src/text/models/deep/builders.js';
+import { RecurrentKernel, simdMatMul } from '../../../src/accel/wasm-kernels.js';
+import { useBackend } from '../../../src/backend/backends.js';
+import { loadTf } from '../../../src/backend/tf.js';
+import { buildDeepTextModel, resolveDeepModelSpec } from '../../../src/text/models/deep/builders.js';
 import {
   CnnLstmClassifier,
   type DeepTextClassifier,
   GruClassifier,
   LstmClassifier,
-} from '../../src/text/models/deep/deep-text-classifier.js';
-import { withSeededMathRandom } from '../../src/text/models/deep/seeded-random.js';
-import { maxRelDiff } from '../backend/helpers.js';
-import { smsaTrain, smsaValid, TINY } from '../text/deep/helpers.js';
+} from '../../../src/text/models/deep/deep-text-classifier.js';
+import {
+  type FusedRecurrentLayers,
+  fusedRecurrentLayers,
+} from '../../../src/text/models/deep/fused/fused-recurrent.js';
+import { withSeededMathRandom } from '../../../src/text/models/deep/seeded-random.js';
+import { maxRelDiff } from '../../backend/helpers.js';
+import { smsaTrain, smsaValid, TINY } from './helpers.js';
 
 type Tf = typeof TfCore;
 type Tensor = TfCore.Tensor;
