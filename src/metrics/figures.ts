@@ -7,23 +7,11 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../internal/atomic-fs.js';
 import { invalidArgument, MissingDependencyError } from '../internal/errors.js';
 import { ConfusionMatrix, type ConfusionMatrixResult, type ConfusionNormalize } from './confusion-matrix.js';
+import { esc, FONT, niceTicks, textWidth } from './figures-common.js';
 import { emitMetricWarning, type WarningOptions } from './warnings.js';
-
-const FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function fmt(n: number, d = 1): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(d);
-}
-
-/** Approximate rendered width of `s` at `size` px in DejaVu Sans (good enough for layout). */
-function textWidth(s: string, size: number): number {
-  let w = 0;
-  for (const ch of s) w += /[A-Z@MW%]/.test(ch) ? 0.72 : /[iljtf.,:;'| ]/.test(ch) ? 0.34 : 0.58;
-  return w * size;
 }
 
 // Matplotlib's "Blues" colour map, sampled at nine stops.
@@ -192,21 +180,6 @@ function toSeries(history: TrainingHistory): Map<string, number[]> {
     throw invalidArgument('trainingCurvesSvg needs a history: an array of per-epoch logs or an object of arrays.');
   }
   return series;
-}
-
-function niceTicks(min: number, max: number, count = 5): number[] {
-  if (!(max > min)) {
-    const pad = Math.abs(min) > 0 ? Math.abs(min) * 0.1 : 1;
-    min -= pad;
-    max += pad;
-  }
-  const raw = (max - min) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  if (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks[ticks.length - 1]! + step).toPrecision(12)));
-  return ticks;
 }
 
 interface Panel {

@@ -63,6 +63,28 @@ export type {
   TrainingHistory,
 } from './figures.js';
 export { confusionMatrixSvg, svgToPng, trainingCurvesSvg, writeEvaluationFigures } from './figures.js';
+export type {
+  ClassDistributionSvgOptions,
+  GridComparisonSvgOptions,
+  GridScenarioScores,
+  SelfTrainingIteration,
+  SelfTrainingSvgOptions,
+  VideoTimelineData,
+  VideoTimelineSvgOptions,
+} from './figures-charts.js';
+export { classDistributionSvg, gridComparisonSvg, selfTrainingSvg, videoTimelineSvg } from './figures-charts.js';
+export type { WriteFiguresOptions } from './figures-common.js';
+export { writeFigures } from './figures-common.js';
+export type { CurvesSvgOptions } from './figures-curves.js';
+export { precisionRecallCurvesSvg, rocCurvesSvg } from './figures-curves.js';
+export type {
+  ClassWordCloudsOptions,
+  PlacedWord,
+  WeightedWord,
+  WordCloudOptions,
+  WordCountOptions,
+} from './figures-word-cloud.js';
+export { classWordCloudsSvg, wordCloudLayout, wordCloudSvg, wordCounts } from './figures-word-cloud.js';
 export type { HammingLossOptions, MultilabelConfusionMatrixOptions } from './multilabel.js';
 export { hammingLoss, multilabelConfusionMatrix } from './multilabel.js';
 export type { Average, ZeroDivision } from './prf.js';
