@@ -19,6 +19,8 @@ export type UlasanErrorCode =
   | 'UNKNOWN_BACKEND'
   | 'FILE_NOT_FOUND'
   | 'FILE_FORMAT'
+  /** A file could not be written: no space left, no permission, read-only file system. */
+  | 'FILE_WRITE'
   | 'UNSUPPORTED_VERSION'
   | 'ABORTED'
   | 'NUMERICAL'

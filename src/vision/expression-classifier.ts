@@ -12,7 +12,14 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../backend/backends.js';
 import { loadTf } from '../backend/tf.js';
 import type { FitOptions, Label, PersistableClassifier } from '../core/classifier.js';
-import { writeJsonAtomic } from '../internal/atomic-fs.js';
+import {
+  type FileIntegrity,
+  fileIntegrity,
+  recoverDirectory,
+  verifyFileIntegrity,
+  writeDirectoryAtomic,
+  writeJsonAtomic,
+} from '../internal/atomic-fs.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import type { Logs } from '../internal/progress.js';
@@ -20,7 +27,7 @@ import { Random } from '../internal/random.js';
 import { type EvaluationSummary, evaluationSummary } from '../metrics/index.js';
 import { type AugmentOptions, augmentImage } from './augment.js';
 import { BACKBONE_NAMES, type BackboneName, createBackbone, type FeatureBackbone } from './backbone.js';
-import { FaceCropper, type FaceMode } from './face-crop.js';
+import { FaceCropper, type FaceDetectorName, type FaceMode } from './face-crop.js';
 import type { FaceDetection } from './face-detector.js';
 import { FeatureCache } from './feature-cache.js';
 import type { ImageSource, RgbImage } from './image.js';
@@ -51,6 +58,10 @@ export interface FaceExpressionClassifierOptions {
   faceMargin?: number;
   /** Detector input size (multiple of 32). Default 320. */
   detectorInputSize?: number;
+  /** Face detector: `tiny` (default), `haar` or `lbp` (OpenCV cascade, see `faceCascade`). */
+  faceDetector?: FaceDetectorName;
+  /** `haar`/`lbp`: the OpenCV cascade XML path (default: Debian opencv-data's frontal-face cascade). */
+  faceCascade?: string;
   /** Units of the hidden dense layer; 0 for a plain softmax (logistic-regression) head. Default 128. */
   hiddenUnits?: number;
   /** Dropout before the softmax. Default 0.3. */
@@ -125,9 +136,16 @@ export interface VisionModelMeta {
   history: Logs[];
   /** ISO time of saving. */
   savedAt: string;
+  /** Size and SHA-256 of each weight file (absent in models saved before atomic saves); checked on load. */
+  integrity?: Record<string, FileIntegrity>;
 }
 
 const FORMAT = 'ulasan-vision-classifier';
+const META_FILE = 'vision-model.json';
+const VISION_DIRECTORY_OPTIONS = {
+  previousEntries: async () => [META_FILE, 'head', 'backbone'],
+  commitFile: META_FILE,
+};
 const VERSION = 1;
 
 interface Featurized {
@@ -222,6 +240,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
       mode: this.options.faceMode ?? 'auto',
       margin: this.options.faceMargin ?? 0.2,
       detectorInputSize: this.options.detectorInputSize ?? 320,
+      detector: this.options.faceDetector ?? 'tiny',
+      cascade: this.options.faceCascade,
       modelDir: this.options.modelDir,
     });
     return this.backbone;
@@ -711,14 +731,23 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     return evaluatePredictor(this, inputs, labels);
   }
 
-  /** Saves to `dir`: `vision-model.json`, `head/`, and `backbone/` for ResNet backbones. Atomic per file. */
+  /**
+   * Saves to `dir`: `vision-model.json` (with the size and checksum of every weight file),
+   * `head/`, and `backbone/` for ResNet backbones. The directory is written as one unit (a fresh
+   * sibling directory swapped in), so a save killed midway leaves the previous model intact.
+   */
   async save(dir: string): Promise<void> {
     const head = this.requireFitted();
-    await fs.mkdir(dir, { recursive: true });
-    await saveLayersModel(head, join(dir, 'head'));
     const backbone = this.backbone as FeatureBackbone;
+    await writeDirectoryAtomic(dir, (staging) => this.saveInto(staging, head, backbone), VISION_DIRECTORY_OPTIONS);
+  }
+
+  private async saveInto(dir: string, head: tfl.LayersModel, backbone: FeatureBackbone): Promise<void> {
+    await saveLayersModel(head, join(dir, 'head'));
     const savedBackbone = backbone.model !== undefined;
     if (backbone.model) await saveLayersModel(backbone.model, join(dir, 'backbone'));
+    const weightFiles = ['head/model.json', 'head/weights.bin'];
+    if (savedBackbone) weightFiles.push('backbone/model.json', 'backbone/weights.bin');
     const { onWarning: _drop, ...options } = this.options;
     const meta: VisionModelMeta = {
       format: FORMAT,
@@ -730,17 +759,21 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
       savedBackbone,
       history: this._history,
       savedAt: new Date().toISOString(),
+      integrity: await fileIntegrity(dir, weightFiles),
     };
     await writeJsonAtomic(join(dir, 'vision-model.json'), meta);
   }
 
   /**
    * Loads a classifier saved by {@link FaceExpressionClassifier.save}. `overrides` may set
-   * run-time options (cacheDir, modelDir, faceMode, onWarning).
+   * run-time options (cacheDir, modelDir, faceMode, faceDetector, faceCascade, onWarning).
    */
   static async load(
     dir: string,
-    overrides: Pick<FaceExpressionClassifierOptions, 'cacheDir' | 'modelDir' | 'faceMode' | 'onWarning'> = {},
+    overrides: Pick<
+      FaceExpressionClassifierOptions,
+      'cacheDir' | 'modelDir' | 'faceMode' | 'faceDetector' | 'faceCascade' | 'onWarning'
+    > = {},
   ): Promise<FaceExpressionClassifier> {
     const meta = await readVisionModelMeta(dir);
     await ensureBackend();
@@ -779,10 +812,19 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
  * versions upgrade here).
  */
 export async function readVisionModelMeta(dir: string): Promise<VisionModelMeta> {
-  const file = join(dir, 'vision-model.json');
+  const file = join(dir, META_FILE);
   let raw: unknown;
   try {
-    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (error) {
+      // A save killed between its two renames leaves the model under a temporary name: put it back.
+      const recovered = await recoverDirectory(dir, VISION_DIRECTORY_OPTIONS).catch(() => 'none');
+      if (recovered !== 'rolled-forward' && recovered !== 'rolled-back') throw error;
+      text = await fs.readFile(file, 'utf8');
+    }
+    raw = JSON.parse(text);
   } catch (error) {
     const missing = (error as { code?: string }).code === 'ENOENT';
     throw new UlasanError(
@@ -805,6 +847,21 @@ export async function readVisionModelMeta(dir: string): Promise<VisionModelMeta>
   }
   if (!Array.isArray(m.classes) || !Array.isArray(m.featureMean) || !Array.isArray(m.featureStd) || !m.options) {
     throw new UlasanError('FILE_FORMAT', `${file} is missing classes, feature statistics or options.`);
+  }
+  if (m.integrity !== undefined) {
+    const entries = m.integrity && typeof m.integrity === 'object' ? Object.entries(m.integrity) : [];
+    for (const [rel, v] of entries) {
+      if (
+        !/^(head|backbone)\/(model\.json|weights\.bin)$/.test(rel) ||
+        typeof v?.bytes !== 'number' ||
+        typeof v.sha256 !== 'string'
+      )
+        throw new UlasanError(
+          'FILE_FORMAT',
+          `${file}: integrity entry ${JSON.stringify(rel)} is not allowed or malformed.`,
+        );
+    }
+    await verifyFileIntegrity(dir, m.integrity as Record<string, FileIntegrity>, file);
   }
   return { history: [], savedBackbone: false, savedAt: '', ...m } as VisionModelMeta;
 }

@@ -1,19 +1,31 @@
 /**
  * Saving and loading tfjs-layers models to and from local folders in the standard TensorFlow.js
  * layers format (`model.json` + `weights.bin`, what `tensorflowjs_converter` writes), without
- * `@tensorflow/tfjs-node`'s `file://` handler. Writes are atomic.
+ * `@tensorflow/tfjs-node`'s `file://` handler. Writes are atomic. Weight shard paths in a
+ * `model.json` must stay inside its folder (no absolute paths, URLs, `..` or outward symlinks).
  */
 import { promises as fs } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadTf } from '../backend/tf.js';
-import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
+import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
 import { UlasanError } from '../internal/errors.js';
 
-/** Saves `model` as `<dir>/model.json` + `<dir>/weights.bin`. */
+/**
+ * Saves `model` as `<dir>/model.json` + `<dir>/weights.bin`, the folder written as one unit (a
+ * fresh sibling folder swapped in), so an interrupted save never pairs new weights with an old
+ * topology. Other files in an existing folder are kept.
+ */
 export async function saveLayersModel(model: tfl.LayersModel, dir: string): Promise<void> {
   const { tf } = await loadTf();
+  await writeDirectoryAtomic(dir, (staging) => saveInto(tf, model, staging), {
+    previousEntries: async () => ['model.json', 'weights.bin'],
+    commitFile: 'model.json',
+  });
+}
+
+async function saveInto(tf: typeof tfc, model: tfl.LayersModel, dir: string): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const data = artifacts.weightData;
@@ -66,34 +78,100 @@ async function modelJsonPath(path: string): Promise<string> {
   }
 }
 
-/** Reads a layers model's topology and named weights (decoded, as tensors the caller must dispose). */
-export async function readLayersArtifacts(
-  path: string,
-): Promise<{ modelTopology: unknown; weights: Record<string, tfc.Tensor>; file: string }> {
-  const file = await modelJsonPath(path);
+/** Reads and checks a model.json: valid JSON with a weightsManifest of `{ paths, weights }` groups. */
+async function readModelJson(
+  file: string,
+): Promise<ModelJson & { weightsManifest: NonNullable<ModelJson['weightsManifest']> }> {
   let json: ModelJson;
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8')) as ModelJson;
   } catch (error) {
     throw new UlasanError(
       'FILE_FORMAT',
-      `Could not read ${file} as a TensorFlow.js model.json: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
+      `Could not read ${file} as a TensorFlow.js model.json: ${(error as Error).message}. Save the model again or re-convert it with tensorflowjs_converter.`,
+      { cause: error },
     );
   }
-  if (!Array.isArray(json.weightsManifest)) {
+  if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest)) {
     throw new UlasanError(
       'FILE_FORMAT',
       `${file} has no weightsManifest: expected a TensorFlow.js layers model (convert Keras .h5 files with tensorflowjs_converter --output_format tfjs_layers_model).`,
     );
   }
+  for (const group of json.weightsManifest) {
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      throw new UlasanError('FILE_FORMAT', `${file}: every weightsManifest entry needs "paths" and "weights" arrays.`);
+    }
+  }
+  return json as ModelJson & { weightsManifest: NonNullable<ModelJson['weightsManifest']> };
+}
+
+/**
+ * Resolves a weights shard path listed in `file`, refusing absolute paths, URLs, `..` and
+ * symlinks that lead outside the model's folder (the same guard as text model directories).
+ */
+async function shardPath(file: string, p: unknown): Promise<string> {
+  const folder = dirname(file);
+  if (
+    typeof p !== 'string' ||
+    p === '' ||
+    p.includes('\0') ||
+    p.includes('\\') ||
+    /^[a-z][a-z0-9+.-]*:/i.test(p) ||
+    isAbsolute(p)
+  ) {
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `Refusing weights path ${JSON.stringify(p)} in ${file}: only plain relative file names inside the model folder are allowed; the model may have been tampered with.`,
+    );
+  }
+  const full = resolve(folder, p);
+  const inside = (root: string, target: string) => {
+    const rel = relative(root, target);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  if (!inside(resolve(folder), full)) {
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `Refusing weights path "${p}" in ${file}: it points outside the model folder ${resolve(folder)}; the model may have been tampered with.`,
+    );
+  }
+  let real: string;
+  try {
+    real = await fs.realpath(full);
+  } catch (error) {
+    throw new UlasanError(
+      'FILE_NOT_FOUND',
+      `Weights file "${p}" listed in ${file} is missing: the model folder is incomplete. Save or convert the model again.`,
+      { cause: error },
+    );
+  }
+  if (!inside(await fs.realpath(folder), real)) {
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `Refusing weights path "${p}" in ${file}: it is a symlink to ${real}, outside the model folder; the model may have been tampered with.`,
+    );
+  }
+  return real;
+}
+
+async function readShard(file: string, p: unknown): Promise<ArrayBuffer> {
+  const b = await fs.readFile(await shardPath(file, p));
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+/** Reads a layers model's topology and named weights (decoded, as tensors the caller must dispose). */
+export async function readLayersArtifacts(
+  path: string,
+): Promise<{ modelTopology: unknown; weights: Record<string, tfc.Tensor>; file: string }> {
+  const file = await modelJsonPath(path);
+  const json = await readModelJson(file);
   const { tf } = await loadTf();
   const weights: Record<string, tfc.Tensor> = {};
   for (const group of json.weightsManifest) {
-    const parts = await Promise.all(group.paths.map((p) => fs.readFile(join(dirname(file), p))));
-    const bytes = concat(parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
+    const parts: ArrayBuffer[] = [];
+    for (const p of group.paths) parts.push(await readShard(file, p));
+    const bytes = concat(parts);
     Object.assign(weights, tf.io.decodeWeights(bytes.buffer as ArrayBuffer, group.weights));
   }
   return { modelTopology: json.modelTopology, weights, file };
@@ -102,16 +180,13 @@ export async function readLayersArtifacts(
 /** Loads a whole tfjs layers model (topology and weights) from a local folder or model.json. */
 export async function loadLayersModel(path: string): Promise<tfl.LayersModel> {
   const file = await modelJsonPath(path);
-  const json = JSON.parse(await fs.readFile(file, 'utf8')) as ModelJson;
+  const json = await readModelJson(file);
   const { tf, layers } = await loadTf();
-  const manifest = json.weightsManifest ?? [];
+  const manifest = json.weightsManifest;
   const specs = manifest.flatMap((g) => g.weights);
   const parts: ArrayBuffer[] = [];
   for (const group of manifest) {
-    for (const p of group.paths) {
-      const b = await fs.readFile(join(dirname(file), p));
-      parts.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
-    }
+    for (const p of group.paths) parts.push(await readShard(file, p));
   }
   return layers.loadLayersModel(
     tf.io.fromMemory({

@@ -9,14 +9,26 @@
  *                     weights: 'weights.json' }), paths relative to the directory
  * ```
  *
- * State files are written first and the manifest last, each atomically, so a directory with a
- * manifest is always complete. {@link readArtifact} is the one validating loader: it refuses
- * manifests from a newer version, malformed ones, and any file path that leaves the directory.
+ * The directory is saved as one unit: every file is written into a fresh sibling directory, the
+ * manifest last with the size and SHA-256 of every state file (`integrity`), and the result is
+ * swapped in with renames (see `writeDirectoryAtomic`), so a save killed at any point leaves the
+ * previous model or the new one, never a mix. {@link readArtifact} is the one validating loader:
+ * it finishes a swap a crash interrupted, refuses manifests from a newer version, malformed ones,
+ * any file path that leaves the directory, and any file whose size or checksum differs from the
+ * manifest's (a directory mixing files of different saves).
  */
 import { promises as fs } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Label } from '../../core/classifier.js';
-import { writeFileAtomic, writeJsonAtomic } from '../../internal/atomic-fs.js';
+import {
+  type FileIntegrity,
+  fileIntegrity,
+  recoverDirectory,
+  verifyFileIntegrity,
+  writeDirectoryAtomic,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
 
 /** The manifest's `format` value. */
@@ -64,6 +76,11 @@ export interface ArtifactManifest {
   metadata: ArtifactMetadata;
   /** Kind-specific state files by role, as paths relative to the model directory. */
   files: Record<string, string>;
+  /**
+   * Size and SHA-256 of every state file, by path (written since ulasan 0.x with atomic model
+   * directories; absent in older models). {@link readArtifact} refuses files that differ.
+   */
+  integrity?: Record<string, FileIntegrity>;
 }
 
 /** A validated saved model: its manifest and safe access to its files. */
@@ -108,29 +125,71 @@ export function resolveArtifactPath(dir: string, relativePath: string): string {
   return full;
 }
 
+/** The top-level entries of a saved model directory that belong to its save (from its manifest). */
+async function savedEntries(dir: string): Promise<string[]> {
+  const entries = [MANIFEST_FILE];
+  try {
+    const raw = JSON.parse(await fs.readFile(join(dir, MANIFEST_FILE), 'utf8')) as { files?: unknown };
+    if (raw.files && typeof raw.files === 'object') {
+      for (const p of Object.values(raw.files as Record<string, unknown>)) {
+        if (typeof p === 'string' && p !== '') entries.push(p.split(/[\\/]/)[0]!);
+      }
+    }
+  } catch {
+    // Not a readable model: nothing in it is known to belong to a save, so everything is kept.
+  }
+  return entries;
+}
+
+/** How model directories are swapped: the old save's own files are dropped, anything else is kept. */
+const MODEL_DIRECTORY_OPTIONS = { previousEntries: savedEntries, commitFile: MANIFEST_FILE } as const;
+
 /**
- * Writes a model directory: the state files first, then `model.json` (each atomically).
+ * Writes a model directory as one unit: the state files, then `model.json` with their sizes and
+ * checksums, into a fresh sibling directory that is swapped in (see the module comment). Files in
+ * an existing directory that are not part of its previous save (a checkpoint folder, notes) are
+ * kept.
  *
  * @param files role → `{ path, data }`; `data` is a string, bytes, or a JSON value.
+ * @example
+ * ```ts
+ * await writeArtifact('models/custom', { kind: 'custom', classes: ['neg', 'pos'], pipeline: null, metadata },
+ *   { weights: { path: 'weights.json', data: { w: [0.1, 0.2] } } });
+ * ```
+ * @throws UlasanError `FILE_WRITE` when the disk is full or the directory is not writable (the
+ *   previous model is left intact).
  */
 export async function writeArtifact(
   dir: string,
-  manifest: Omit<ArtifactManifest, 'format' | 'version' | 'files'>,
+  manifest: Omit<ArtifactManifest, 'format' | 'version' | 'files' | 'integrity'>,
   files: Record<string, { path: string; data: string | Uint8Array | object }>,
 ): Promise<ArtifactManifest> {
-  await fs.mkdir(dir, { recursive: true });
   const listed: Record<string, string> = {};
   for (const [role, file] of Object.entries(files)) {
-    const full = resolveArtifactPath(dir, file.path);
+    resolveArtifactPath(dir, file.path);
     if (file.path === MANIFEST_FILE)
       throw new UlasanError('INVALID_ARGUMENT', `A state file may not be called ${MANIFEST_FILE}.`);
-    if (typeof file.data === 'string' || file.data instanceof Uint8Array) await writeFileAtomic(full, file.data);
-    else await writeJsonAtomic(full, file.data);
     listed[role] = file.path;
   }
-  const full: ArtifactManifest = { format: ARTIFACT_FORMAT, version: ARTIFACT_VERSION, ...manifest, files: listed };
-  await writeJsonAtomic(join(dir, MANIFEST_FILE), full);
-  return full;
+  let full: ArtifactManifest | undefined;
+  await writeDirectoryAtomic(
+    dir,
+    async (staging) => {
+      for (const file of Object.values(files)) {
+        const path = resolveArtifactPath(staging, file.path);
+        if (typeof file.data === 'string' || file.data instanceof Uint8Array) await writeFileAtomic(path, file.data);
+        else await writeJsonAtomic(path, file.data);
+      }
+      const integrity = await fileIntegrity(
+        staging,
+        Object.values(listed).map((p) => p.split(sep).join('/')),
+      );
+      full = { format: ARTIFACT_FORMAT, version: ARTIFACT_VERSION, ...manifest, files: listed, integrity };
+      await writeJsonAtomic(join(staging, MANIFEST_FILE), full);
+    },
+    MODEL_DIRECTORY_OPTIONS,
+  );
+  return full!;
 }
 
 /**
@@ -150,14 +209,21 @@ export async function readArtifact(dir: string, options: { knownKinds?: readonly
   const manifestPath = join(root, MANIFEST_FILE);
   let text: string;
   try {
-    text = await fs.readFile(manifestPath, 'utf8');
+    text = await readManifestText(root, manifestPath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
+      const entries = await fs.readdir(root).catch(() => undefined);
+      const interrupted =
+        entries && entries.length > 0
+          ? ` The directory exists but has no ${MANIFEST_FILE}: a save into it was interrupted, or it is not a model directory. Train or save the model again.`
+          : ` Pass the directory written by save() or \`ulasan train --out\`.`;
       throw new UlasanError(
         'FILE_NOT_FOUND',
-        `No saved model at ${root}: expected ${MANIFEST_FILE} there. Pass the directory written by save() or \`ulasan train --out\`.`,
-        { cause: error },
+        `No saved model at ${root}: expected ${MANIFEST_FILE} there.${interrupted}`,
+        {
+          cause: error,
+        },
       );
     }
     throw error;
@@ -173,6 +239,14 @@ export async function readArtifact(dir: string, options: { knownKinds?: readonly
   const manifest = validateManifest(raw, manifestPath, options.knownKinds);
   const realRoot = await fs.realpath(root);
   for (const role of Object.keys(manifest.files)) resolveArtifactPath(root, manifest.files[role]!);
+  if (manifest.integrity) {
+    for (const rel of Object.keys(manifest.integrity)) {
+      const full = resolveArtifactPath(root, rel);
+      const real = await fs.realpath(full).catch(() => full);
+      resolveArtifactPath(realRoot, relative(realRoot, real) || '.');
+    }
+    await verifyFileIntegrity(root, manifest.integrity, manifestPath);
+  }
   const path = (role: string): string => {
     const rel = manifest.files[role];
     if (rel === undefined) {
@@ -220,6 +294,19 @@ export async function readArtifact(dir: string, options: { knownKinds?: readonly
   };
 }
 
+/** Reads model.json, first finishing a directory swap that a crash interrupted. */
+async function readManifestText(root: string, manifestPath: string): Promise<string> {
+  try {
+    return await fs.readFile(manifestPath, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    const recovered = await recoverDirectory(root, MODEL_DIRECTORY_OPTIONS).catch(() => 'none');
+    if (recovered !== 'rolled-forward' && recovered !== 'rolled-back') throw error;
+    return fs.readFile(manifestPath, 'utf8');
+  }
+}
+
 function validateManifest(raw: unknown, where: string, knownKinds?: readonly string[]): ArtifactManifest {
   const bad = (what: string) =>
     new UlasanError('FILE_FORMAT', `${where}: ${what}. This does not look like a model saved by ulasan.`);
@@ -256,5 +343,14 @@ function validateManifest(raw: unknown, where: string, knownKinds?: readonly str
   }
   if (m.options !== undefined && (typeof m.options !== 'object' || m.options === null))
     throw bad('"options" must be an object');
+  if (m.integrity !== undefined) {
+    if (!m.integrity || typeof m.integrity !== 'object' || Array.isArray(m.integrity))
+      throw bad('"integrity" must be an object of path → { bytes, sha256 }');
+    for (const [p, v] of Object.entries(m.integrity as Record<string, unknown>)) {
+      const e = v as Partial<FileIntegrity> | null;
+      if (!e || typeof e.bytes !== 'number' || typeof e.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(e.sha256))
+        throw bad(`"integrity" entry for ${JSON.stringify(p)} must be { bytes, sha256 }`);
+    }
+  }
   return m as unknown as ArtifactManifest;
 }

@@ -13,7 +13,14 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Label } from '../../core/classifier.js';
-import { writeJsonAtomic } from '../../internal/atomic-fs.js';
+import {
+  type FileIntegrity,
+  fileIntegrity,
+  recoverDirectory,
+  verifyFileIntegrity,
+  writeDirectoryAtomic,
+  writeJsonAtomic,
+} from '../../internal/atomic-fs.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { Random } from '../../internal/random.js';
 import { type CreateTextClassifierOptions, createTextClassifier, loadTextClassifier } from '../models/registry.js';
@@ -59,7 +66,24 @@ export interface MultiLabelManifest {
   order?: number[];
   /** Sub-directories of the base models, by output (BR/CC) or one (LP); `null` = constant output. */
   models: (string | null)[];
+  /** Size and SHA-256 of each base model's `model.json` (absent in older saves); checked on load. */
+  integrity?: Record<string, FileIntegrity>;
 }
+
+const MULTILABEL_FILE = 'multilabel.json';
+const MULTILABEL_DIRECTORY_OPTIONS = {
+  previousEntries: async (previous: string) => {
+    const entries = [MULTILABEL_FILE];
+    try {
+      const m = JSON.parse(await fs.readFile(join(previous, MULTILABEL_FILE), 'utf8')) as { models?: unknown };
+      if (Array.isArray(m.models)) for (const n of m.models) if (typeof n === 'string') entries.push(n);
+    } catch {
+      // Not a readable multi-label model: keep everything.
+    }
+    return entries;
+  },
+  commitFile: MULTILABEL_FILE,
+};
 
 async function makeBase(factory: TextClassifierFactory): Promise<TextClassifier> {
   if (typeof factory === 'function') return factory();
@@ -177,10 +201,16 @@ export abstract class MultiLabelTextClassifier {
     return multiLabelReport(labels, pred, { outputs: this.fittedOutputs!, ...options });
   }
 
-  /** Saves `multilabel.json` and one sub-directory per base model. */
+  /**
+   * Saves `multilabel.json` and one sub-directory per base model, the whole directory written as
+   * one unit (a fresh sibling directory swapped in): an interrupted save leaves the previous model.
+   */
   async save(dir: string): Promise<void> {
     this.checkFitted();
-    await fs.mkdir(dir, { recursive: true });
+    await writeDirectoryAtomic(dir, (staging) => this.saveInto(staging), MULTILABEL_DIRECTORY_OPTIONS);
+  }
+
+  private async saveInto(dir: string): Promise<void> {
     const names: (string | null)[] = [];
     for (let j = 0; j < this.models.length; j++) {
       const model = this.models[j];
@@ -200,8 +230,12 @@ export abstract class MultiLabelTextClassifier {
       classes: this.fittedClasses!.map((c) => [...c]),
       ...this.extraManifest(),
       models: names,
+      integrity: await fileIntegrity(
+        dir,
+        names.filter((n): n is string => n !== null).map((n) => `${n}/model.json`),
+      ),
     };
-    await writeJsonAtomic(join(dir, 'multilabel.json'), manifest);
+    await writeJsonAtomic(join(dir, MULTILABEL_FILE), manifest);
   }
 
   /** @internal Restores from a validated manifest (used by {@link loadMultiLabelClassifier}). */
@@ -210,10 +244,16 @@ export abstract class MultiLabelTextClassifier {
     for (const name of manifest.models) {
       if (name === null) this.models.push(null);
       else {
-        if (!/^model-\d+$/.test(name))
+        if (typeof name !== 'string' || !/^model-\d+$/.test(name))
           throw new UlasanError(
             'FILE_FORMAT',
-            `${dir}/multilabel.json: model path ${JSON.stringify(name)} is not allowed.`,
+            `${dir}/multilabel.json: model path ${JSON.stringify(name)} is not allowed (expected model-<n> inside the directory); the model may have been tampered with.`,
+          );
+        const st = await fs.lstat(join(dir, name)).catch(() => undefined);
+        if (st?.isSymbolicLink())
+          throw new UlasanError(
+            'FILE_FORMAT',
+            `Refusing ${join(dir, name)}: it is a symlink, and a saved multi-label model may only use directories inside itself; the model may have been tampered with.`,
           );
         this.models.push(await loadTextClassifier(join(dir, name)));
       }
@@ -453,9 +493,18 @@ export class LabelPowerset extends MultiLabelTextClassifier {
  */
 export async function loadMultiLabelClassifier(dir: string): Promise<MultiLabelTextClassifier> {
   let raw: unknown;
-  const path = join(dir, 'multilabel.json');
+  const path = join(dir, MULTILABEL_FILE);
   try {
-    raw = JSON.parse(await fs.readFile(path, 'utf8'));
+    let text: string;
+    try {
+      text = await fs.readFile(path, 'utf8');
+    } catch (error) {
+      // A save killed between its two renames leaves the model under a temporary name: put it back.
+      const recovered = await recoverDirectory(dir, MULTILABEL_DIRECTORY_OPTIONS).catch(() => 'none');
+      if (recovered !== 'rolled-forward' && recovered !== 'rolled-back') throw error;
+      text = await fs.readFile(path, 'utf8');
+    }
+    raw = JSON.parse(text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UlasanError(
@@ -494,5 +543,16 @@ export async function loadMultiLabelClassifier(dir: string): Promise<MultiLabelT
           ? new LabelPowerset(base)
           : undefined;
   if (!model) throw new UlasanError('FILE_FORMAT', `${path}: unknown multi-label kind ${JSON.stringify(m.kind)}.`);
+  if (m.integrity !== undefined) {
+    const entries = m.integrity && typeof m.integrity === 'object' ? Object.entries(m.integrity) : [];
+    for (const [rel, v] of entries) {
+      if (!/^model-\d+\/model\.json$/.test(rel) || typeof v?.bytes !== 'number' || typeof v.sha256 !== 'string')
+        throw new UlasanError(
+          'FILE_FORMAT',
+          `${path}: integrity entry ${JSON.stringify(rel)} is not allowed or malformed.`,
+        );
+    }
+    await verifyFileIntegrity(dir, m.integrity as Record<string, FileIntegrity>, path);
+  }
   return model.restore(dir, m as MultiLabelManifest);
 }

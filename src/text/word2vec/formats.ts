@@ -10,10 +10,9 @@
  * Every writer goes through a temporary file renamed over the target, so a crash or an error never
  * leaves a half-written file in place of a good one.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, promises as fs, fstatSync, openSync, readSync } from 'node:fs';
 import { endianness } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { writeChunksAtomic } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
 
 /** The native format's identifier in its header. */
@@ -61,54 +60,6 @@ export function formatFloat32(x: number): string {
     out = `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
   }
   return negative ? `-${out}` : out;
-}
-
-/** Streams chunks to a temporary file next to `path`, fsyncs, and renames it over `path`. */
-async function writeChunksAtomic(path: string, chunks: Iterable<Uint8Array | string>): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'w');
-  let ok = false;
-  try {
-    let pending: (Uint8Array | string)[] = [];
-    let pendingBytes = 0;
-    const writeAll = async (bytes: Uint8Array) => {
-      for (let at = 0; at < bytes.length; ) {
-        const { bytesWritten } = await handle.write(bytes, at, Math.min(bytes.length - at, 1 << 24));
-        at += bytesWritten;
-      }
-    };
-    const flush = async () => {
-      if (pending.length === 0) return;
-      await writeAll(Buffer.concat(pending.map((c) => (typeof c === 'string' ? Buffer.from(c, 'utf8') : c))));
-      pending = [];
-      pendingBytes = 0;
-    };
-    for (const chunk of chunks) {
-      if (typeof chunk !== 'string' && chunk.length >= 1 << 20) {
-        // Large arrays (whole weight matrices, possibly views of the training memory) are written
-        // as they are: concatenating them would copy the whole state.
-        await flush();
-        await writeAll(chunk);
-        continue;
-      }
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= 1 << 20) await flush();
-    }
-    await flush();
-    await handle.sync();
-    ok = true;
-  } finally {
-    await handle.close();
-    if (!ok) await fs.rm(tmp, { force: true });
-  }
-  try {
-    await fs.rename(tmp, path);
-  } catch (error) {
-    await fs.rm(tmp, { force: true });
-    throw error;
-  }
 }
 
 function checkWord(word: string, i: number): void {

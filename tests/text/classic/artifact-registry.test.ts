@@ -144,6 +144,12 @@ describe('saved model directory', () => {
   it('rejects state files of the wrong shape', async () => {
     const dir = await copyModel('shape');
     writeFileSync(join(dir, 'weights.json'), JSON.stringify({ featureLogProb: [[0]], classLogPrior: [0, 0, 0] }));
+    // The checksums in model.json catch the edited file first...
+    expect(await codeOf(loadTextClassifier(dir))).toMatch(/^FILE_FORMAT: .*weights.json does not belong to the save/);
+    // ...and a model saved before checksums existed still gets its state validated.
+    tamper(dir, (m) => {
+      delete m.integrity;
+    });
     expect(await codeOf(loadTextClassifier(dir))).toMatch(/^FILE_FORMAT: Saved model: "featureLogProb"/);
   });
 });

@@ -72,6 +72,14 @@ describe.each([
   });
 });
 
+/** Removes the checksums from a saved model's manifest (as in a model saved before they existed). */
+function dropIntegrity(d: string): void {
+  const manifestPath = join(d, 'model.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  delete manifest.integrity;
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+}
+
 describe('DeepTextClassifier', () => {
   let gru: GruClassifier;
   let savedDir: string;
@@ -143,6 +151,8 @@ describe('DeepTextClassifier', () => {
     const specPath = join(d, 'deep-model.json');
     const spec = JSON.parse(readFileSync(specPath, 'utf8'));
     writeFileSync(specPath, JSON.stringify({ ...spec, version: 7 }));
+    await expect(loadTextClassifier(d)).rejects.toThrow(/deep-model.json does not belong to the save/);
+    dropIntegrity(d); // as a model saved before checksums, or a future one
     expect(await codeOf(loadTextClassifier(d))).toBe('UNSUPPORTED_VERSION');
   });
 
@@ -151,6 +161,7 @@ describe('DeepTextClassifier', () => {
     await gru.save(d);
     const topoPath = join(d, 'tfjs', 'model.json');
     const topo = JSON.parse(readFileSync(topoPath, 'utf8'));
+    dropIntegrity(d); // the checksums would refuse the edited file first
     for (const evil of ['../../../etc/passwd', '/etc/passwd', '../../outside.bin']) {
       topo.weightsManifest[0].paths = [evil];
       writeFileSync(topoPath, JSON.stringify(topo));
@@ -163,6 +174,8 @@ describe('DeepTextClassifier', () => {
     await gru.save(d);
     const bin = join(d, 'tfjs', 'weights.bin');
     writeFileSync(bin, readFileSync(bin).subarray(0, 100));
+    await expect(loadTextClassifier(d)).rejects.toThrow(/weights.bin does not belong to the save.*found 100 bytes/);
+    dropIntegrity(d);
     await expect(loadTextClassifier(d)).rejects.toThrow(/shorter than/);
   });
 
