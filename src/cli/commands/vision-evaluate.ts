@@ -22,12 +22,14 @@ Options:
   --data DIR              labelled images
   --split S               valid (default) | test | train, when DIR has split folders
   --face MODE             auto | required | none (default: the model's own setting)
+  --figures DIR           also write confusion-matrix.svg/.png (PNG when sharp is installed) into DIR
   --backend B             compute backend`,
   options: {
     model: { type: 'string' },
     data: { type: 'string' },
     split: { type: 'string' },
     face: { type: 'string' },
+    figures: { type: 'string' },
     backend: { type: 'string' },
   },
   async run(ctx) {
@@ -60,6 +62,16 @@ Options:
       report: s.report,
       skipped: s.skipped,
     };
+    if (typeof ctx.values.figures === 'string') {
+      const { writeEvaluationFigures } = await import('../../metrics/index.js');
+      const figures = await writeEvaluationFigures(ctx.values.figures, {
+        cm: s.confusionMatrix,
+        title: spec === 'face-api' ? 'face-api' : (spec.split(/[\\/]/).filter(Boolean).pop() ?? spec),
+        onWarning: (w) => ctx.log(`warning: ${w.message}`),
+      });
+      Object.assign(result, { figures });
+      if (!ctx.json) ctx.log(`Wrote ${figures.join(', ')}`);
+    }
     if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     else {
       ctx.log(`${spec} on ${dataDir} (${result.split}, ${part.paths.length} images, ${s.skipped.length} unreadable)\n`);
