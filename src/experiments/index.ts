@@ -5,6 +5,34 @@
  */
 
 export type { PartScores } from './evaluation.js';
+export type { QueueConnection } from './executors/bullmq.js';
+export { type LocalExecutor, type LocalExecutorOptions, localExecutor } from './executors/local-executor.js';
+export {
+  type QueueExecutor,
+  type QueueExecutorOptions,
+  type QueueGridStatus,
+  queueExecutor,
+  type ScenarioJobProgress,
+  type ScenarioJobResult,
+} from './executors/queue-executor.js';
+export {
+  predictOnQueue,
+  type QueuePrediction,
+  type QueuePredictOptions,
+  type StreamTextsOptions,
+  streamTexts,
+} from './executors/queue-predict.js';
+export {
+  type QueueWorkerOptions,
+  type QueueWorkerSummary,
+  runQueueWorker,
+} from './executors/queue-worker.js';
+export {
+  type GridExecution,
+  type GridExecutor,
+  type GridJobSpec,
+  inProcessExecutor,
+} from './executors/types.js';
 export { diagnoseFit, type FitDiagnosis, type FitDiagnosisOptions, type FitEvidence } from './fit-diagnosis.js';
 export {
   DEFAULT_MAX_SCENARIOS,

@@ -14,6 +14,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   preprocess: async () => (await import('./preprocess.js')).preprocessCommand,
   ssl: async () => (await import('./ssl.js')).sslCommand,
   grid: async () => (await import('./grid.js')).gridCommand,
+  worker: async () => (await import('./worker.js')).workerCommand,
   split: async () => (await import('./split.js')).splitCommand,
   resample: async () => (await import('./resample.js')).resampleCommand,
   'word2vec train': async () => (await import('./word2vec-train.js')).word2vecTrainCommand,
@@ -22,4 +23,5 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   'vision evaluate': async () => (await import('./vision-evaluate.js')).visionEvaluateCommand,
   'vision predict': async () => (await import('./vision-predict.js')).visionPredictCommand,
   'video analyze': async () => (await import('./video-analyze.js')).videoAnalyzeCommand,
+  report: async () => (await import('./report.js')).reportCommand,
 };
