@@ -47,7 +47,7 @@ export function writeError(error: unknown, path: string, what = 'write'): unknow
   }
   if (message === undefined) return error;
   const wrapped = new UlasanError('FILE_WRITE', message, { cause: error });
-  (wrapped as { errno?: string }).errno = code;
+  Object.assign(wrapped, { errno: code, path });
   return wrapped;
 }
 
@@ -174,11 +174,25 @@ export async function appendLineAtomic(path: string, line: string): Promise<void
   if (line.includes('\n')) throw new Error('appendLineAtomic: a line must not contain a newline');
   await mkdirFor(path);
   let handle: fs.FileHandle | undefined;
+  let before = -1;
   try {
     handle = await fs.open(path, 'a');
-    await handle.write(`${line}\n`);
+    before = (await handle.stat()).size;
+    const bytes = Buffer.from(`${line}\n`, 'utf8');
+    // One write call in the common case; a short write (the disk filling up) is continued, so it
+    // either completes or raises the error.
+    for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
     await handle.sync();
   } catch (error) {
+    // A write cut short (disk full) would leave a partial line that the next append glues onto:
+    // cut it off again, unless another process appended meanwhile.
+    if (handle && before >= 0) {
+      const size = await handle
+        .stat()
+        .then((st) => st.size)
+        .catch(() => before);
+      if (size > before && size - before < Buffer.byteLength(line) + 1) await handle.truncate(before).catch(() => {});
+    }
     throw writeError(error, path, 'append to');
   } finally {
     await handle?.close().catch(() => {});
@@ -407,7 +421,7 @@ export async function writeDirectoryAtomic(
     await fs.rm(names.staging, { recursive: true, force: true }).catch(() => {});
     const inner = UlasanError.isInstance(error) ? (error.cause ?? error) : error;
     const code = errnoCode(inner);
-    const file = (inner as NodeJS.ErrnoException | undefined)?.path;
+    const file = (error as { path?: unknown } | undefined)?.path ?? (inner as NodeJS.ErrnoException | undefined)?.path;
     if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
       const where =
         typeof file === 'string' && file.startsWith(names.staging + sep)

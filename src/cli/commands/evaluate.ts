@@ -13,10 +13,11 @@ export const evaluateCommand: Command = {
   help: `Usage: ulasan evaluate --model DIR --data FILE [--json] [options]
 
 Predicts every text of FILE with the model saved in DIR and compares with the labels. Prints the
-classification report and the confusion matrix (stderr), or with --json one object on stdout:
+classification report and the confusion matrix (stdout), or with --json one object on stdout:
 { accuracy, macroF1, weightedF1, labels, confusionMatrix, perClass, report, figures }.
 Writes confusion-matrix.svg/.png (and training-curves.svg/.png for deep models) into DIR, or
-into --figures DIR.
+into --figures DIR. When a figure cannot be written (disk full, read-only directory) the report
+and metrics are still printed (with --json, "figuresError" says why), then it exits with 1.
 
 Options:
   --model DIR         a directory written by "ulasan train" or model.save()
@@ -51,15 +52,22 @@ ${DATA_HELP}
     const data = await readLabelledData(ctx, dataPath);
     const ev = await model.evaluate(data.texts, data.labels);
     let figures: string[] = [];
+    // A figure that cannot be written (disk full, read-only --figures) must not lose the report
+    // and the metrics: they are printed first, then the command fails with the figure's error.
+    let figureError: unknown;
     if (ctx.values['no-figures'] !== true) {
       const { writeEvaluationFigures } = await import('../../metrics/index.js');
       const figDir = typeof ctx.values.figures === 'string' ? ctx.values.figures : dir;
-      figures = await writeEvaluationFigures(figDir, {
-        cm: { labels: ev.labels, matrix: ev.confusionMatrix },
-        history: model.history && model.history.length > 0 ? model.history : undefined,
-        title: model.kind,
-        onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
-      } as Parameters<typeof writeEvaluationFigures>[1]);
+      try {
+        figures = await writeEvaluationFigures(figDir, {
+          cm: { labels: ev.labels, matrix: ev.confusionMatrix },
+          history: model.history && model.history.length > 0 ? model.history : undefined,
+          title: model.kind,
+          onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
+        } as Parameters<typeof writeEvaluationFigures>[1]);
+      } catch (error) {
+        figureError = error;
+      }
     }
     if (ctx.json) {
       ctx.out(
@@ -76,15 +84,22 @@ ${DATA_HELP}
           perClass: ev.perClass,
           report: ev.report,
           figures,
+          ...(figureError !== undefined ? { figuresError: (figureError as Error).message ?? String(figureError) } : {}),
         })}\n`,
       );
+      // One JSON document on stdout: the metrics carry the figure error; stderr says it once.
+      if (figureError !== undefined) {
+        ctx.log(`ulasan: error: ${(figureError as Error).message ?? String(figureError)}`);
+        return 1;
+      }
     } else {
-      ctx.log(`${model.kind} model ${dir} on ${dataPath} (${data.texts.length} texts)\n`);
-      ctx.log(ev.report);
-      ctx.log('\nConfusion matrix (rows: true label, columns: predicted):');
-      ctx.log(formatMatrix(ev.labels.map(String), ev.confusionMatrix));
-      if (figures.length) ctx.log(`\nWrote ${figures.join(', ')}`);
+      ctx.print(`${model.kind} model ${dir} on ${dataPath} (${data.texts.length} texts)\n`);
+      ctx.print(ev.report);
+      ctx.print('\nConfusion matrix (rows: true label, columns: predicted):');
+      ctx.print(formatMatrix(ev.labels.map(String), ev.confusionMatrix));
+      if (figures.length) ctx.log(`Wrote ${figures.join(', ')}`);
     }
+    if (figureError !== undefined) throw figureError;
     return 0;
   },
 };
