@@ -3,6 +3,7 @@
  * (`node:util` parseArgs); machine output (`--json`) goes to stdout, human output and progress
  * bars to stderr (bars only when stderr is a terminal).
  */
+import type { Readable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import { UlasanError } from '../internal/errors.js';
 
@@ -13,7 +14,7 @@ export const ExitCode = {
   failure: 1,
   /** Wrong usage: unknown command or option, missing required option. */
   usage: 2,
-  /** Cancelled with Ctrl-C. */
+  /** Cancelled with Ctrl-C (SIGINT) or SIGTERM; long jobs save their checkpoint first. */
   aborted: 130,
 } as const;
 
@@ -30,14 +31,18 @@ export interface CommandContext {
   json: boolean;
   /** `--verbose`: more detail on stderr, stack traces on error. */
   verbose: boolean;
-  /** Aborted on SIGINT. */
+  /** Aborted on SIGINT or SIGTERM, and when stdout is closed by its reader (EPIPE). */
   signal: AbortSignal;
-  /** Writes to stdout. */
-  out: (text: string) => void;
-  /** Writes a human-readable line to stderr. */
+  /** Writes to stdout, as it is (text or bytes). Nothing is written once the reader closed stdout. */
+  out: (text: string | Uint8Array) => void;
+  /** Writes a result line (text plus a newline) to stdout: what `ulasan CMD > file` should capture. */
+  print: (text: string) => void;
+  /** Writes a diagnostic line (progress, notices, what was written where) to stderr. */
   log: (text: string) => void;
   /** True when stderr is a terminal (progress bars are drawn only then). */
   interactive: boolean;
+  /** Standard input, for options given `-` (read it through `./io.js`, which allows one reader). */
+  readonly stdin: Readable;
 }
 
 /** A `ulasan` subcommand. */
@@ -49,6 +54,11 @@ export interface Command {
   /** Full help text (usage and options) for `ulasan <name> --help`. */
   help: string;
   options: OptionSpec;
+  /**
+   * Numeric options and their allowed range. They are checked (as usage errors, exit 2) right
+   * after the arguments are parsed, before the command loads any data or model.
+   */
+  numbers?: Record<string, NumberSpec>;
   /** Runs the command; resolves to an exit code. */
   run(ctx: CommandContext): Promise<number>;
 }
@@ -68,13 +78,46 @@ export function requireString(ctx: CommandContext, name: string): string {
   return v;
 }
 
-/** Reads an optional numeric option, validating it. */
-export function optionalNumber(ctx: CommandContext, name: string): number | undefined {
+/** The allowed values of a numeric option (see {@link Command.numbers}). */
+export interface NumberSpec {
+  /** Whole numbers only. */
+  integer?: boolean;
+  /** Smallest allowed value (inclusive unless `minExclusive`). */
+  min?: number;
+  /** The value must be greater than `min`, not equal to it. */
+  minExclusive?: boolean;
+  /** Largest allowed value (inclusive). */
+  max?: number;
+}
+
+/** Describes a {@link NumberSpec} for an error message: `an integer >= 1`, `a number in (0, 1]`. */
+function describeSpec(spec: NumberSpec): string {
+  const kind = spec.integer ? 'an integer' : 'a number';
+  const { min, max } = spec;
+  if (min !== undefined && max !== undefined) return `${kind} in ${spec.minExclusive ? '(' : '['}${min}, ${max}]`;
+  if (min !== undefined) return `${kind} ${spec.minExclusive ? '>' : '>='} ${min}`;
+  if (max !== undefined) return `${kind} <= ${max}`;
+  return kind;
+}
+
+/**
+ * Parses the value of `--name` as a number and checks it against `spec`; a bad value is a
+ * {@link UsageError} naming the flag, the allowed range and what was given.
+ */
+export function parseNumberOption(name: string, value: unknown, spec: NumberSpec = {}): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const ok =
+    Number.isFinite(n) &&
+    (!spec.integer || Number.isInteger(n)) &&
+    (spec.min === undefined || (spec.minExclusive ? n > spec.min : n >= spec.min)) &&
+    (spec.max === undefined || n <= spec.max);
+  if (!ok) throw new UsageError(`--${name} expects ${describeSpec(spec)}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Reads an optional numeric option, validating it (against `spec`, or the command's {@link Command.numbers}). */
+export function optionalNumber(ctx: CommandContext, name: string, spec?: NumberSpec): number | undefined {
   const v = ctx.values[name];
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n)) {
-    throw new UsageError(`--${name} expects a number, got ${JSON.stringify(v)}`);
-  }
-  return n;
+  return parseNumberOption(name, v, spec);
 }

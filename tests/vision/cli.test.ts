@@ -75,9 +75,19 @@ describe('ulasan vision / video CLI', () => {
     expect(ev.size).toBe(11);
     expect(ev.confusionMatrix).toHaveLength(5);
     expect(ev.accuracy).toBeGreaterThan(0.5); // its own training images
+    // An unreadable image is listed in skipped and not counted in size (it used to be).
+    const withBad = await tempDir('ulasan-vbad-');
+    const { cpSync, writeFileSync } = await import('node:fs');
+    cpSync(FACES, withBad, { recursive: true });
+    writeFileSync(join(withBad, 'happiness', 'broken.jpg'), 'not a jpeg');
+    const eb = capture();
+    expect(await runCli(['vision', 'evaluate', '--model', out, '--data', withBad, '--json'], eb.io)).toBe(0);
+    const evb = JSON.parse(eb.out.join(''));
+    expect(evb.skipped).toHaveLength(1);
+    expect(evb.size).toBe(11);
     const b = capture();
     expect(await runCli(['vision', 'evaluate', '--model', 'face-api', '--data', FACES], b.io)).toBe(0);
-    expect(b.err.join('')).toMatch(/accuracy \d\.\d{4}/);
+    expect(b.out.join('')).toMatch(/accuracy \d\.\d{4}/); // the report goes to stdout
     const bad = capture();
     expect(await runCli(['vision', 'train', '--data', FACES, '--out', out, '--backbone', 'vgg'], bad.io)).toBe(2);
     expect(bad.err.join('')).toMatch(/--backbone expects one of/);
@@ -88,7 +98,7 @@ describe('ulasan vision / video CLI', () => {
     expect(
       await runCli(['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1'], c.io),
     ).toBe(0);
-    const text = c.err.join('');
+    const text = c.out.join(''); // the summary and timeline go to stdout
     expect(text).toMatch(/positive/);
     expect(text).toMatch(/frames without a face at: 3\.0s/);
     const j = capture();

@@ -20,7 +20,7 @@ Options:
     if (ctx.json) ctx.out(`${JSON.stringify(info)}\n`);
     else
       for (const [k, v] of Object.entries(info))
-        ctx.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+        ctx.print(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     return 0;
   },
 };

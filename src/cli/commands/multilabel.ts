@@ -110,10 +110,10 @@ export async function evaluateMultiLabel(
       `${JSON.stringify({ model: args.dir, kind: model.kind, data: args.dataPath, size: data.texts.length, ...r })}\n`,
     );
   } else {
-    ctx.log(`${model.kind} model ${args.dir} on ${args.dataPath} (${data.texts.length} texts)\n`);
-    ctx.log(r.report);
-    ctx.log(`\n${formatHeadline(r)}`);
-    ctx.log(
+    ctx.print(`${model.kind} model ${args.dir} on ${args.dataPath} (${data.texts.length} texts)\n`);
+    ctx.print(r.report);
+    ctx.print(`\n${formatHeadline(r)}`);
+    ctx.print(
       r.perOutput
         .map((o) => `${o.output}: accuracy=${o.accuracy.toFixed(4)} macroF1=${o.macroF1.toFixed(4)}`)
         .join('\n'),

@@ -2,9 +2,8 @@
  * `ulasan predict`: labels texts with a saved model, streaming (constant memory) from a file or
  * stdin, one output line per text as TSV (`label<TAB>p(class1)...<TAB>text`) or JSONL.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { type Command, requireString, UsageError } from '../command.js';
+import { type Command, type CommandContext, requireString, UsageError } from '../command.js';
+import { parseTextInputFormat, readTexts } from '../text-input.js';
 import { DATA_OPTIONS } from './train.js';
 
 /** `ulasan predict`. */
@@ -13,16 +12,18 @@ export const predictCommand: Command = {
   summary: 'Label texts with a saved model (file or stdin → TSV or JSONL on stdout)',
   help: `Usage: ulasan predict --model DIR [--data FILE] [--format tsv|jsonl]
 
-Reads texts from --data (a data file with a text column, read like "ulasan train" does; labels
-are not needed) or, without --data, one text per line from stdin, and writes one line per text:
+Reads texts from --data (a data file with a text column; labels are not needed) or, without
+--data (or with --data -), one text per line from stdin, and writes one line per text:
   tsv (default):  label<TAB>P(class 1)<TAB>...<TAB>text, after a header line
   jsonl:          {"text": ..., "label": ..., "probabilities": {class: p, ...}}
 
 Options:
   --model DIR          a directory written by "ulasan train" or model.save()
-  --data FILE          input file (default: stdin, one text per line)
+  --data FILE          input file, "-" for stdin (default: stdin, one text per line)
   --format F           output format: tsv (default) | jsonl   (--json is a shorthand for jsonl)
-  --input-format F     input file format: auto (default) | smsa | emot | csv | tsv | jsonl | lines
+  --input-format F     auto (default: by extension; .txt, other files and stdin are lines) |
+                       lines | jsonl | csv | tsv | smsa | emot. The input must be UTF-8; a malformed
+                       line or row is an error naming the line (nothing is guessed).
   --text-col C         text column of the input file, by name or 0-based index
   --batch-size N       texts per inference batch (default 512)
   --backend B          compute backend for deep models`,
@@ -35,6 +36,7 @@ Options:
     'batch-size': { type: 'string' },
     backend: { type: 'string' },
   },
+  numbers: { 'batch-size': { integer: true, min: 1 } },
   async run(ctx) {
     const dir = requireString(ctx, 'model');
     const outFormat = typeof ctx.values.format === 'string' ? ctx.values.format : ctx.json ? 'jsonl' : 'tsv';
@@ -44,14 +46,14 @@ Options:
       );
     }
     const batch = ctx.values['batch-size'] === undefined ? 512 : Number(ctx.values['batch-size']);
-    if (!Number.isInteger(batch) || batch < 1) throw new UsageError('--batch-size expects a positive integer');
+    const inputFormat = parseTextInputFormat(ctx.values['input-format']);
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
     const { loadTextClassifier } = await import('../../text/models/registry.js');
     const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
     const model = await loadTextClassifier(dir);
     const classes = model.classes.map(String);
-    const texts = await inputTexts(ctx);
+    const texts = await inputTexts(ctx, inputFormat);
     if (outFormat === 'tsv') ctx.out(`label\t${classes.map((c) => `p_${c}`).join('\t')}\ttext\n`);
     let n = 0;
     for await (const r of predictTextStream(model, texts, { chunkSize: batch })) {
@@ -74,27 +76,9 @@ Options:
   },
 };
 
-async function inputTexts(ctx: Parameters<Command['run']>[0]): Promise<AsyncIterable<string> | Iterable<string>> {
-  const path = ctx.values.data;
-  const format = ctx.values['input-format'];
-  if (typeof path === 'string' && format !== 'lines') {
-    const { readDataset } = await import('../../data/index.js');
-    const textCol = ctx.values['text-col'];
-    const textColumn = typeof textCol === 'string' ? (/^\d+$/.test(textCol) ? Number(textCol) : textCol) : undefined;
-    const read = (labelColumn?: string | number) =>
-      readDataset(path, { format: (format as 'auto' | undefined) ?? 'auto', textColumn, labelColumn });
-    try {
-      return (await read()).texts;
-    } catch (error) {
-      // A file without a label column: with --text-col, read the texts alone (the label column is
-      // pointed at the text column, so every row is kept); otherwise treat it as one text per line.
-      if ((error as { code?: string }).code !== 'FILE_FORMAT') throw error;
-      if (textColumn !== undefined) return (await read(textColumn)).texts;
-    }
-  }
-  const stream = typeof path === 'string' ? createReadStream(path, 'utf8') : process.stdin;
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  return (async function* () {
-    for await (const line of lines) if (line.trim() !== '') yield line;
-  })();
+async function inputTexts(ctx: CommandContext, format: ReturnType<typeof parseTextInputFormat>) {
+  const path = typeof ctx.values.data === 'string' ? ctx.values.data : '-';
+  const textCol = ctx.values['text-col'];
+  const textColumn = typeof textCol === 'string' ? (/^\d+$/.test(textCol) ? Number(textCol) : textCol) : undefined;
+  return readTexts(ctx, path, { format, textColumn });
 }

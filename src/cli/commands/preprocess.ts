@@ -3,8 +3,9 @@ import { writeFileAtomic } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
 import { parseDelimited } from '../../text/preprocess/delimited.js';
 import { PIPELINE_PRESETS, type PipelineConfig, TextPipeline } from '../../text/preprocess/pipeline.js';
-import { readTextFile } from '../../text/preprocess/text-input.js';
+import { decodeUtf8Strict, readTextFile } from '../../text/preprocess/text-input.js';
 import { type Command, requireString, UsageError } from '../command.js';
+import { isStdio, readInputBytes, writeOutput } from '../io.js';
 
 const TEXT_NAMES = ['text', 'tweet', 'sentence', 'review', 'content', 'ulasan', 'comment', 'kalimat'];
 type Format = 'tsv' | 'csv' | 'jsonl' | 'lines';
@@ -46,9 +47,9 @@ function columnIndex(header: string[] | undefined, col: string | undefined, path
 const quoteCsv = (cell: string, delimiter: string): string =>
   cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') ? `"${cell.replace(/"/g, '""')}"` : cell;
 
-function readTable(path: string, textCol: string | undefined): Table {
-  const text = readTextFile(path, 'data');
-  const format = formatOf(path);
+function readTable(path: string, textCol: string | undefined, input?: string): Table {
+  const text = input ?? readTextFile(path, 'data');
+  const format = isStdio(path) ? 'lines' : formatOf(path);
   if (format === 'lines') {
     const lines = text.split(/\r?\n/);
     if (lines.at(-1) === '') lines.pop();
@@ -137,8 +138,8 @@ text column and writes the same format with the text replaced by its tokens join
 (JSONL: a token array). Every row is kept, so labels stay aligned; an empty result is an empty cell.
 
 Options:
-  --data FILE          input file (UTF-8)
-  --out FILE           output file (written atomically)
+  --data FILE          input file (UTF-8); - for stdin (read as plain lines)
+  --out FILE           output file (written atomically); - for stdout
   --text-col C         text column: name or 0-based index (default: text/tweet/review..., else 0)
   --preset NAME        sentiment (default), sentimentEn, seed003, seed004
   --config FILE        a saved pipeline config (pipeline.toJSON()) instead of a preset
@@ -156,6 +157,7 @@ Options:
   async run(ctx) {
     const data = requireString(ctx, 'data');
     const out = requireString(ctx, 'out');
+    if (isStdio(out) && ctx.json) throw new UsageError('--out - and --json both write to stdout; pick one');
     const presetName = typeof ctx.values.preset === 'string' ? ctx.values.preset : undefined;
     const configPath = typeof ctx.values.config === 'string' ? ctx.values.config : undefined;
     if (presetName && configPath) throw new UsageError('pass either --preset or --config, not both');
@@ -183,7 +185,8 @@ Options:
       pipeline = new TextPipeline(preset);
     }
     const textCol = typeof ctx.values['text-col'] === 'string' ? ctx.values['text-col'] : undefined;
-    const table = readTable(data, textCol);
+    const stdinText = isStdio(data) ? decodeUtf8Strict(await readInputBytes(ctx, data, '--data'), 'stdin') : undefined;
+    const table = readTable(data, textCol, stdinText);
     const n = table.rows.length;
     const t0 = performance.now();
     const processed: string[][] = [];
@@ -209,8 +212,8 @@ Options:
       }
     }
     const seconds = (performance.now() - t0) / 1000;
-    if (ctx.values.trace) await writeFileAtomic(out, traces.length ? `${traces.join('\n')}\n` : '');
-    else await writeFileAtomic(out, table.write(processed));
+    if (ctx.values.trace) await writeOutput(ctx, out, traces.length ? `${traces.join('\n')}\n` : '');
+    else await writeOutput(ctx, out, table.write(processed));
     const saveConfig = ctx.values['save-config'];
     if (typeof saveConfig === 'string')
       await writeFileAtomic(saveConfig, `${JSON.stringify(pipeline.toJSON(), null, 2)}\n`);

@@ -1,7 +1,9 @@
 import { extname } from 'node:path';
-import { readDataset, writeDataset } from '../../data/index.js';
+import type { Dataset } from '../../data/index.js';
+import { writeDataset } from '../../data/index.js';
 import { classCounts, randomOverSample, randomUnderSample, type SamplingStrategy } from '../../experiments/resample.js';
 import { type Command, optionalNumber, requireString, UsageError } from '../command.js';
+import { isStdio, readDatasetInput, withOutputFile } from '../io.js';
 import { columnOptions } from './split.js';
 
 /** `ulasan resample`: random over- or undersampling of a TRAINING file. */
@@ -15,8 +17,8 @@ Resamples a TRAINING file to balance its classes. Split first (ulasan split) and
 the training part: oversampling before a split copies test rows into training and inflates scores.
 
 Options:
-  --data FILE              training data (SmSA TSV, CSV/TSV with header, JSONL)
-  --out FILE               output file (format from its extension)
+  --data FILE              training data (SmSA TSV, CSV/TSV with header, JSONL); - for stdin
+  --out FILE               output file (format from its extension); - for stdout (the input's format)
   --strategy over|under    random oversampling (duplicates) or undersampling (drops)
   --sampling-strategy S    auto (default), all, minority, majority, not minority, not majority,
                            a ratio minority/majority for two classes (e.g. 0.5),
@@ -31,6 +33,7 @@ Options:
     'text-col': { type: 'string' },
     'label-col': { type: 'string' },
   },
+  numbers: { seed: { integer: true } },
   async run(ctx) {
     const dataPath = requireString(ctx, 'data');
     const out = requireString(ctx, 'out');
@@ -40,15 +43,19 @@ Options:
     }
     const seed = optionalNumber(ctx, 'seed') ?? 42;
     const samplingStrategy = parseSamplingStrategy(ctx.values['sampling-strategy']);
-    const ds = await readDataset(dataPath, columnOptions(ctx.values));
+    if (isStdio(out) && ctx.json) throw new UsageError('--out - and --json both write to stdout; pick one');
+    const ds = (await readDatasetInput(ctx, dataPath, columnOptions(ctx.values))) as Dataset;
     const options = { samplingStrategy, seed };
     const idx = strategy === 'over' ? randomOverSample(ds.labels, options) : randomUnderSample(ds.labels, options);
     const labels = idx.map((i) => ds.labels[i]!);
     const headerless = ds.columns.text.startsWith('#');
-    await writeDataset(
-      out,
-      { texts: idx.map((i) => ds.texts[i] as string), labels },
-      headerless && extname(out) === '.tsv' ? { format: 'smsa' } : {},
+    const outExt = isStdio(out) ? extname(dataPath) || '.tsv' : extname(out);
+    await withOutputFile(ctx, out, `resampled${outExt}`, (file) =>
+      writeDataset(
+        file,
+        { texts: idx.map((i) => ds.texts[i] as string), labels },
+        headerless && outExt === '.tsv' ? { format: 'smsa' } : {},
+      ),
     );
     const before = Object.fromEntries([...classCounts(ds.labels)].map(([k, v]) => [String(k), v]));
     const after = Object.fromEntries([...classCounts(labels)].map(([k, v]) => [String(k), v]));

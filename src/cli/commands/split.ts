@@ -1,7 +1,9 @@
 import { extname, join } from 'node:path';
-import { readDataset, writeDataset } from '../../data/index.js';
+import type { Dataset } from '../../data/index.js';
+import { writeDataset } from '../../data/index.js';
 import { trainTestSplit, trainValidTestSplit } from '../../experiments/split.js';
 import { type Command, optionalNumber, requireString, UsageError } from '../command.js';
+import { readDatasetInput } from '../io.js';
 
 /** `ulasan split`: splits a labelled data file into train / valid / test files. */
 export const splitCommand: Command = {
@@ -15,7 +17,7 @@ Sizes are fractions in (0, 1) or row counts; a fractional --valid-size is a shar
 after the test part. Split BEFORE any resampling, and resample only the training file.
 
 Options:
-  --data FILE          input (SmSA TSV, CSV/TSV with header, JSONL)
+  --data FILE          input (SmSA TSV, CSV/TSV with header, JSONL); - for stdin (parts written as TSV)
   --out DIR            output folder
   --test-size X        test part (default 0.2)
   --test-per-class N   a fixed number of test rows per class instead (seed 003: 386)
@@ -35,6 +37,12 @@ Options:
     'text-col': { type: 'string' },
     'label-col': { type: 'string' },
   },
+  numbers: {
+    'test-size': { min: 0, minExclusive: true },
+    'test-per-class': { integer: true, min: 1 },
+    'valid-size': { min: 0, minExclusive: true },
+    seed: { integer: true },
+  },
   async run(ctx) {
     const dataPath = requireString(ctx, 'data');
     const out = requireString(ctx, 'out');
@@ -45,7 +53,7 @@ Options:
       throw new UsageError('pass either --test-size or --test-per-class, not both');
     }
     const seed = optionalNumber(ctx, 'seed') ?? 42;
-    const ds = await readDataset(dataPath, columnOptions(ctx.values));
+    const ds = (await readDatasetInput(ctx, dataPath, columnOptions(ctx.values))) as Dataset;
     const common = {
       stratify: ctx.values.stratify === true,
       seed,

@@ -4,7 +4,15 @@
  */
 import type { Label } from '../../core/classifier.js';
 import { throwIfAborted } from '../../internal/errors.js';
-import { type Command, type CommandContext, optionalNumber, requireString, UsageError } from '../command.js';
+import {
+  type Command,
+  type CommandContext,
+  type NumberSpec,
+  optionalNumber,
+  requireString,
+  UsageError,
+} from '../command.js';
+import { readDatasetInput, sourceName } from '../io.js';
 import { createProgressBar, trainingProgress } from '../progress-bar.js';
 
 const DEEP_KINDS = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
@@ -16,20 +24,22 @@ export const DATA_OPTIONS = {
   'text-col': { type: 'string' },
   'label-col': { type: 'string' },
   'rating-rule': { type: 'string' },
+  'skip-invalid': { type: 'boolean' },
 } as const;
 
 /** Help lines for {@link DATA_OPTIONS}. */
 export const DATA_HELP = `  --format F          auto (default) | smsa | emot | csv | tsv | jsonl
   --text-col C        text column, by name or 0-based index
   --label-col C       label column, by name or 0-based index; several (C1,C2,...) for multi-label
-  --rating-rule R     map star ratings to labels: seed003 (1-2 negative, 4-5 positive, 3 dropped) | threeWay`;
+  --rating-rule R     map star ratings to labels: seed003 (1-2 negative, 4-5 positive, 3 dropped) | threeWay
+  --skip-invalid      leave out rows with no text or no label (counted on stderr) instead of failing`;
 
 /** Reads a labelled data file with the shared data options. */
 export async function readLabelledData(
   ctx: CommandContext,
   path: string,
 ): Promise<{ texts: string[]; labels: Label[]; skipped: number }> {
-  const { readDataset, RATING_RULES } = await import('../../data/index.js');
+  const { RATING_RULES } = await import('../../data/index.js');
   const col = (name: string) => {
     const v = ctx.values[name];
     if (typeof v !== 'string') return undefined;
@@ -45,14 +55,27 @@ export async function readLabelledData(
     }
     ratingRule = RATING_RULES[ruleName as keyof typeof RATING_RULES];
   }
-  const data = await readDataset(path, {
+  const data = (await readDatasetInput(ctx, path, {
     format: (ctx.values.format as 'auto' | undefined) ?? 'auto',
     textColumn: col('text-col'),
     labelColumn: col('label-col'),
     ratingRule,
-  });
+    ...(ctx.values['skip-invalid'] === true ? { onInvalidRow: 'skip' as const } : {}),
+  })) as { texts: string[]; labels: Label[]; skipped: unknown[] };
   return { texts: data.texts, labels: data.labels, skipped: data.skipped.length };
 }
+
+/** The numeric options of `train` and their ranges (checked before any data is read). */
+export const TRAIN_NUMBERS: Record<string, NumberSpec> = {
+  epochs: { integer: true, min: 1 },
+  'batch-size': { integer: true, min: 1 },
+  lr: { min: 0, minExclusive: true },
+  units: { integer: true, min: 1 },
+  'max-len': { integer: true, min: 1 },
+  dropout: { min: 0, max: 1 },
+  patience: { integer: true, min: 0 },
+  seed: { integer: true },
+};
 
 /** Parses `--class-weight`: `balanced` or `label=weight,label=weight`. */
 export function parseClassWeight(value: unknown): 'balanced' | Record<string, number> | undefined {
@@ -86,7 +109,7 @@ preprocessing pipeline, vocabulary, labels, metadata). Progress goes to stderr; 
 JSON summary is printed on stdout.
 
 Required:
-  --data FILE         training data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL)
+  --data FILE         training data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL); - for stdin
   --model KIND        lstm | gru | bilstm | cnn-lstm | nb | logreg | svm | random-forest | gbdt | lexicon
   --out DIR           where to save the model
 
@@ -105,7 +128,9 @@ Deep models:
   --dropout X         default 0.2 (0.3 for cnn-lstm)
   --patience N        early-stopping patience (needs --valid; default 3)
   --monitor M         valLoss (default) | valMacroF1 | valAccuracy
-  --checkpoint-dir D  checkpoint every epoch (default DIR/checkpoint); --resume continues from it
+  --checkpoint-dir D  checkpoint every epoch and on cancel (default DIR/checkpoint)
+  --resume            continue from the checkpoint (same data and options); without one, a notice
+                      on stderr says so and training starts from the first epoch
 
 Multi-label (several --label-col columns, e.g. CASA's fuel,machine,others,part,price,service):
   --multilabel M      br (binary relevance, default) | cc (classifier chain) | lp (label powerset)
@@ -140,6 +165,7 @@ All models:
     backend: { type: 'string' },
     multilabel: { type: 'string' },
   },
+  numbers: TRAIN_NUMBERS,
   async run(ctx) {
     const dataPath = requireString(ctx, 'data');
     const kind = requireString(ctx, 'model');
@@ -189,7 +215,7 @@ All models:
       throw new UsageError('--multilabel needs several --label-col columns (C1,C2,...)');
     const train = await readLabelledData(ctx, dataPath);
     if (train.skipped)
-      ctx.log(`${dataPath}: skipped ${train.skipped} rows (no text, no label, or rating outside the rule)`);
+      ctx.log(`${sourceName(dataPath)}: skipped ${train.skipped} rows (no text, no label, or rating outside the rule)`);
     const valid = typeof ctx.values.valid === 'string' ? await readLabelledData(ctx, ctx.values.valid) : undefined;
     ctx.log(`Training ${kind} on ${train.texts.length} texts${valid ? `, validating on ${valid.texts.length}` : ''}`);
 
@@ -237,6 +263,13 @@ All models:
       }
     }
     for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+    if (deep && options.resume === true) {
+      const checkpointDir = String(options.checkpointDir);
+      const { existsSync } = await import('node:fs');
+      const { CHECKPOINT_FILE } = await import('../../text/models/deep/checkpoint.js');
+      if (existsSync(`${checkpointDir}/${CHECKPOINT_FILE}`)) ctx.log(`--resume: continuing from ${checkpointDir}`);
+      else ctx.log(`--resume: no checkpoint in ${checkpointDir} (nothing to resume): training from the first epoch`);
+    }
 
     const { createTextClassifier } = await import('../../text/models/registry.js');
     const model = await createTextClassifier(options as { model: string });

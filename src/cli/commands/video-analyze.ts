@@ -12,7 +12,7 @@ export const videoAnalyzeCommand: Command = {
   help: `Usage: ulasan video analyze FILE --model DIR|face-api [--fps 2] [--json]
 
 Samples frames with ffmpeg, finds the main face in each, predicts its expression and maps it to
-positive / negative / neutral. Prints the summary and a per-second timeline (stderr), or with
+positive / negative / neutral. Prints the summary and a per-second timeline (stdout), or with
 --json one object on stdout: { file, durationSeconds, fps, summary, timeline, framesWithoutFace, frames }.
 
 Options:
@@ -30,6 +30,7 @@ Options:
     ffmpeg: { type: 'string' },
     backend: { type: 'string' },
   },
+  numbers: { fps: { min: 0, minExclusive: true }, 'max-frames': { integer: true, min: 1 } },
   async run(ctx) {
     const file = ctx.positionals[0];
     if (!file) throw new UsageError('give the video FILE to analyze');
@@ -60,21 +61,21 @@ Options:
         return 0;
       }
       const s = r.summary;
-      ctx.log(
+      ctx.print(
         `${file}: ${s.sentiment ?? 'no face found'}${s.sentiment ? ` (confidence ${s.confidence.toFixed(3)})` : ''}, ${s.framesWithFace}/${s.framesAnalyzed} frames with a face`,
       );
-      ctx.log(
+      ctx.print(
         `shares: positive ${s.shares.positive.toFixed(3)}  negative ${s.shares.negative.toFixed(3)}  neutral ${s.shares.neutral.toFixed(3)}`,
       );
-      ctx.log('\nsecond  frames  faces  sentiment  p(pos)  p(neg)  p(neu)');
+      ctx.print('\nsecond  frames  faces  sentiment  p(pos)  p(neg)  p(neu)');
       for (const t of r.timeline) {
         const p = t.scores;
-        ctx.log(
+        ctx.print(
           `${String(t.second).padStart(6)}  ${String(t.frames).padStart(6)}  ${String(t.framesWithFace).padStart(5)}  ${(t.sentiment ?? '-').padEnd(9)}  ${p ? `${p.positive.toFixed(3)}   ${p.negative.toFixed(3)}   ${p.neutral.toFixed(3)}` : '-'}`,
         );
       }
       if (r.framesWithoutFace.length > 0) {
-        ctx.log(
+        ctx.print(
           `\nframes without a face at: ${r.framesWithoutFace.map((i) => `${(r.frames[i]?.time ?? 0).toFixed(1)}s`).join(', ')}`,
         );
       }

@@ -14,8 +14,8 @@ export const visionEvaluateCommand: Command = {
 
 Predicts every image of DIR and compares with its class folder. DIR is a folder of class folders
 (all images are used) or holds train/ valid/ test/ class folders (--split picks one; default valid).
-Prints the classification report and confusion matrix (stderr), or with --json one object on
-stdout: { model, data, size, accuracy, macroF1, weightedF1, labels, confusionMatrix, report, skipped }.
+Prints the classification report and confusion matrix (stdout), or with --json one object on
+stdout (size counts the images scored; unreadable ones are listed in skipped): { model, data, size, accuracy, macroF1, weightedF1, labels, confusionMatrix, report, skipped }.
 
 Options:
   --model DIR|face-api    a folder written by "ulasan vision train", or face-api for the pretrained baseline
@@ -53,7 +53,8 @@ Options:
       model: spec,
       data: dataDir,
       split: data.layout === 'split' ? 'all' : split,
-      size: part.paths.length,
+      // The images scored: unreadable ones are listed in skipped, not counted.
+      size: part.paths.length - s.skipped.length,
       accuracy: s.accuracy,
       macroF1: s.macroF1,
       weightedF1: s.weightedF1,
@@ -74,23 +75,25 @@ Options:
     }
     if (ctx.json) ctx.out(`${JSON.stringify(result)}\n`);
     else {
-      ctx.log(`${spec} on ${dataDir} (${result.split}, ${part.paths.length} images, ${s.skipped.length} unreadable)\n`);
-      ctx.log(
+      ctx.print(
+        `${spec} on ${dataDir} (${result.split}, ${result.size} images scored, ${s.skipped.length} unreadable left out)\n`,
+      );
+      ctx.print(
         `accuracy ${s.accuracy.toFixed(4)}  macro-F1 ${s.macroF1.toFixed(4)}  weighted-F1 ${s.weightedF1.toFixed(4)}\n`,
       );
-      ctx.log(`${'class'.padEnd(14)}precision  recall  f1-score  support`);
+      ctx.print(`${'class'.padEnd(14)}precision  recall  f1-score  support`);
       for (const label of s.labels.map(String)) {
         const row = s.report[label] as
           | { precision: number; recall: number; 'f1-score': number; support: number }
           | undefined;
         if (row && typeof row === 'object') {
-          ctx.log(
+          ctx.print(
             `${label.padEnd(14)}${row.precision.toFixed(3).padStart(9)}  ${row.recall.toFixed(3).padStart(6)}  ${row['f1-score'].toFixed(3).padStart(8)}  ${String(row.support).padStart(7)}`,
           );
         }
       }
-      ctx.log('\nConfusion matrix (rows: true label, columns: predicted):');
-      ctx.log(formatMatrix(s.labels.map(String), s.confusionMatrix.matrix));
+      ctx.print('\nConfusion matrix (rows: true label, columns: predicted):');
+      ctx.print(formatMatrix(s.labels.map(String), s.confusionMatrix.matrix));
     }
     return 0;
   },

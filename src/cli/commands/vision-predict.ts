@@ -12,7 +12,7 @@ export const visionPredictCommand: Command = {
   help: `Usage: ulasan vision predict IMAGE... [--model DIR|face-api] [--json]
 
 For each image: finds the main face, predicts the expression, and maps it to a sentiment. Prints
-one line per image (stderr), or with --json one JSON object per line on stdout:
+one line per image (stdout), or with --json one JSON object per line on stdout:
 { source, label, probabilities, sentiment, face, error }. Unreadable images get an error entry;
 the exit code is 1 when any image failed.
 
@@ -50,8 +50,8 @@ Options:
       if (ctx.json) ctx.out(`${JSON.stringify({ ...p, sentiment })}\n`);
       else if (p.probabilities) {
         const conf = (p.probabilities[p.label as string] ?? 0).toFixed(3);
-        ctx.log(`${p.source}\t${p.label} (${conf})\t${sentiment}\t${p.face ? 'face' : 'whole image'}`);
-      } else ctx.log(`${p.source}\terror: ${p.error?.message ?? 'no face found'}`);
+        ctx.print(`${p.source}\t${p.label} (${conf})\t${sentiment}\t${p.face ? 'face' : 'whole image'}`);
+      } else ctx.print(`${p.source}\terror: ${p.error?.message ?? 'no face found'}`);
     }
     return failed > 0 ? 1 : 0;
   },

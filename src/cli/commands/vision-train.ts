@@ -73,6 +73,19 @@ Options:
     seed: { type: 'string' },
     backend: { type: 'string' },
   },
+  numbers: {
+    'input-size': { integer: true, min: 32 },
+    epochs: { integer: true, min: 1 },
+    'batch-size': { integer: true, min: 1 },
+    'learning-rate': { min: 0, minExclusive: true },
+    dropout: { min: 0, max: 1 },
+    hidden: { integer: true, min: 0 },
+    augment: { integer: true, min: 0 },
+    'fine-tune-epochs': { integer: true, min: 0 },
+    'fine-tune-lr': { min: 0, minExclusive: true },
+    'validation-split': { min: 0, max: 1 },
+    seed: { integer: true },
+  },
   async run(ctx) {
     const dataDir = requireString(ctx, 'data');
     const out = requireString(ctx, 'out');

@@ -22,6 +22,7 @@ Options:
     topn: { type: 'string' },
     binary: { type: 'boolean' },
   },
+  numbers: { topn: { integer: true, min: 1 } },
   async run(ctx) {
     const path = requireString(ctx, 'vectors');
     const positive = ctx.positionals;
@@ -32,7 +33,7 @@ Options:
     const vectors = await WordVectors.load(path, ctx.values.binary === true ? { binary: true } : {});
     const result = vectors.mostSimilar(positive, negative, topn);
     if (ctx.json) ctx.out(`${JSON.stringify({ positive, negative, topn, result })}\n`);
-    else for (const r of result) ctx.log(`${r.word.padEnd(24)} ${r.similarity.toFixed(4)}`);
+    else for (const r of result) ctx.print(`${r.word.padEnd(24)} ${r.similarity.toFixed(4)}`);
     return 0;
   },
 };

@@ -1,15 +1,32 @@
 import type { Word2VecOptions } from '../../text/word2vec/options.js';
 import { Word2VecTrainer } from '../../text/word2vec/trainer.js';
 import { type Command, optionalNumber, requireString, UsageError } from '../command.js';
+import { withOutputFile } from '../io.js';
 import { createProgressBar } from '../progress-bar.js';
+
+/** Flags whose values the checkpoint fixes (with --resume the saved ones are used), and their option. */
+const SAVED_WITH_STATE: Record<string, keyof Word2VecOptions> = {
+  size: 'vectorSize',
+  window: 'window',
+  'min-count': 'minCount',
+  negative: 'negative',
+  hs: 'hs',
+  sample: 'sample',
+  alpha: 'alpha',
+  'min-alpha': 'minAlpha',
+  cbow: 'sg',
+  skipgram: 'sg',
+  seed: 'seed',
+};
 
 /** `ulasan word2vec train`: trains Word2Vec vectors on a text file (one sentence per line). */
 export const word2vecTrainCommand: Command = {
   name: 'word2vec train',
   summary: 'Train Word2Vec vectors (CBOW/skip-gram) on a text file, one sentence per line',
-  help: `Usage: ulasan word2vec train --input FILE --output FILE [--binary | --native] [--size N] [--window N]
+  help: `Usage: ulasan word2vec train --input FILE --out FILE [--binary | --native] [--size N] [--window N]
                     [--min-count N] [--negative N] [--hs] [--sample X] [--alpha X] [--min-alpha X]
-                    [--epochs N] [--threads N] [--cbow | --skipgram] [--seed N] [--checkpoint FILE] [--json]
+                    [--epochs N] [--threads N] [--cbow | --skipgram] [--seed N]
+                    [--checkpoint FILE [--resume]] [--json]
 
 Reads FILE (UTF-8, one sentence per line, tokens separated by whitespace; already tokenized and
 lower-cased as you want the vocabulary) and writes the vectors in the word2vec text format
@@ -17,8 +34,9 @@ lower-cased as you want the vocabulary) and writes the vectors in the word2vec t
 Defaults are gensim's. Progress goes to stderr; --json prints a summary on stdout.
 
 Options:
-  --input FILE        training corpus
-  --output FILE       where to write the vectors (written atomically)
+  --input FILE        training corpus (a file: it is read once per epoch)
+  --out FILE          where to write the vectors (written atomically); - for stdout
+  --output FILE       deprecated alias of --out
   --binary            word2vec binary format instead of text
   --native            ulasan's native format (fast to load, keeps word counts)
   --size N            vector dimensions (default 100)
@@ -33,9 +51,13 @@ Options:
   --threads N         training threads (default: all cores; 1 = deterministic)
   --cbow | --skipgram architecture (default CBOW)
   --seed N            random seed (default 1)
-  --checkpoint FILE   save the full training state after every epoch (resume with the library)`,
+  --checkpoint FILE   save the full training state after every epoch
+  --resume            continue the remaining epochs from --checkpoint (its saved options are used;
+                      --epochs may raise the total, --threads may change). Without a checkpoint
+                      file, a notice on stderr says so and training starts from the first epoch`,
   options: {
     input: { type: 'string' },
+    out: { type: 'string' },
     output: { type: 'string' },
     binary: { type: 'boolean' },
     native: { type: 'boolean' },
@@ -53,10 +75,33 @@ Options:
     skipgram: { type: 'boolean' },
     seed: { type: 'string' },
     checkpoint: { type: 'string' },
+    resume: { type: 'boolean' },
+  },
+  numbers: {
+    size: { integer: true, min: 1 },
+    window: { integer: true, min: 1 },
+    'min-count': { integer: true, min: 1 },
+    negative: { integer: true, min: 0 },
+    sample: { min: 0 },
+    alpha: { min: 0, minExclusive: true },
+    'min-alpha': { min: 0 },
+    epochs: { integer: true, min: 1 },
+    threads: { integer: true, min: 1 },
+    seed: { integer: true },
   },
   async run(ctx) {
     const input = requireString(ctx, 'input');
-    const output = requireString(ctx, 'output');
+    if (typeof ctx.values.output === 'string') {
+      if (typeof ctx.values.out === 'string')
+        throw new UsageError('pass --out only (--output is its deprecated alias)');
+      ctx.log('warning: --output is deprecated; use --out (the same option, named like every other command)');
+      ctx.values.out = ctx.values.output;
+    }
+    const output = requireString(ctx, 'out');
+    if (output === '-' && ctx.json) throw new UsageError('--out - and --json both write to stdout; pick one');
+    const checkpoint = typeof ctx.values.checkpoint === 'string' ? ctx.values.checkpoint : undefined;
+    if (ctx.values.resume === true && !checkpoint)
+      throw new UsageError('--resume needs --checkpoint FILE (the state the interrupted run saved)');
     if (ctx.values.cbow === true && ctx.values.skipgram === true)
       throw new UsageError('pass either --cbow or --skipgram, not both');
     if (ctx.values.binary === true && ctx.values.native === true)
@@ -75,7 +120,28 @@ Options:
       sg: ctx.values.skipgram === true ? 1 : 0,
       seed: optionalNumber(ctx, 'seed'),
     };
-    const trainer = new Word2VecTrainer(options);
+    let trainer: Word2VecTrainer | undefined;
+    if (ctx.values.resume === true && checkpoint) {
+      const { existsSync } = await import('node:fs');
+      if (existsSync(checkpoint)) {
+        trainer = await Word2VecTrainer.resume(checkpoint, {
+          ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+          ...(options.threads !== undefined ? { threads: options.threads } : {}),
+        });
+        const saved = trainer.options as unknown as Record<string, unknown>;
+        const ignored = Object.entries(SAVED_WITH_STATE)
+          .filter(([flag, key]) => ctx.values[flag] !== undefined && options[key] !== saved[key])
+          .map(([flag, key]) => `--${flag} (the checkpoint has ${key} ${String(saved[key])})`);
+        if (ignored.length > 0)
+          ctx.log(`--resume: ${ignored.join(', ')} ignored: the checkpoint's saved options are used`);
+        ctx.log(
+          `--resume: continuing from ${checkpoint} (${trainer.history.length} of ${trainer.options.epochs} epochs done)`,
+        );
+      } else {
+        ctx.log(`--resume: no checkpoint at ${checkpoint} (nothing to resume): training from the first epoch`);
+      }
+    }
+    trainer ??= new Word2VecTrainer(options);
     // A live bar on a terminal; otherwise occasional plain lines through the command's stderr logger.
     const bar = createProgressBar(
       ctx.interactive,
@@ -87,14 +153,16 @@ Options:
       vectors = await trainer.train(input, {
         signal: ctx.signal,
         onProgress: (event) => bar.update(event),
-        checkpoint: typeof ctx.values.checkpoint === 'string' ? ctx.values.checkpoint : undefined,
+        checkpoint,
       });
     } finally {
       bar.done();
     }
     const seconds = (performance.now() - started) / 1000;
     const format = ctx.values.native === true ? 'native' : ctx.values.binary === true ? 'binary' : 'text';
-    await vectors.save(output, { format });
+    await withOutputFile(ctx, output, format === 'text' ? 'vectors.txt' : 'vectors.bin', (file) =>
+      vectors.save(file, { format }),
+    );
     const words = trainer.history.reduce((s, h) => s + h.words, 0);
     const trainSeconds = trainer.history.reduce((s, h) => s + h.seconds, 0);
     const summary = {
@@ -115,7 +183,7 @@ Options:
         `trained ${summary.words} words × ${summary.dims} dims in ${seconds.toFixed(1)}s (${summary.wordsPerSecond} words/s, ${summary.threads} threads)`,
       );
       ctx.log(`loss per epoch: ${summary.loss.map((l) => l.toFixed(4)).join(' ')}`);
-      ctx.log(`wrote ${format} vectors to ${output}`);
+      ctx.log(`wrote ${format} vectors to ${output === '-' ? 'stdout' : output}`);
     }
     return 0;
   },
