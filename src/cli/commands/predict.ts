@@ -26,7 +26,11 @@ Options:
                        line or row is an error naming the line (nothing is guessed).
   --text-col C         text column of the input file, by name or 0-based index
   --batch-size N       texts per inference batch (default 512)
-  --backend B          compute backend for deep models`,
+  --backend B          compute backend for deep models
+  --queue URL          label on "ulasan worker" processes through Redis (redis://HOST:PORT): the
+                       input is streamed into chunk jobs, output keeps the input order (docs/distributed.md)
+  --queue-name Q       queue name (default ulasan)
+  --chunk-size N       texts per queue job (default 2000)`,
   options: {
     model: { type: 'string' },
     data: { type: 'string' },
@@ -35,8 +39,11 @@ Options:
     'text-col': DATA_OPTIONS['text-col'],
     'batch-size': { type: 'string' },
     backend: { type: 'string' },
+    queue: { type: 'string' },
+    'queue-name': { type: 'string' },
+    'chunk-size': { type: 'string' },
   },
-  numbers: { 'batch-size': { integer: true, min: 1 } },
+  numbers: { 'batch-size': { integer: true, min: 1 }, 'chunk-size': { integer: true, min: 1 } },
   async run(ctx) {
     const dir = requireString(ctx, 'model');
     const outFormat = typeof ctx.values.format === 'string' ? ctx.values.format : ctx.json ? 'jsonl' : 'tsv';
@@ -53,10 +60,18 @@ Options:
     const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
     const model = await loadTextClassifier(dir);
     const classes = model.classes.map(String);
-    const texts = await inputTexts(ctx, inputFormat);
+    const predictions =
+      typeof ctx.values.queue === 'string'
+        ? (await import('../predict-queue.js')).queuePredictions(ctx, {
+            model: dir,
+            connection: ctx.values.queue,
+            batchSize: batch,
+            readTexts: () => inputTexts(ctx, inputFormat),
+          })
+        : predictTextStream(model, await inputTexts(ctx, inputFormat), { chunkSize: batch });
     if (outFormat === 'tsv') ctx.out(`label\t${classes.map((c) => `p_${c}`).join('\t')}\ttext\n`);
     let n = 0;
-    for await (const r of predictTextStream(model, texts, { chunkSize: batch })) {
+    for await (const r of predictions) {
       if (outFormat === 'tsv') {
         ctx.out(
           `${String(r.label)}\t${r.probabilities.map((p) => p.toFixed(6)).join('\t')}\t${r.text.replace(/[\t\r\n]+/g, ' ')}\n`,

@@ -224,7 +224,7 @@ export const predictJobHandler: QueueJobHandler = async (job, { client, queueNam
 export interface StreamTextsOptions {
   /** `jsonl`, `tsv` or `lines`; default from the extension (`.jsonl`/`.ndjson`, `.tsv`, else lines). */
   format?: 'jsonl' | 'tsv' | 'lines';
-  /** JSONL: the text field (default `text`); TSV: a column index (default 0) or a header name. */
+  /** JSONL: the text field (default `text`); TSV: a column index or a header name (default: a header column named `text`, else column 0). */
   textColumn?: string | number;
 }
 
@@ -266,6 +266,10 @@ export async function* streamTexts(path: string, options: StreamTextsOptions = {
     } else {
       const cells = line.split('\t');
       if (column === undefined) {
+        if (options.textColumn === undefined && cells.some((c) => c.trim().toLowerCase() === 'text')) {
+          column = cells.findIndex((c) => c.trim().toLowerCase() === 'text');
+          continue; // a header line naming the text column
+        }
         if (typeof options.textColumn === 'string' && !/^\d+$/.test(options.textColumn)) {
           column = cells.indexOf(options.textColumn);
           if (column < 0) {

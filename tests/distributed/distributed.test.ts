@@ -1,0 +1,229 @@
+/**
+ * Distributed grids and batch labeling on a real Redis (Debian's redis-server on a free 127.0.0.1
+ * port): worker-thread and queue executors give the same tables as an in-process run; a worker
+ * SIGKILLed mid-scenario loses its job to another worker after the lease, a coordinator stopped
+ * midway and a Redis restarted in between lose nothing and record nothing twice; `predict --queue`
+ * keeps the input order. Workers are real `ulasan worker` processes (the CLI from src through tsx).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setModuleImporter } from '../../src/backend/optional-import.js';
+import { runCli } from '../../src/cli/main.js';
+import { acquireGridLock } from '../../src/experiments/executors/grid-lock.js';
+import { localExecutor, queueExecutor, runGrid } from '../../src/experiments/index.js';
+import { readGridLog } from '../../src/experiments/results-log.js';
+import { createTextClassifier } from '../../src/text/models/registry.js';
+import { hasProgram } from '../helpers/system.js';
+import { startRedis, type TestRedis } from './redis-server.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const fixture = (name: string) => join(root, 'tests/fixtures/experiments', name);
+const tmp = await fs.mkdtemp(join(tmpdir(), 'ulasan-distributed-'));
+const haveRedis = hasProgram('redis-server', 'redis-server');
+afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
+
+// A tiny grid of the baselines on a 240-row SmSA sample: 6 scenarios of a few seconds each.
+const gridYaml = (name: string) => `name: ${name}
+seed: 7
+data:
+  train: ${fixture('smsa-train-240.tsv')}
+  valid: ${fixture('smsa-valid-90.tsv')}
+grid:
+  model: [nb, logreg]
+  C: [0.25, 0.5, 1]
+`;
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s), interactive: false }, out, err };
+}
+
+async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface WorkerProcess {
+  child: ChildProcess;
+  log: () => string;
+}
+const workers: WorkerProcess[] = [];
+
+function startWorker(url: string): WorkerProcess {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'worker', '--queue', url];
+  // Short leases so a killed worker's job comes back within seconds.
+  args.push('--lock-duration', '3000', '--stalled-interval', '1000');
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout?.on('data', (d) => {
+    text += d;
+  });
+  child.stderr?.on('data', (d) => {
+    text += d;
+  });
+  const w = { child, log: () => text };
+  workers.push(w);
+  return w;
+}
+
+async function stopWorker(w: WorkerProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    w.child.once('exit', () => resolve());
+    w.child.kill(signal);
+  });
+}
+
+const readText = (path: string) => fs.readFile(path, 'utf8');
+
+describe('grid lock', () => {
+  it('refuses a live lock of another host, takes over one whose heartbeat is older than its lease', async () => {
+    const out = join(tmp, 'lock');
+    await fs.mkdir(out, { recursive: true });
+    const other = { host: `not-${hostname()}`, pid: 4242, token: 'abc', leaseMs: 60_000 };
+    await fs.writeFile(join(out, '.lock'), JSON.stringify({ ...other, heartbeatAt: new Date().toISOString() }));
+    await expect(acquireGridLock(out)).rejects.toThrow(/in use by another grid \(process 4242 on host not-/);
+    const old = new Date(Date.now() - 120_000).toISOString();
+    await fs.writeFile(join(out, '.lock'), JSON.stringify({ ...other, heartbeatAt: old }));
+    const release = await acquireGridLock(out);
+    const mine = JSON.parse(await readText(join(out, '.lock')));
+    expect(mine).toMatchObject({ host: hostname(), pid: process.pid });
+    await expect(acquireGridLock(out)).rejects.toThrow(/already used by a grid running in this process/);
+    await release();
+    await expect(fs.access(join(out, '.lock'))).rejects.toThrow();
+  });
+});
+
+describe('local executor (worker threads)', () => {
+  it('gives the same log records and tables as an in-process run with the same seed', async () => {
+    const file = join(tmp, 'local.yaml');
+    await fs.writeFile(file, gridYaml('dist-local'));
+    const here = await runGrid(file, { out: join(tmp, 'local-a') });
+    const threads = await runGrid(file, { out: join(tmp, 'local-b'), executor: localExecutor({ workers: 2 }) });
+    expect(Object.keys(threads.workers).sort()).toEqual(['thread-1', 'thread-2']);
+    expect(threads.results.map((r) => r.valid)).toEqual(here.results.map((r) => r.valid));
+    for (const f of ['results.md', 'results.csv', 'best.json'])
+      expect(await readText(join(tmp, 'local-b', f))).toBe(await readText(join(tmp, 'local-a', f)));
+    await fs.access(join(tmp, 'local-b/scenarios/NB-C=0.25/confusion-matrix.svg'));
+  });
+});
+
+describe.skipIf(!haveRedis)('queue executor and workers on a real Redis', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis(tmp);
+  });
+  afterAll(async () => {
+    for (const w of workers) await stopWorker(w, 'SIGKILL');
+    await redis?.stop();
+  });
+
+  it('says which package to install when bullmq is missing', async () => {
+    setModuleImporter(async (s) => {
+      throw Object.assign(new Error(`Cannot find package '${s}' imported from x`), { code: 'ERR_MODULE_NOT_FOUND' });
+    });
+    try {
+      const file = join(tmp, 'nobull.yaml');
+      await fs.writeFile(file, gridYaml('dist-nobull'));
+      const run = runGrid(file, { out: join(tmp, 'nobull'), executor: queueExecutor({ connection: redis.url }) });
+      await expect(run).rejects.toMatchObject({ code: 'MISSING_DEPENDENCY', message: /npm install bullmq/ });
+    } finally {
+      setModuleImporter();
+    }
+  });
+
+  it('survives a SIGKILLed worker, a stopped coordinator and a Redis restart; same tables as a local run', async () => {
+    const file = join(tmp, 'queue.yaml');
+    await fs.writeFile(file, gridYaml('dist-queue'));
+    const local = await runGrid(file, { out: join(tmp, 'queue-local'), figures: false });
+    const out = join(tmp, 'queue-out');
+
+    // One worker takes the first scenario and is killed while on it.
+    const doomed = startWorker(redis.url);
+    const stop = new AbortController();
+    const first = runGrid(file, {
+      out,
+      figures: false,
+      signal: stop.signal,
+      executor: queueExecutor({ connection: redis.url, pollMs: 200 }),
+    });
+    first.catch(() => {});
+    const killedOn = await waitFor(
+      'the first worker to start a scenario',
+      () => /scenario (\S+) started/.exec(doomed.log())?.[1],
+    );
+    await stopWorker(doomed, 'SIGKILL');
+    const helpers = [startWorker(redis.url), startWorker(redis.url)];
+
+    // The coordinator is stopped once something is logged (Ctrl-C), Redis restarts meanwhile.
+    const logPath = join(out, 'results.jsonl');
+    await waitFor('a first result in the log', async () =>
+      (await readGridLog(logPath)).records.length > 0 ? true : undefined,
+    );
+    stop.abort();
+    await expect(first).rejects.toMatchObject({ code: 'ABORTED' });
+    await redis.restart();
+
+    const c = capture();
+    const code = await runCli(
+      ['grid', '--config', file, '--out', out, '--resume', '--queue', redis.url, '--json'],
+      c.io,
+    );
+    expect(c.err.join('')).not.toMatch(/FAILED/);
+    expect(code).toBe(0);
+    const summary = JSON.parse(c.out.join(''));
+    expect(summary.scenarios).toBe(6);
+
+    const log = await readGridLog<{ key: string; name: string }>(logPath);
+    const keys = log.records.map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length); // never recorded twice
+    expect(keys).toHaveLength(6);
+    for (const f of ['results.md', 'results.csv'])
+      expect(await readText(join(out, f))).toBe(await readText(join(tmp, 'queue-local', f)));
+    expect(local.best.name).toBe(summary.best.name);
+    // The killed worker's scenario was finished by one of the others.
+    const finishers = helpers.map((w) => w.log()).join('\n');
+    expect(finishers).toMatch(new RegExp(`scenario ${killedOn.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} done`));
+  });
+
+  it('predict --queue labels a large input in chunks on the workers, in input order', async () => {
+    if (!workers.some((w) => w.child.exitCode === null && w.child.signalCode === null)) startWorker(redis.url);
+    const model = await createTextClassifier({ model: 'nb', seed: 1 });
+    const train = (await readText(fixture('smsa-train-240.tsv')))
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    await model.fit(
+      train.map((r) => r[0] as string),
+      train.map((r) => r[1] as string),
+    );
+    const dir = join(tmp, 'nb-model');
+    await model.save(dir);
+    const valid = (await readText(fixture('smsa-valid-90.tsv'))).trim().split('\n');
+    const jsonl = join(tmp, 'input.jsonl');
+    await fs.writeFile(
+      jsonl,
+      `${[...train.map((r) => r[0]), ...valid.map((l) => l.split('\t')[0])].map((t) => JSON.stringify({ text: t })).join('\n')}\n`,
+    );
+    for (const input of [jsonl, fixture('smsa-train-240.tsv')]) {
+      const here = capture();
+      expect(await runCli(['predict', '--model', dir, '--data', input, '--format', 'jsonl'], here.io)).toBe(0);
+      const queued = capture();
+      const args = ['predict', '--model', dir, '--data', input, '--format', 'jsonl', '--queue', redis.url];
+      expect(await runCli([...args, '--chunk-size', '37'], queued.io)).toBe(0);
+      const a = here.out.join('');
+      expect(a.split('\n').length).toBeGreaterThan(200);
+      expect(queued.out.join('')).toBe(a);
+    }
+  });
+});
