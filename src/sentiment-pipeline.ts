@@ -1,11 +1,12 @@
 /**
- * The one-call entry for the common case: load a saved sentiment model and classify texts.
- * Built only from public pieces (`loadTextClassifier`, `predictProba`), like transformers.js'
- * `pipeline('sentiment-analysis')`.
+ * The one-call entry for the common case: classify texts with no training. With no options it loads
+ * the Indonesian model shipped in the package (`resources/models/sentiment-id`); `{ language: 'en' }`
+ * uses VADER's English lexicon, `{ model: 'lexicon' }` the Indonesian lexicon, and `{ model: DIR }`
+ * any saved model. Built only from public pieces (`loadTextClassifier`, `predictProba`), like
+ * transformers.js' `pipeline('sentiment-analysis')`.
  */
 import type { Label } from './core/classifier.js';
 import { invalidArgument } from './internal/errors.js';
-import { loadTextClassifier } from './text/models/registry.js';
 import type { TextClassifier } from './text/models/text-classifier.js';
 
 /** One classification. */
@@ -20,51 +21,77 @@ export interface SentimentPrediction {
 
 /** Options of {@link createSentimentPipeline}. */
 export interface SentimentPipelineOptions {
-  /** A saved model directory (from `ulasan train --out DIR` or `model.save(dir)`), or a fitted classifier. */
-  model: string | TextClassifier;
+  /**
+   * What classifies:
+   * - left out: the shipped model for `language` (Indonesian: the `sentiment-id` ensemble trained on
+   *   SmSA, see `docs/pretrained-model.md`; English: VADER's lexicon);
+   * - `'pretrained'`: the shipped Indonesian model, whatever `language` says;
+   * - `'lexicon'`: the lexicon of `language` (Indonesian by default), no training;
+   * - a saved model directory (from `ulasan train --out DIR` or `model.save(dir)`; write `./lexicon`
+   *   for a directory of that name);
+   * - a fitted classifier.
+   */
+  model?: string | TextClassifier;
+  /** `'id'` (default) or `'en'`; picks the default model and the lexicon. */
+  language?: 'id' | 'en';
   /** Compute backend for deep models (`cpu`, `wasm`, ..., `auto`); default `ULASAN_BACKEND` or auto. */
   backend?: string;
   /** Include every class's probability in each result. Default false. */
   allScores?: boolean;
-  /** Texts per inference batch. Default 256. */
+  /** Texts per inference batch (and per chunk of an async iterable). Default 256. */
   batchSize?: number;
 }
 
-/** Classifies one text or many; resolves to one prediction per text. */
+/**
+ * Classifies one text, an array, or an async iterable of texts. A string resolves to one
+ * prediction, an array to one prediction per text; an async iterable (a file read line by line, a
+ * stream) gives back an async iterable of predictions in input order, classified in chunks of
+ * `batchSize` (a chunk is classified when it is full or the input ends).
+ */
 export type SentimentPipeline = {
   (text: string): Promise<SentimentPrediction>;
   (texts: readonly string[]): Promise<SentimentPrediction[]>;
+  (texts: AsyncIterable<string>): AsyncIterableIterator<SentimentPrediction>;
   /** The underlying classifier (for `evaluate`, `classes`, `save`...). */
   readonly classifier: TextClassifier;
 };
 
 /**
- * Loads a sentiment model and returns a function that classifies texts. The model's own
+ * Returns a function that classifies texts. With no options it uses the Indonesian sentiment model
+ * shipped in the package (positive / neutral / negative; no download, no training); the model's own
  * preprocessing (cleaning, slang normalization, tokenizing...) is applied automatically.
  *
  * @example
  * ```ts
  * import { createSentimentPipeline } from 'ulasan';
- * const classify = await createSentimentPipeline({ model: 'models/smsa-gru' });
- * await classify(['pengirimannya cepat, barang bagus']);
- * // [{ label: 'positive', score: 0.97 }]
+ * const classify = await createSentimentPipeline();
+ * await classify(['barangnya bagus banget']);
+ * // [{ label: 'positive', score: 0.93 }]
+ *
+ * const english = await createSentimentPipeline({ language: 'en', allScores: true });
+ * await english('The delivery was fast and the seller is friendly');
+ *
+ * const own = await createSentimentPipeline({ model: 'models/smsa-gru' });
+ * for await (const p of own(readLines('reviews.txt'))) console.log(p.label);
  * ```
  */
-export async function createSentimentPipeline(options: SentimentPipelineOptions): Promise<SentimentPipeline> {
-  if (!options || (typeof options.model !== 'string' && typeof options.model?.predictProba !== 'function')) {
+export async function createSentimentPipeline(options: SentimentPipelineOptions = {}): Promise<SentimentPipeline> {
+  if (!options || typeof options !== 'object') {
+    throw invalidArgument('createSentimentPipeline takes an options object, e.g. { model: "models/smsa-gru" }.');
+  }
+  const model = options.model;
+  if (model !== undefined && typeof model !== 'string' && typeof model?.predictProba !== 'function') {
     throw invalidArgument(
-      'createSentimentPipeline needs { model: a saved model directory or a fitted text classifier }.',
+      'createSentimentPipeline: `model` must be a saved model directory, "pretrained", "lexicon" or a fitted text classifier.',
     );
   }
+  const language = options.language ?? 'id';
+  if (language !== 'id' && language !== 'en')
+    throw invalidArgument(`createSentimentPipeline: language must be 'id' or 'en', got ${JSON.stringify(language)}.`);
   const batchSize = options.batchSize ?? 256;
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw invalidArgument(`batchSize must be a positive integer, got ${batchSize}.`);
-  if (options.backend !== undefined || typeof options.model === 'string') {
-    // Deep models need a backend; classic ones ignore it. Selecting it here keeps the first call fast.
-    const { useBackend, backendInfo } = await import('./backend/backends.js');
-    if (options.backend !== undefined || backendInfo().active === null) await useBackend(options.backend);
-  }
-  const classifier = typeof options.model === 'string' ? await loadTextClassifier(options.model) : options.model;
+  const classifier = await resolveClassifier(model, language, options.backend);
 
   const classifyMany = async (texts: readonly string[]): Promise<SentimentPrediction[]> => {
     const out: SentimentPrediction[] = [];
@@ -74,13 +101,62 @@ export async function createSentimentPipeline(options: SentimentPipelineOptions)
     }
     return out;
   };
-  const pipeline = (async (input: string | readonly string[]) => {
-    if (typeof input === 'string') return (await classifyMany([input]))[0];
-    if (!Array.isArray(input)) throw invalidArgument('Pass a text or an array of texts to the sentiment pipeline.');
-    return classifyMany(input);
+  async function* classifyStream(texts: AsyncIterable<string>): AsyncIterableIterator<SentimentPrediction> {
+    let chunk: string[] = [];
+    for await (const text of texts) {
+      chunk.push(text);
+      if (chunk.length >= batchSize) {
+        yield* await classifyMany(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield* await classifyMany(chunk);
+  }
+  const pipeline = ((input: string | readonly string[] | AsyncIterable<string>) => {
+    if (typeof input === 'string') return classifyMany([input]).then((r) => r[0]);
+    if (Array.isArray(input)) return classifyMany(input);
+    if (input && typeof (input as AsyncIterable<string>)[Symbol.asyncIterator] === 'function')
+      return classifyStream(input as AsyncIterable<string>);
+    return Promise.reject(
+      invalidArgument('Pass a text, an array of texts or an async iterable of texts to the sentiment pipeline.'),
+    );
   }) as SentimentPipeline;
   Object.defineProperty(pipeline, 'classifier', { value: classifier, enumerable: true });
   return pipeline;
+}
+
+async function resolveClassifier(
+  model: string | TextClassifier | undefined,
+  language: 'id' | 'en',
+  backend: string | undefined,
+): Promise<TextClassifier> {
+  if (typeof model === 'object') {
+    if (backend !== undefined) await (await import('./backend/backends.js')).useBackend(backend);
+    return model;
+  }
+  if (model === 'lexicon' || (model === undefined && language === 'en')) return untrainedLexicon(language);
+  if (model === undefined || model === 'pretrained') {
+    // The shipped model is classic + lexicon: no compute backend (and no TensorFlow.js) is loaded.
+    const { loadPretrainedModel } = await import('./text/models/pretrained.js');
+    return loadPretrainedModel('sentiment-id');
+  }
+  // A saved directory may hold a deep model, which needs a backend; selecting it here keeps the first call fast.
+  const { useBackend, backendInfo } = await import('./backend/backends.js');
+  if (backend !== undefined || backendInfo().active === null) await useBackend(backend);
+  const { loadTextClassifier } = await import('./text/models/registry.js');
+  return loadTextClassifier(model);
+}
+
+/**
+ * The lexicon classifier of a language, ready to predict with no training data: `fit` on one
+ * placeholder text per class only records the label set (thresholds stay VADER's ±0.05).
+ */
+async function untrainedLexicon(language: 'id' | 'en'): Promise<TextClassifier> {
+  const { LexiconSentimentAnalyzer } = await import('./text/lexicon/index.js');
+  const lexicon = new LexiconSentimentAnalyzer({ language });
+  const labels = ['negative', 'neutral', 'positive'];
+  await lexicon.fit(labels, labels);
+  return lexicon;
 }
 
 function toPrediction(row: readonly number[], classes: readonly Label[], allScores: boolean): SentimentPrediction {

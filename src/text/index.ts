@@ -85,6 +85,11 @@ export type {
   MonitoredMetric,
 } from './models/deep/trainer.js';
 export { evaluateEncoded, predictEncoded, trainDeepModel } from './models/deep/trainer.js';
+// Soft-voting ensembles of any kinds (src/text/models/ensemble), the shipped model's recipe.
+export type { EnsembleCombine, EnsembleMemberSpec, EnsembleOptions } from './models/ensemble/index.js';
+export { DEFAULT_ENSEMBLE_MEMBERS, EnsembleClassifier } from './models/ensemble/index.js';
+export type { PretrainedModelName } from './models/pretrained.js';
+export { loadPretrainedModel, pretrainedModelPath } from './models/pretrained.js';
 export type {
   BuiltinTextClassifierKind,
   CreateTextClassifierOptions,

@@ -18,7 +18,8 @@ export type BuiltinTextClassifierKind =
   | 'cnn-lstm'
   | 'random-forest'
   | 'gbdt'
-  | 'lexicon';
+  | 'lexicon'
+  | 'ensemble';
 
 /** How to create and load one kind of text classifier. */
 export interface TextClassifierKindHandler {
@@ -42,6 +43,7 @@ const builtin: Record<string, () => Promise<TextClassifierKindHandler>> = {
   'random-forest': async () => (await import('./trees/index.js')).treeTextClassifierKinds['random-forest'],
   gbdt: async () => (await import('./trees/index.js')).treeTextClassifierKinds.gbdt,
   lexicon: async () => (await import('../lexicon/index.js')).lexiconTextClassifierKinds.lexicon,
+  ensemble: async () => (await import('./ensemble/index.js')).ensembleTextClassifierKinds.ensemble,
 };
 
 /**

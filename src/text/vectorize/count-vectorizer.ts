@@ -19,6 +19,13 @@ export interface CountVectorizerOptions {
   maxFeatures?: number;
   /** Record presence (1) instead of counts. */
   binary?: boolean;
+  /**
+   * What a feature is: `'word'` (default: token n-grams) or `'char_wb'`, scikit-learn's character
+   * n-grams inside word boundaries (each token padded with one space on both sides; `ngramRange`
+   * then counts characters, e.g. `[2, 5]`). Character n-grams give unseen spellings and slang
+   * (`bagusss`, `mantul`) features shared with known words.
+   */
+  analyzer?: 'word' | 'char_wb';
 }
 
 /** Serialized form of a fitted vectorizer. */
@@ -44,7 +51,10 @@ export interface VectorizerJSON {
  */
 export class CountVectorizer {
   /** The options as given (with defaults filled in by `fit`). */
-  readonly options: Required<Omit<CountVectorizerOptions, 'maxFeatures'>> & { maxFeatures?: number };
+  readonly options: Required<Omit<CountVectorizerOptions, 'maxFeatures' | 'analyzer'>> & {
+    maxFeatures?: number;
+    analyzer?: 'char_wb';
+  };
   protected vocabulary?: Map<string, number>;
   protected features?: string[];
 
@@ -55,7 +65,12 @@ export class CountVectorizer {
       maxDf: options.maxDf ?? 1,
       binary: options.binary ?? false,
       ...(options.maxFeatures !== undefined ? { maxFeatures: options.maxFeatures } : {}),
+      // Stored only when not the default, so saved word vectorizers keep their exact JSON.
+      ...(options.analyzer === 'char_wb' ? { analyzer: 'char_wb' as const } : {}),
     };
+    if (options.analyzer !== undefined && options.analyzer !== 'word' && options.analyzer !== 'char_wb') {
+      throw invalidArgument(`analyzer must be 'word' or 'char_wb', got ${JSON.stringify(options.analyzer)}.`);
+    }
   }
 
   /** Number of features (columns); throws before `fit`. */
@@ -193,8 +208,17 @@ export class CountVectorizer {
   private countAll(documents: readonly (readonly string[])[], idOf: (term: string) => number): Map<number, number>[] {
     const [lo, hi] = this.options.ngramRange;
     const out: Map<number, number>[] = [];
+    const charWb = this.options.analyzer === 'char_wb';
     for (const tokens of documents) {
       const counts = new Map<number, number>();
+      if (charWb) {
+        for (const gram of charWbNgrams(tokens, lo, hi)) {
+          const id = idOf(gram);
+          if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+        out.push(counts);
+        continue;
+      }
       const n = tokens.length;
       for (let size = lo; size <= hi; size++) {
         for (let i = 0; i + size <= n; i++) {
@@ -234,6 +258,25 @@ export class CountVectorizer {
       this.features!.length,
     );
   }
+}
+
+/**
+ * scikit-learn's `char_wb` analyzer on tokens: each token padded to ` token `, then every character
+ * n-gram of length `lo..hi` (code points); a padded token shorter than n counts once.
+ */
+export function charWbNgrams(tokens: readonly string[], lo: number, hi: number): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const w = Array.from(` ${token} `);
+    for (let n = lo; n <= hi; n++) {
+      if (w.length <= n) {
+        out.push(w.join(''));
+        break;
+      }
+      for (let i = 0; i + n <= w.length; i++) out.push(w.slice(i, i + n).join(''));
+    }
+  }
+  return out;
 }
 
 function checkDocuments(documents: readonly (readonly string[])[]): void {
