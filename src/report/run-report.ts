@@ -636,6 +636,10 @@ async function visionReport(page: Page, dir: string): Promise<string> {
       table(['split', 'model', 'accuracy', 'macro-F1', 'weighted-F1', 'unreadable'], rows) + figs.join(''),
     );
   }
+  if (existsSync(join(dir, 'vision-model.json'))) {
+    const saved = (await readJson(join(dir, 'vision-model.json'))) as { history?: unknown };
+    historySection(page, saved.history, `${e.backbone ?? 'vision model'}: training curves`);
+  }
   return `vision model <code>${esc(e.backbone ?? basename(dir))}</code>`;
 }
 
