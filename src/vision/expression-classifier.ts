@@ -85,6 +85,17 @@ export interface FaceExpressionClassifierOptions {
   /** Augmentation strengths. */
   augment?: AugmentOptions;
   /**
+   * Test-time augmentation: also classify `testViews` augmented copies of each image (the training
+   * augmentation, seeded per image, features cached) and average the probabilities. Costs
+   * `testViews` extra backbone passes per new image. Default 0.
+   */
+  testViews?: number;
+  /**
+   * Heads to train on the same (cached) features, with seeds `seed`, `seed + 1`, ...; predictions
+   * average their probabilities. Cheap: the backbone runs once. Not with `fineTune`. Default 1.
+   */
+  ensembleSize?: number;
+  /**
    * Fine-tune the backbone's last stage (`conv5_*`, ResNet only) after the head (augmenting on the
    * fly when `augmentViews` > 0). Default none.
    */
@@ -143,7 +154,12 @@ export interface VisionModelMeta {
 const FORMAT = 'ulasan-vision-classifier';
 const META_FILE = 'vision-model.json';
 const VISION_DIRECTORY_OPTIONS = {
-  previousEntries: async () => [META_FILE, 'head', 'backbone'],
+  previousEntries: async () => [
+    META_FILE,
+    'head',
+    'backbone',
+    ...Array.from({ length: 15 }, (_, i) => `head-${i + 1}`),
+  ],
   commitFile: META_FILE,
 };
 const VERSION = 1;
@@ -176,6 +192,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   private _timing: VisionFitTiming = { featureSeconds: 0, headEpochSeconds: [], fineTuneEpochSeconds: [] };
   private _skipped: { source: string; reason: string }[] = [];
   private head: tfl.LayersModel | undefined;
+  /** Heads 2..n of an ensemble (`ensembleSize` > 1). */
+  private extraHeads: tfl.LayersModel[] = [];
   private backbone: FeatureBackbone | undefined;
   private cropper: FaceCropper | undefined;
   private cache: FeatureCache;
@@ -355,6 +373,14 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     const views = this.options.augmentViews ?? 0;
     if (!(Number.isInteger(views) && views >= 0))
       throw invalidArgument(`augmentViews must be an integer ≥ 0, got ${views}.`);
+    const members = this.options.ensembleSize ?? 1;
+    if (!(Number.isInteger(members) && members >= 1 && members <= 16))
+      throw invalidArgument(`ensembleSize must be an integer from 1 to 16, got ${members}.`);
+    if (members > 1 && this.options.fineTune) {
+      throw invalidArgument(
+        'ensembleSize > 1 cannot be combined with fineTune (one backbone per head); use one of them.',
+      );
+    }
     this._skipped = [];
     this._history = [];
     this._timing = { featureSeconds: 0, headEpochSeconds: [], fineTuneEpochSeconds: [] };
@@ -440,52 +466,60 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     this.std = std;
     this._classes = classes;
 
+    const members = this.options.ensembleSize ?? 1;
     this.head?.dispose();
-    this.head = buildHead(layers, dim, classes.length, {
-      hiddenUnits: this.options.hiddenUnits ?? 128,
-      dropout: this.options.dropout ?? 0.3,
-      l2: this.options.l2 ?? 1e-4,
-      seed: this.seed,
-    });
-    const optimizer = makeOptimizer(tf, this.options.optimizer ?? 'adam', this.options.learningRate ?? 1e-3);
-    const rng = new Random(this.seed);
+    for (const h of this.extraHeads) h.dispose();
+    this.extraHeads = [];
     await options.callbacks?.onTrainBegin?.();
-    const head = this.head;
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      throwIfAborted(options.signal, 'Training');
-      await options.callbacks?.onEpochBegin?.(epoch);
-      const e0 = performance.now();
-      const order = rng.permutation(keep.length);
-      let lossSum = 0;
-      let correct = 0;
-      for (let b = 0; b < order.length; b += batchSize) {
-        const idx = order.slice(b, b + batchSize);
-        const xs = idx.map((j) => {
-          const v = views > 0 ? rng.int(views + 1) : 0;
-          return (viewFeatures[v] as Float32Array[])[j] as Float32Array;
-        });
-        const { loss, hits } = trainStep(
-          tf,
-          head,
-          optimizer,
-          this.standardize(tf, xs),
-          idx.map((j) => y[j] as number),
-          idx.map((j) => weights[j] as number),
-          classes.length,
-        );
-        lossSum += loss * idx.length;
-        correct += hits;
-        await options.callbacks?.onBatchEnd?.(b / batchSize, { loss });
+    for (let member = 0; member < members; member++) {
+      const memberSeed = this.seed + member;
+      const head = buildHead(layers, dim, classes.length, {
+        hiddenUnits: this.options.hiddenUnits ?? 128,
+        dropout: this.options.dropout ?? 0.3,
+        l2: this.options.l2 ?? 1e-4,
+        seed: memberSeed,
+      });
+      if (member === 0) this.head = head;
+      else this.extraHeads.push(head);
+      const optimizer = makeOptimizer(tf, this.options.optimizer ?? 'adam', this.options.learningRate ?? 1e-3);
+      const rng = new Random(memberSeed);
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        throwIfAborted(options.signal, 'Training');
+        await options.callbacks?.onEpochBegin?.(epoch);
+        const e0 = performance.now();
+        const order = rng.permutation(keep.length);
+        let lossSum = 0;
+        let correct = 0;
+        for (let b = 0; b < order.length; b += batchSize) {
+          const idx = order.slice(b, b + batchSize);
+          const xs = idx.map((j) => {
+            const v = views > 0 ? rng.int(views + 1) : 0;
+            return (viewFeatures[v] as Float32Array[])[j] as Float32Array;
+          });
+          const { loss, hits } = trainStep(
+            tf,
+            head,
+            optimizer,
+            this.standardize(tf, xs),
+            idx.map((j) => y[j] as number),
+            idx.map((j) => weights[j] as number),
+            classes.length,
+          );
+          lossSum += loss * idx.length;
+          correct += hits;
+          await options.callbacks?.onBatchEnd?.(b / batchSize, { loss });
+        }
+        const logs: Logs = { epoch, loss: lossSum / keep.length, accuracy: correct / keep.length };
+        if (members > 1) logs.member = member;
+        if (valX && valY && valX.length > 0) Object.assign(logs, this.scoreFeatures(tf, valX, valY, head));
+        const seconds = (performance.now() - e0) / 1000;
+        this._timing.headEpochSeconds.push(seconds);
+        logs.seconds = seconds;
+        this._history.push(logs);
+        await options.callbacks?.onEpochEnd?.(member * epochs + epoch, { ...logs });
       }
-      const logs: Logs = { epoch, loss: lossSum / keep.length, accuracy: correct / keep.length };
-      if (valX && valY && valX.length > 0) Object.assign(logs, this.scoreFeatures(tf, valX, valY));
-      const seconds = (performance.now() - e0) / 1000;
-      this._timing.headEpochSeconds.push(seconds);
-      logs.seconds = seconds;
-      this._history.push(logs);
-      await options.callbacks?.onEpochEnd?.(epoch, { ...logs });
+      optimizer.dispose();
     }
-    optimizer.dispose();
 
     const ft = this.options.fineTune;
     if (ft && ft.epochs > 0) {
@@ -518,9 +552,9 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     return tf.tensor2d(buf, [xs.length, dim]);
   }
 
-  private scoreFeatures(tf: typeof tfc, xs: Float32Array[], ys: number[]): Logs {
+  private scoreFeatures(tf: typeof tfc, xs: Float32Array[], ys: number[], head?: tfl.LayersModel): Logs {
     const x = this.standardize(tf, xs);
-    const p = tf.tidy(() => tf.softmax((this.head as tfl.LayersModel).predict(x) as tfc.Tensor2D));
+    const p = tf.tidy(() => tf.softmax((head ?? (this.head as tfl.LayersModel)).predict(x) as tfc.Tensor2D));
     const probs = p.arraySync() as number[][];
     x.dispose();
     p.dispose();
@@ -657,40 +691,63 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
    * image never fails the batch.
    */
   async predictImages(sources: ImageSource[], options: PredictImagesOptions = {}): Promise<ImagePrediction[]> {
-    const head = this.requireFitted();
+    const heads = [this.requireFitted(), ...this.extraHeads];
     const { tf } = await loadTf();
     const out: ImagePrediction[] = [];
     const chunk = 64;
-    for (let s = 0; s < sources.length; s += chunk) {
-      const part = sources.slice(s, s + chunk);
-      const feats = await this.featurize(part, 0, options);
-      const ok = feats.map((f, i) => (f.features ? i : -1)).filter((i) => i >= 0);
-      let probs: number[][] = [];
-      if (ok.length > 0) {
-        const x = this.standardize(
-          tf,
-          ok.map((i) => feats[i]?.features as Float32Array),
-        );
-        const p = tf.tidy(() => tf.softmax(head.predict(x) as tfc.Tensor2D));
-        probs = p.arraySync() as number[][];
-        x.dispose();
-        p.dispose();
-      }
-      feats.forEach((f, i) => {
-        const source = describeSource(part[i] as ImageSource);
-        const k = ok.indexOf(i);
-        if (k < 0) {
-          out.push({ source, label: null, probabilities: null, face: f.face, noFace: f.noFace, error: f.error });
-          return;
+    const testViews = this.options.testViews ?? 0;
+    if (!(Number.isInteger(testViews) && testViews >= 0))
+      throw invalidArgument(`testViews must be an integer ≥ 0, got ${testViews}.`);
+    const ownCropCache = testViews > 0 && !this.cropCache;
+    if (ownCropCache) this.cropCache = new Map();
+    try {
+      for (let s = 0; s < sources.length; s += chunk) {
+        const part = sources.slice(s, s + chunk);
+        const feats = await this.featurize(part, 0, options);
+        const ok = feats.map((f, i) => (f.features ? i : -1)).filter((i) => i >= 0);
+        let probs: number[][] = [];
+        if (ok.length > 0) {
+          const viewFeats: Float32Array[][] = [ok.map((i) => feats[i]?.features as Float32Array)];
+          for (let v = 1; v <= testViews; v++) {
+            const aug = await this.featurize(
+              ok.map((i) => part[i] as ImageSource),
+              v,
+              options,
+            );
+            viewFeats.push(aug.map((r, j) => r.features ?? (viewFeats[0]?.[j] as Float32Array)));
+          }
+          const sum = tf.tidy(() => {
+            let acc: tfc.Tensor2D | undefined;
+            for (const vf of viewFeats) {
+              const x = this.standardize(tf, vf);
+              for (const head of heads) {
+                const p = tf.softmax(head.predict(x) as tfc.Tensor2D) as tfc.Tensor2D;
+                acc = acc ? (tf.add(acc, p) as tfc.Tensor2D) : p;
+              }
+            }
+            return tf.div(acc as tfc.Tensor2D, viewFeats.length * heads.length) as tfc.Tensor2D;
+          });
+          probs = sum.arraySync() as number[][];
+          sum.dispose();
         }
-        const row = probs[k] as number[];
-        out.push({
-          source,
-          label: this._classes[argmax(row)] as string,
-          probabilities: Object.fromEntries(this._classes.map((c, j) => [c, row[j] as number])),
-          face: f.face,
+        feats.forEach((f, i) => {
+          const source = describeSource(part[i] as ImageSource);
+          const k = ok.indexOf(i);
+          if (k < 0) {
+            out.push({ source, label: null, probabilities: null, face: f.face, noFace: f.noFace, error: f.error });
+            return;
+          }
+          const row = probs[k] as number[];
+          out.push({
+            source,
+            label: this._classes[argmax(row)] as string,
+            probabilities: Object.fromEntries(this._classes.map((c, j) => [c, row[j] as number])),
+            face: f.face,
+          });
         });
-      });
+      }
+    } finally {
+      if (ownCropCache) this.cropCache = undefined;
     }
     return out;
   }
@@ -744,9 +801,13 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
 
   private async saveInto(dir: string, head: tfl.LayersModel, backbone: FeatureBackbone): Promise<void> {
     await saveLayersModel(head, join(dir, 'head'));
+    const weightFiles = ['head/model.json', 'head/weights.bin'];
+    for (let i = 0; i < this.extraHeads.length; i++) {
+      await saveLayersModel(this.extraHeads[i] as tfl.LayersModel, join(dir, `head-${i + 1}`));
+      weightFiles.push(`head-${i + 1}/model.json`, `head-${i + 1}/weights.bin`);
+    }
     const savedBackbone = backbone.model !== undefined;
     if (backbone.model) await saveLayersModel(backbone.model, join(dir, 'backbone'));
-    const weightFiles = ['head/model.json', 'head/weights.bin'];
     if (savedBackbone) weightFiles.push('backbone/model.json', 'backbone/weights.bin');
     const { onWarning: _drop, ...options } = this.options;
     const meta: VisionModelMeta = {
@@ -784,6 +845,9 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     model.mean = Float32Array.from(meta.featureMean);
     model.std = Float32Array.from(meta.featureStd);
     model.head = await loadLayersModel(join(dir, 'head'));
+    for (let i = 1; i < (meta.options.ensembleSize ?? 1); i++) {
+      model.extraHeads.push(await loadLayersModel(join(dir, `head-${i}`)));
+    }
     const backbone = await model.ensureBackbone();
     if (meta.savedBackbone) {
       if (!backbone.model)
@@ -800,6 +864,8 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
   async dispose(): Promise<void> {
     this.head?.dispose();
     this.head = undefined;
+    for (const h of this.extraHeads) h.dispose();
+    this.extraHeads = [];
     await this.backbone?.dispose();
     this.backbone = undefined;
     await this.cropper?.dispose();
@@ -852,7 +918,7 @@ export async function readVisionModelMeta(dir: string): Promise<VisionModelMeta>
     const entries = m.integrity && typeof m.integrity === 'object' ? Object.entries(m.integrity) : [];
     for (const [rel, v] of entries) {
       if (
-        !/^(head|backbone)\/(model\.json|weights\.bin)$/.test(rel) ||
+        !/^(head|head-(?:[1-9]|1[0-5])|backbone)\/(model\.json|weights\.bin)$/.test(rel) ||
         typeof v?.bytes !== 'number' ||
         typeof v.sha256 !== 'string'
       )

@@ -8,7 +8,7 @@ import type { FitOptions, Label } from '../core/classifier.js';
 import { invalidArgument, UlasanError } from '../internal/errors.js';
 import type { EvaluationSummary } from '../metrics/index.js';
 import { evaluatePredictor } from './expression-classifier.js';
-import { FaceCropper, type FaceMode } from './face-crop.js';
+import { FaceCropper, type FaceDetectorName, type FaceMode } from './face-crop.js';
 import { FACE_API_EXPRESSIONS, type FaceApiExpression, FaceExpressionNet } from './face-nets.js';
 import type { ImageSource } from './image.js';
 import {
@@ -51,6 +51,10 @@ export interface FaceApiBaselineOptions {
   faceMargin?: number;
   /** Detector input size. Default 320. */
   detectorInputSize?: number;
+  /** Face detector: `tiny` (default), `haar` or `lbp` (OpenCV cascade, see `faceCascade`). */
+  faceDetector?: FaceDetectorName;
+  /** `haar`/`lbp`: the OpenCV cascade XML path (default: Debian opencv-data's frontal-face cascade). */
+  faceCascade?: string;
   /** face-api model folder (default: the installed `@vladmandic/face-api`). */
   modelDir?: string;
   /** Extra label → face-api expression entries. */
@@ -114,6 +118,8 @@ export class FaceApiExpressionClassifier implements FaceExpressionPredictor {
       mode: this.options.faceMode ?? 'auto',
       margin: this.options.faceMargin ?? 0.2,
       detectorInputSize: this.options.detectorInputSize ?? 320,
+      detector: this.options.faceDetector ?? 'tiny',
+      cascade: this.options.faceCascade,
       modelDir: this.options.modelDir,
     });
     const idx = this.indices(this._classes);

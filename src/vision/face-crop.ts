@@ -4,6 +4,9 @@
  * set) often defeat detectors trained on wider shots, so `auto` mode retries on a padded canvas
  * and finally falls back to the whole image, saying so in the result.
  */
+
+import { invalidArgument } from '../internal/errors.js';
+import { CascadeFaceDetector, DEBIAN_HAAR_FRONTALFACE, DEBIAN_LBP_FRONTALFACE } from './cascade-detector.js';
 import { type FaceDetection, mainFace, TinyFaceDetector } from './face-detector.js';
 import { cropImage, type ImageSource, type ReadImageOptions, type RgbImage, readImage, resizeImage } from './image.js';
 
@@ -14,6 +17,16 @@ import { cropImage, type ImageSource, type ReadImageOptions, type RgbImage, read
  * - `none`: never detect, use the whole image (centre-cropped to a square).
  */
 export type FaceMode = 'auto' | 'required' | 'none';
+
+/**
+ * Which detector finds faces: `tiny` (face-api's Tiny Face Detector, default), `haar` or `lbp`
+ * (an OpenCV cascade XML read from `cascade`, by default Debian opencv-data's frontal-face one;
+ * see {@link CascadeFaceDetector}).
+ */
+export type FaceDetectorName = 'tiny' | 'haar' | 'lbp';
+
+/** Face detectors by name, for CLI validation. */
+export const FACE_DETECTORS: readonly FaceDetectorName[] = ['tiny', 'haar', 'lbp'];
 
 /** Options of {@link FaceCropper}. */
 export interface FaceCropOptions extends ReadImageOptions {
@@ -27,6 +40,14 @@ export interface FaceCropOptions extends ReadImageOptions {
   detectorScoreThreshold?: number;
   /** Folder holding face-api's model files (default: the installed `@vladmandic/face-api`). */
   modelDir?: string;
+  /** The face detector. Default `tiny`. */
+  detector?: FaceDetectorName;
+  /**
+   * `haar`/`lbp`: path of the OpenCV cascade XML. Default Debian's
+   * `/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml` (haar) or
+   * `/usr/share/opencv4/lbpcascades/lbpcascade_frontalface_improved.xml` (lbp).
+   */
+  cascade?: string;
 }
 
 /** The result of preparing one image. */
@@ -52,8 +73,8 @@ export interface FaceCrop {
  */
 export class FaceCropper {
   /** The options given to the constructor, with defaults filled in. */
-  readonly options: Readonly<Required<Omit<FaceCropOptions, 'modelDir' | 'maxPixels'>> & FaceCropOptions>;
-  private detector: TinyFaceDetector | undefined;
+  readonly options: Readonly<Required<Omit<FaceCropOptions, 'modelDir' | 'maxPixels' | 'cascade'>> & FaceCropOptions>;
+  private detector: TinyFaceDetector | CascadeFaceDetector | undefined;
 
   constructor(options: FaceCropOptions = {}) {
     this.options = {
@@ -62,22 +83,36 @@ export class FaceCropper {
       margin: options.margin ?? 0.2,
       detectorInputSize: options.detectorInputSize ?? 320,
       detectorScoreThreshold: options.detectorScoreThreshold ?? 0.5,
+      detector: options.detector ?? 'tiny',
     };
+    if (!FACE_DETECTORS.includes(this.options.detector)) {
+      throw invalidArgument(
+        `FaceCropper: detector must be one of ${FACE_DETECTORS.join(', ')}, got "${String(this.options.detector)}".`,
+      );
+    }
+  }
+
+  private cascadePath(): string {
+    return this.options.cascade ?? (this.options.detector === 'lbp' ? DEBIAN_LBP_FRONTALFACE : DEBIAN_HAAR_FRONTALFACE);
   }
 
   /** The settings that change the crops (part of feature-cache keys). */
   get fingerprint(): Record<string, unknown> {
     const o = this.options;
-    return { mode: o.mode, margin: o.margin, det: o.detectorInputSize, thr: o.detectorScoreThreshold };
+    const base = { mode: o.mode, margin: o.margin, det: o.detectorInputSize, thr: o.detectorScoreThreshold };
+    return o.detector === 'tiny' ? base : { ...base, detector: o.detector, cascade: this.cascadePath() };
   }
 
   /** Detects faces (with the padded retry) and returns the main one, or undefined. */
   async findFace(image: RgbImage): Promise<FaceDetection | undefined> {
-    this.detector ??= new TinyFaceDetector({
-      inputSize: this.options.detectorInputSize,
-      scoreThreshold: this.options.detectorScoreThreshold,
-      modelDir: this.options.modelDir,
-    });
+    this.detector ??=
+      this.options.detector === 'tiny'
+        ? new TinyFaceDetector({
+            inputSize: this.options.detectorInputSize,
+            scoreThreshold: this.options.detectorScoreThreshold,
+            modelDir: this.options.modelDir,
+          })
+        : new CascadeFaceDetector({ cascade: this.cascadePath() });
     const direct = mainFace(await this.detector.detect(image), image);
     if (direct) return direct;
     // Tight crops: put the image on a larger grey canvas so the face has context, then map back.

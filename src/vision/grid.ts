@@ -15,6 +15,8 @@ export const VISION_GRID_OPTIONS: readonly (keyof FaceExpressionClassifierOption
   'faceMode',
   'faceMargin',
   'detectorInputSize',
+  'faceDetector',
+  'faceCascade',
   'hiddenUnits',
   'dropout',
   'l2',

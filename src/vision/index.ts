@@ -23,6 +23,13 @@ export type { AugmentOptions } from './augment.js';
 export { augmentImage, DEFAULT_AUGMENT } from './augment.js';
 export type { BackboneName, BackboneOptions, FeatureBackbone } from './backbone.js';
 export { BACKBONE_NAMES, createBackbone } from './backbone.js';
+export type { CascadeDetection, CascadeDetectorOptions } from './cascade-detector.js';
+export {
+  CascadeFaceDetector,
+  DEBIAN_HAAR_FRONTALFACE,
+  DEBIAN_LBP_FRONTALFACE,
+  groupRectangles,
+} from './cascade-detector.js';
 export type { ImageFolderDataset, ImageFolderOptions, ImageSplit } from './dataset.js';
 export { IMAGE_EXTENSIONS, loadImageFolder, readClassFolders, stratifiedSplit } from './dataset.js';
 export type {
@@ -36,8 +43,8 @@ export type { FaceApiBaselineOptions } from './face-api-baseline.js';
 export { FACE_API_LABEL_ALIASES, FaceApiExpressionClassifier } from './face-api-baseline.js';
 export type { FaceApiModelName, WeightMap } from './face-api-weights.js';
 export { loadFaceApiWeights, resolveFaceApiModelDir } from './face-api-weights.js';
-export type { FaceCrop, FaceCropOptions, FaceMode } from './face-crop.js';
-export { FaceCropper } from './face-crop.js';
+export type { FaceCrop, FaceCropOptions, FaceDetectorName, FaceMode } from './face-crop.js';
+export { FACE_DETECTORS, FaceCropper } from './face-crop.js';
 export type { FaceDetection, FaceDetectorOptions } from './face-detector.js';
 export { mainFace, nonMaxSuppression, TinyFaceDetector } from './face-detector.js';
 export type { FaceApiExpression } from './face-nets.js';

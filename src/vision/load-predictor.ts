@@ -16,10 +16,18 @@ import { FaceApiExpressionClassifier } from './face-api-baseline.js';
  */
 export async function loadFacePredictor(
   spec: string,
-  overrides: Pick<FaceExpressionClassifierOptions, 'cacheDir' | 'modelDir' | 'faceMode' | 'onWarning'> = {},
+  overrides: Pick<
+    FaceExpressionClassifierOptions,
+    'cacheDir' | 'modelDir' | 'faceMode' | 'faceDetector' | 'faceCascade' | 'onWarning'
+  > = {},
 ): Promise<FaceExpressionClassifier | FaceApiExpressionClassifier> {
   if (spec === 'face-api') {
-    return new FaceApiExpressionClassifier({ faceMode: overrides.faceMode, modelDir: overrides.modelDir });
+    return new FaceApiExpressionClassifier({
+      faceMode: overrides.faceMode,
+      modelDir: overrides.modelDir,
+      faceDetector: overrides.faceDetector,
+      faceCascade: overrides.faceCascade,
+    });
   }
   return FaceExpressionClassifier.load(spec, overrides);
 }
