@@ -10,7 +10,7 @@ import { DATA_HELP, DATA_OPTIONS, readLabelledData } from './train.js';
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'Evaluate a saved text classifier on a labelled file (report, confusion matrix, heatmap)',
-  help: `Usage: ulasan evaluate --model DIR --data FILE [--json] [options]
+  help: `Usage: ulasan evaluate [--model DIR] --data FILE [--json] [options]
 
 Predicts every text of FILE with the model saved in DIR and compares with the labels. Prints the
 classification report and the confusion matrix (stdout), or with --json one object on stdout:
@@ -20,7 +20,8 @@ into --figures DIR. When a figure cannot be written (disk full, read-only direct
 and metrics are still printed (with --json, "figuresError" says why), then it exits with 1.
 
 Options:
-  --model DIR         a directory written by "ulasan train" or model.save()
+  --model DIR         a directory written by "ulasan train" or model.save() (default: the shipped
+                      Indonesian model, resources/models/sentiment-id; figures then only with --figures)
   --data FILE         labelled data
 ${DATA_HELP}
   --absent V          multi-label models: a label value meaning "no label" (e.g. neutral) in the report
@@ -37,7 +38,11 @@ ${DATA_HELP}
     absent: { type: 'string' },
   },
   async run(ctx) {
-    const dir = requireString(ctx, 'model');
+    // No --model: the Indonesian model shipped in the package (never written into: figures need --figures).
+    const shipped = typeof ctx.values.model !== 'string';
+    const dir = shipped
+      ? (await import('../../text/models/pretrained.js')).pretrainedModelPath()
+      : requireString(ctx, 'model');
     const dataPath = requireString(ctx, 'data');
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
@@ -55,7 +60,7 @@ ${DATA_HELP}
     // A figure that cannot be written (disk full, read-only --figures) must not lose the report
     // and the metrics: they are printed first, then the command fails with the figure's error.
     let figureError: unknown;
-    if (ctx.values['no-figures'] !== true) {
+    if (ctx.values['no-figures'] !== true && (!shipped || typeof ctx.values.figures === 'string')) {
       const { writeEvaluationFigures } = await import('../../metrics/index.js');
       const figDir = typeof ctx.values.figures === 'string' ? ctx.values.figures : dir;
       try {

@@ -10,7 +10,7 @@ import { DATA_OPTIONS } from './train.js';
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'Label texts with a saved model (file or stdin → TSV or JSONL on stdout)',
-  help: `Usage: ulasan predict --model DIR [--data FILE] [--format tsv|jsonl]
+  help: `Usage: ulasan predict [--model DIR] [--data FILE] [--format tsv|jsonl]
 
 Reads texts from --data (a data file with a text column; labels are not needed) or, without
 --data (or with --data -), one text per line from stdin, and writes one line per text:
@@ -18,7 +18,8 @@ Reads texts from --data (a data file with a text column; labels are not needed) 
   jsonl:          {"text": ..., "label": ..., "probabilities": {class: p, ...}}
 
 Options:
-  --model DIR          a directory written by "ulasan train" or model.save()
+  --model DIR          a directory written by "ulasan train" or model.save() (default: the shipped
+                       Indonesian model, resources/models/sentiment-id)
   --data FILE          input file, "-" for stdin (default: stdin, one text per line)
   --format F           output format: tsv (default) | jsonl   (--json is a shorthand for jsonl)
   --input-format F     auto (default: by extension; .txt, other files and stdin are lines) |
@@ -45,7 +46,11 @@ Options:
   },
   numbers: { 'batch-size': { integer: true, min: 1 }, 'chunk-size': { integer: true, min: 1 } },
   async run(ctx) {
-    const dir = requireString(ctx, 'model');
+    // No --model: the Indonesian model shipped in the package.
+    const dir =
+      typeof ctx.values.model === 'string'
+        ? requireString(ctx, 'model')
+        : (await import('../../text/models/pretrained.js')).pretrainedModelPath();
     const outFormat = typeof ctx.values.format === 'string' ? ctx.values.format : ctx.json ? 'jsonl' : 'tsv';
     if (outFormat !== 'tsv' && outFormat !== 'jsonl') {
       throw new UsageError(

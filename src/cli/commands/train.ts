@@ -16,7 +16,7 @@ import { readDatasetInput, sourceName } from '../io.js';
 import { createProgressBar, trainingProgress } from '../progress-bar.js';
 
 const DEEP_KINDS = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
-const CLASSIC_KINDS = ['nb', 'logreg', 'svm', 'random-forest', 'gbdt', 'lexicon'];
+const CLASSIC_KINDS = ['nb', 'logreg', 'svm', 'random-forest', 'gbdt', 'lexicon', 'ensemble'];
 
 /** Data-file options shared by `train`, `evaluate` and `predict`. */
 export const DATA_OPTIONS = {
@@ -110,7 +110,8 @@ JSON summary is printed on stdout.
 
 Required:
   --data FILE         training data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL); - for stdin
-  --model KIND        lstm | gru | bilstm | cnn-lstm | nb | logreg | svm | random-forest | gbdt | lexicon
+  --model KIND        lstm | gru | bilstm | cnn-lstm | nb | logreg | svm | random-forest | gbdt | lexicon |
+                      ensemble (word + char n-gram logistic regressions + lexicon, docs/pretrained-model.md)
   --out DIR           where to save the model
 
 Data:
