@@ -6,9 +6,11 @@
 
 export type { ConfidenceMeasure } from './confidence.js';
 export { confidenceScores } from './confidence.js';
-export type { Candidate, SelectionRule } from './selection.js';
+export type { BalancePolicy, Candidate, SelectionRule } from './selection.js';
 export { largestRemainderQuotas, selectCandidates } from './selection.js';
 export type {
+  ClassLabeling,
+  InitialLabeler,
   IterationLog,
   PseudoLabel,
   SelfTrainingOptions,

@@ -16,7 +16,7 @@ import { invalidArgument, throwIfAborted, UlasanError } from '../internal/errors
 import { stableHash } from '../internal/hash.js';
 import { confusionMatrix, evaluationSummary } from '../metrics/index.js';
 import { argmax, type ConfidenceMeasure, confidenceScores } from './confidence.js';
-import { type Candidate, selectCandidates, validateThreshold } from './selection.js';
+import { type BalancePolicy, type Candidate, selectCandidates, validateThreshold } from './selection.js';
 
 /** What to do when no sample passes the threshold. */
 export type TerminationPolicy =
@@ -24,8 +24,29 @@ export type TerminationPolicy =
   | 'stop'
   /** Lower the threshold by `decayFactor` down to `minThreshold`, then stop. */
   | 'decay'
-  /** Decay, and once at `minThreshold` take the `fallbackTopK` most confident until the pool is empty. */
+  /**
+   * Decay, and once at `minThreshold` take the `fallbackTopK` most confident per iteration until the
+   * pool is empty; the iteration that reaches `maxIterations` labels whatever is left, so the pool
+   * always ends empty (`stoppedBecause: 'exhausted'`, with `stopDetail` saying how).
+   */
   | 'exhaust';
+
+/**
+ * A machine annotator that labels the pool before the first iteration (seed 001: a lexicon such as
+ * `LexiconSentimentAnalyzer`). Its labels at or above `threshold` join the training set as
+ * pseudo-labels of iteration 0; the loop then labels the rest.
+ */
+export interface InitialLabeler<X> {
+  /**
+   * Any classifier with `predictProba`, already fitted (its `classes` are the label set). When it
+   * is not fitted yet (`classes` empty) it is fitted on `labeled` first.
+   */
+  classifier: Classifier<X>;
+  /** Minimum confidence of an initial label, in (0, 1]. Default: the loop's `threshold`. */
+  threshold?: number;
+  /** A short name for logs and reports, e.g. `'lexicon'`. */
+  name?: string;
+}
 
 /** Options of {@link selfTrain}. */
 export interface SelfTrainingOptions<X> {
@@ -33,8 +54,11 @@ export interface SelfTrainingOptions<X> {
   classifier: Classifier<X>;
   /** Makes a fresh classifier for each fit when `retrain: 'scratch'` (otherwise `classifier` is refitted). */
   createClassifier?: () => Classifier<X>;
-  /** Human-labeled data. Must contain every class. */
-  labeled: { inputs: X[]; labels: Label[] };
+  /**
+   * Human-labeled data. Must contain every class, unless `initialLabeler` supplies the first
+   * labels (then it may be empty or omitted).
+   */
+  labeled?: { inputs: X[]; labels: Label[] };
   /** The pool. `labels`, when present, are hidden from training and used only to score pseudo-labels. */
   unlabeled: { inputs: X[]; labels?: Label[] };
   /** Held-out labeled data: never trained on; tracked each iteration and used to pick the best iteration. */
@@ -47,8 +71,15 @@ export interface SelfTrainingOptions<X> {
   confidence?: ConfidenceMeasure;
   /** At most this many pseudo-labels per iteration. */
   topK?: number;
-  /** Class-balanced quotas in proportion to the labeled class prior. Default false. */
-  balance?: boolean;
+  /**
+   * Class-balanced selection: each iteration's pseudo-labels keep the labeled class prior. `true`
+   * means `'cap'` (the majority is capped by what the minority supplies above the threshold); see
+   * {@link BalancePolicy}. The prior is the labeled class distribution, or with no labeled data
+   * the initial labeler's label distribution over the whole pool. Default false.
+   */
+  balance?: boolean | BalancePolicy;
+  /** An annotator that labels the pool before the first iteration (seed 001's lexicon). */
+  initialLabeler?: InitialLabeler<X>;
   /** What to do when nothing passes. Default `'stop'`. */
   termination?: TerminationPolicy;
   /** Threshold multiplier for `decay`/`exhaust`. Default 0.9. */
@@ -57,6 +88,12 @@ export interface SelfTrainingOptions<X> {
   minThreshold?: number;
   /** Samples taken per iteration once `exhaust` is at its floor. Default 10% of the initial pool. */
   fallbackTopK?: number;
+  /**
+   * `decay`/`exhaust`: an iteration that selects fewer than this lowers the threshold for the next
+   * one (a trickle of a few samples per iteration would otherwise use up `maxIterations`). Default
+   * 2% of the initial pool (at least 1); `stop` ignores it.
+   */
+  minSelected?: number;
   /** Maximum number of labeling iterations. Default 10. */
   maxIterations?: number;
   /** `'scratch'` (default) re-initialises each fit; `'warm'` continues from the current weights where supported. */
@@ -83,8 +120,18 @@ export interface PseudoLabel {
   index: number;
   label: Label;
   confidence: number;
-  /** The iteration that assigned it (1-based). */
+  /** The iteration that assigned it (1-based; 0 for the initial labeler's labels). */
   iteration: number;
+}
+
+/** Accuracy of the pseudo-labels assigned as one class (its precision against the hidden labels). */
+export interface ClassLabeling {
+  /** Pseudo-labels assigned as this class. */
+  assigned: number;
+  /** Of those, how many carry this class as hidden label. */
+  correct: number;
+  /** `correct / assigned` (null when none were assigned). */
+  accuracy: number | null;
 }
 
 /** Scores of a model on the validation set. */
@@ -104,10 +151,14 @@ export interface IterationLog {
   poolBefore: number;
   selected: number;
   poolAfter: number;
-  /** Whether selection fell back to top-k (exhaust policy at its floor). */
+  /** Whether selection fell back to top-k (exhaust policy at its floor, or the final sweep). */
   fallback: boolean;
   /** Counts of the labels assigned in this iteration. */
   labelDistribution: Record<string, number>;
+  /** Pool samples per predicted class that passed the threshold, before balancing and top-k. */
+  passing?: Record<string, number>;
+  /** What the loop decided after this iteration, in words (threshold lowered, fallback, stop). */
+  note?: string;
   /** Histogram (10 equal bins over [0, 1]) of the confidence of the whole pool before selection. */
   confidenceHistogram: number[];
   meanSelectedConfidence: number | null;
@@ -117,7 +168,12 @@ export interface IterationLog {
   labeling?: {
     accuracy: number | null;
     cumulativeAccuracy: number | null;
+    /** Per assigned class, this iteration's pseudo-labels. */
+    byClass?: Record<string, ClassLabeling>;
+    /** Per assigned class, all pseudo-labels so far. */
+    cumulativeByClass?: Record<string, ClassLabeling>;
     labels: Label[];
+    /** Of all pseudo-labels so far: rows are hidden labels, columns assigned labels. */
     confusionMatrix: number[][];
   };
   seconds: number;
@@ -136,12 +192,22 @@ export interface SelfTrainingResult<X> {
   remaining: number[];
   log: IterationLog[];
   stoppedBecause: StopReason;
+  /** Why the loop stopped, in words (which threshold, how many left, what to change). */
+  stopDetail: string;
+  /** The balance policy used (`'none'` without `balance`). */
+  balancePolicy: BalancePolicy | 'none';
+  /** The class prior the balance policy kept (shares summing to 1). */
+  classPrior: Record<string, number>;
   /** Number of pseudo-labels the final model was trained on (fewer than assigned when `restoreBest` rolled back). */
   usedPseudoLabels: number;
   /** Final model's validation scores. */
   validation?: ValidationScores;
   /** With hidden pool labels: accuracy of all assigned pseudo-labels. */
   labelingAccuracy?: number;
+  /** With hidden pool labels: accuracy of the pseudo-labels per assigned class. */
+  labelingByClass?: Record<string, ClassLabeling>;
+  /** With `initialLabeler`: how many pool samples it labeled and (with hidden labels) how accurately. */
+  initialLabels?: { name: string; assigned: number; accuracy: number | null };
 }
 
 interface State {
@@ -153,6 +219,11 @@ interface State {
   pseudo: PseudoLabel[];
   log: IterationLog[];
   stoppedBecause: StopReason | null;
+  stopDetail?: string;
+  /** The initial labeler's labels are in `pseudo` (iteration 0). */
+  initialDone?: boolean;
+  /** With an initial labeler and no labeled data: the prior it estimated. */
+  prior?: [Label, number][];
 }
 
 /**
@@ -173,13 +244,23 @@ interface State {
  */
 export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<SelfTrainingResult<X>> {
   const o = normalizeOptions(options);
-  const { labeled, unlabeled, validation } = options;
-  const classes = [...new Set(labeled.labels)].sort(compareLabels);
+  const labeled = options.labeled ?? { inputs: [], labels: [] };
+  const { unlabeled, validation } = options;
+  const initial = options.initialLabeler;
+  if (initial && initial.classifier.classes.length === 0) {
+    if (labeled.inputs.length === 0) {
+      throw invalidArgument(
+        'initialLabeler.classifier is not fitted and there is no labeled data to fit it on. Fit it first; a LexiconSentimentAnalyzer only records the label set: await lexicon.fit(["negative", "positive"], ["negative", "positive"]).',
+      );
+    }
+    await initial.classifier.fit(labeled.inputs, labeled.labels, { signal: o.signal });
+  }
+  const classes = checkClasses(options, labeled);
   const prior = new Map<Label, number>(classes.map((c) => [c, 0]));
   for (const l of labeled.labels) prior.set(l, (prior.get(l) ?? 0) + 1);
 
   const configHash = stableHash({
-    o: { ...o, classifier: undefined, createClassifier: undefined, signal: undefined, onIteration: undefined },
+    o: { ...o, signal: undefined, onIteration: undefined },
     labeled: fingerprint(labeled.inputs, labeled.labels),
     unlabeled: fingerprint(unlabeled.inputs, undefined),
   });
@@ -204,6 +285,7 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
       );
     }
   }
+  if (state.prior) for (const [label, n] of state.prior) prior.set(label, n);
 
   let current: Classifier<X> = options.classifier;
   const fitOn = async (pseudo: readonly PseudoLabel[], warm: boolean): Promise<Classifier<X>> => {
@@ -229,19 +311,80 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
     current = clf;
     return clf;
   };
+  const hidden = unlabeled.labels;
+  const balancing = o.balance === 'none' ? undefined : o.balance;
+  const priorShares = () => {
+    const mass = [...prior.values()].reduce((a, b) => a + b, 0);
+    return Object.fromEntries([...prior].map(([label, n]) => [String(label), mass > 0 ? n / mass : 0]));
+  };
+
+  // Iteration 0: the initial labeler (seed 001's lexicon) labels the pool where it is confident.
+  if (initial && !state.initialDone) {
+    const started = Date.now();
+    const inputs = unlabeled.inputs;
+    const proba = await predictInChunks(initial.classifier, inputs, o.batchSize, o.signal);
+    const confidences = confidenceScores(proba, o.confidence);
+    const labelerClasses = initial.classifier.classes;
+    const candidates: Candidate[] = inputs.map((_, index) => ({
+      index,
+      label: labelerClasses[argmax(proba[index] as number[])] as Label,
+      confidence: confidences[index] as number,
+    }));
+    if (labeled.inputs.length === 0) {
+      // No human labels: the labeler's labels of the whole pool estimate the class prior.
+      for (const c of candidates) prior.set(c.label, (prior.get(c.label) ?? 0) + 1);
+      state.prior = [...prior];
+    }
+    const chosen = selectCandidates(candidates, {
+      threshold: o.initialThreshold,
+      classPrior: balancing ? prior : undefined,
+      balancePolicy: balancing,
+    });
+    const assigned = chosen.map((c) => ({ index: c.index, label: c.label, confidence: c.confidence, iteration: 0 }));
+    const present = new Set([...labeled.labels, ...assigned.map((p) => p.label)]);
+    if (present.size < 2) {
+      throw invalidArgument(
+        `The initial labeler (${o.initialName}) labeled ${assigned.length} pool sample(s) at confidence >= ${o.initialThreshold}${present.size ? `, all as ${String([...present][0])}` : ''}: the first model needs two classes. Lower initialLabeler.threshold (--initial-threshold) or add labeled data.`,
+      );
+    }
+    state.pseudo.push(...assigned);
+    state.initialDone = true;
+    state.log.push({
+      iteration: 0,
+      threshold: o.initialThreshold,
+      trainingSize: labeled.inputs.length,
+      poolBefore: inputs.length,
+      selected: assigned.length,
+      poolAfter: inputs.length - assigned.length,
+      fallback: false,
+      labelDistribution: countLabels(assigned.map((p) => p.label)),
+      passing: countPassing(candidates, o.initialThreshold, undefined),
+      note: `initial labels by ${o.initialName} at confidence >= ${o.initialThreshold}`,
+      confidenceHistogram: histogram(confidences),
+      meanSelectedConfidence: meanConfidence(assigned),
+      labeling: hidden ? labelingReport(assigned, state.pseudo, hidden, classes) : undefined,
+      seconds: (Date.now() - started) / 1000,
+    });
+    if (statePath) await writeJsonAtomic(statePath, state);
+    await o.onIteration?.(state.log[state.log.length - 1]!);
+  }
 
   const inPseudo = new Set(state.pseudo.map((p) => p.index));
   let pool = unlabeled.inputs.map((_, i) => i).filter((i) => !inPseudo.has(i));
-  const fallbackTopK = o.fallbackTopK ?? Math.max(1, Math.ceil(unlabeled.inputs.length / 10));
+  const initialPool = unlabeled.inputs.length;
+  const fallbackTopK = o.fallbackTopK ?? Math.max(1, Math.ceil(initialPool / 10));
+  const minSelected = o.minSelected ?? Math.max(1, Math.ceil(initialPool * 0.02));
   let fittedOn = -1; // number of pseudo-labels the current model was fitted on (-1: not fitted by us)
 
   while (state.stoppedBecause === null) {
     if (pool.length === 0) {
       state.stoppedBecause = 'exhausted';
+      state.stopDetail ??= `the pool is empty after ${state.iteration} iteration(s)`;
       break;
     }
     if (state.iteration >= o.maxIterations) {
       state.stoppedBecause = 'max-iterations';
+      state.stopDetail = `maxIterations (${o.maxIterations}) reached with ${pool.length} of ${initialPool} left unlabeled (threshold ${round(state.threshold)}); raise maxIterations or use termination 'exhaust' (--until-exhausted)`;
       break;
     }
     const started = Date.now();
@@ -263,28 +406,53 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
       label: clfClasses[argmax(proba[j] as number[])] as Label,
       confidence: confidences[j] as number,
     }));
+    const thresholdUsed = state.threshold;
     const rule = {
-      threshold: state.threshold,
+      threshold: thresholdUsed,
       perClassThreshold: o.perClassThreshold,
       topK: o.topK,
-      classPrior: o.balance ? prior : undefined,
+      classPrior: balancing ? prior : undefined,
+      balancePolicy: balancing,
     };
+    const passing = countPassing(candidates, thresholdUsed, o.perClassThreshold);
     let chosen = selectCandidates(candidates, rule);
     let fallback = false;
-    const thresholdUsed = state.threshold;
-    if (chosen.length === 0) {
-      const atFloor = state.threshold <= o.minThreshold;
-      if (o.termination === 'stop' || (o.termination === 'decay' && atFloor)) {
+    let note: string | undefined;
+    const short = (n: number) =>
+      `${n} passed confidence >= ${round(thresholdUsed)}${balancing && n < sum(passing) ? ` after '${balancing}' balancing (${describeCounts(passing)} passed)` : ''}`;
+    if (o.termination === 'exhaust' && iteration >= o.maxIterations) {
+      // The last allowed iteration: label everything left so that "exhaust" means exhausted.
+      chosen = [...candidates].sort((a, b) => b.confidence - a.confidence || a.index - b.index);
+      fallback = true;
+      note = `maxIterations (${o.maxIterations}) reached: the remaining ${chosen.length} labeled in one sweep by this iteration's model (lowest confidence ${round(Math.min(...chosen.map((c) => c.confidence)))})`;
+      state.stopDetail = `the pool is empty after ${iteration} iteration(s); ${note}`;
+    } else if (o.termination === 'stop') {
+      if (chosen.length === 0) {
         state.stoppedBecause = 'nothing-passed';
-      } else if (!atFloor) {
-        state.threshold = Math.max(o.minThreshold, state.threshold * o.decayFactor);
+        state.stopDetail = `iteration ${iteration}: nothing ${short(0).slice(2)}; ${pool.length} left unlabeled. Lower the threshold or use termination 'exhaust' (--until-exhausted)`;
+      }
+    } else if (chosen.length < minSelected) {
+      const atFloor = thresholdUsed <= o.minThreshold;
+      if (!atFloor) {
+        state.threshold = Math.max(o.minThreshold, thresholdUsed * o.decayFactor);
+        note = `only ${short(chosen.length)} (< minSelected ${minSelected}): threshold lowered to ${round(state.threshold)}`;
+      } else if (o.termination === 'decay') {
+        if (chosen.length === 0) {
+          state.stoppedBecause = 'nothing-passed';
+          state.stopDetail = `iteration ${iteration}: nothing ${short(0).slice(2)} at the floor minThreshold ${round(o.minThreshold)}; ${pool.length} left unlabeled. Lower minThreshold or use termination 'exhaust'`;
+        } else note = `only ${short(chosen.length)} at the floor minThreshold`;
       } else {
-        const fallbackRule = { ...rule, threshold: Number.MIN_VALUE, perClassThreshold: undefined, topK: fallbackTopK };
+        const passed = chosen.length;
+        const fallbackRule = {
+          ...rule,
+          threshold: Number.MIN_VALUE,
+          perClassThreshold: undefined,
+          topK: fallbackTopK,
+          balancePolicy: 'fill' as const,
+        };
         chosen = selectCandidates(candidates, fallbackRule);
-        // Quotas can leave the last few samples unassignable (all predicted as a class whose quota
-        // rounds to zero); the pool must still empty, so take the most confident regardless.
-        if (chosen.length === 0) chosen = selectCandidates(candidates, { ...fallbackRule, classPrior: undefined });
         fallback = true;
+        note = `only ${short(passed)} at the floor minThreshold: took the ${chosen.length} most confident (fallbackTopK ${fallbackTopK}${balancing ? ', prior shares, what a class cannot fill to the others' : ''})`;
       }
     }
 
@@ -309,10 +477,12 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
       poolAfter: pool.length,
       fallback,
       labelDistribution: countLabels(assigned.map((p) => p.label)),
+      passing,
+      ...(note || state.stopDetail ? { note: note ?? state.stopDetail } : {}),
       confidenceHistogram: histogram(confidences),
-      meanSelectedConfidence: assigned.length ? assigned.reduce((s, p) => s + p.confidence, 0) / assigned.length : null,
+      meanSelectedConfidence: meanConfidence(assigned),
       validation: val,
-      labeling: unlabeled.labels ? labelingReport(assigned, state.pseudo, unlabeled.labels, classes) : undefined,
+      labeling: hidden ? labelingReport(assigned, state.pseudo, hidden, classes) : undefined,
       seconds: (Date.now() - started) / 1000,
     };
     state.iteration = iteration;
@@ -346,18 +516,30 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
     remaining: pool,
     log: state.log,
     stoppedBecause: state.stoppedBecause ?? 'max-iterations',
+    stopDetail: state.stopDetail ?? '',
+    balancePolicy: o.balance,
+    classPrior: priorShares(),
     usedPseudoLabels: used,
     validation: finalVal,
   };
-  if (unlabeled.labels && state.pseudo.length > 0) {
-    const hidden = unlabeled.labels;
+  if (hidden && state.pseudo.length > 0) {
     result.labelingAccuracy = state.pseudo.filter((p) => hidden[p.index] === p.label).length / state.pseudo.length;
+    result.labelingByClass = perClassLabeling(state.pseudo, hidden, classes);
+  }
+  if (initial) {
+    const first = state.pseudo.filter((p) => p.iteration === 0);
+    result.initialLabels = {
+      name: o.initialName,
+      assigned: first.length,
+      accuracy: hidden && first.length ? first.filter((p) => hidden[p.index] === p.label).length / first.length : null,
+    };
   }
   return result;
 }
 
 function normalizeOptions<X>(options: SelfTrainingOptions<X>) {
-  const { labeled, unlabeled, validation, classifier } = options;
+  const { unlabeled, validation, classifier, initialLabeler } = options;
+  const labeled = options.labeled ?? { inputs: [], labels: [] };
   if (!classifier || typeof classifier.fit !== 'function')
     throw invalidArgument('selfTrain needs a classifier with fit().');
   if (typeof classifier.predictProba !== 'function') {
@@ -365,8 +547,15 @@ function normalizeOptions<X>(options: SelfTrainingOptions<X>) {
       'The classifier has no predictProba(): self-training needs class probabilities to measure confidence.',
     );
   }
-  if (!labeled || labeled.inputs.length === 0)
-    throw invalidArgument('labeled data is empty: self-training needs some labeled samples.');
+  if (initialLabeler && typeof initialLabeler.classifier?.predictProba !== 'function') {
+    throw invalidArgument(
+      'initialLabeler.classifier has no predictProba(): the initial labels need a confidence. Pass e.g. a LexiconSentimentAnalyzer.',
+    );
+  }
+  if (labeled.inputs.length === 0 && !initialLabeler)
+    throw invalidArgument(
+      'labeled data is empty: self-training needs some labeled samples, or an initialLabeler (e.g. a LexiconSentimentAnalyzer) to label the first ones.',
+    );
   if (labeled.inputs.length !== labeled.labels.length) {
     throw new UlasanError(
       'SHAPE_MISMATCH',
@@ -390,12 +579,82 @@ function normalizeOptions<X>(options: SelfTrainingOptions<X>) {
       `validation.inputs has ${validation.inputs.length} items but validation.labels has ${validation.labels.length}.`,
     );
   }
-  const known = new Set(labeled.labels);
-  if (known.size < 2)
+  if (labeled.inputs.length > 0 && new Set(labeled.labels).size < 2 && !initialLabeler)
     throw invalidArgument(`labeled data has only one class (${String(labeled.labels[0])}): at least two are needed.`);
+  const threshold = validateThreshold(options.threshold ?? 0.9);
+  const minThreshold = validateThreshold(options.minThreshold ?? Math.min(0.5, threshold), 'minThreshold');
+  const initialThreshold = validateThreshold(initialLabeler?.threshold ?? threshold, 'initialLabeler.threshold');
+  const decayFactor = options.decayFactor ?? 0.9;
+  if (!(decayFactor > 0 && decayFactor < 1))
+    throw invalidArgument(`decayFactor must be in (0, 1), got ${decayFactor}.`);
+  const maxIterations = options.maxIterations ?? 10;
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1))
+    throw invalidArgument(`maxIterations must be a positive integer, got ${maxIterations}.`);
+  for (const [name, v] of [
+    ['minSelected', options.minSelected],
+    ['fallbackTopK', options.fallbackTopK],
+  ] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1))
+      throw invalidArgument(`${name} must be a positive integer, got ${v}.`);
+  }
+  const pseudoLabelWeight = options.pseudoLabelWeight ?? 1;
+  if (!(pseudoLabelWeight > 0)) throw invalidArgument(`pseudoLabelWeight must be > 0, got ${pseudoLabelWeight}.`);
+  const termination = options.termination ?? 'stop';
+  if (!['stop', 'decay', 'exhaust'].includes(termination)) {
+    throw invalidArgument(`termination must be 'stop', 'decay' or 'exhaust', got "${termination}".`);
+  }
+  const b = options.balance ?? false;
+  const balance: BalancePolicy | 'none' = b === true ? 'cap' : b === false ? 'none' : b;
+  if (!['none', 'cap', 'fill', 'proportional'].includes(balance)) {
+    throw invalidArgument(`balance must be true, false, 'cap', 'fill' or 'proportional', got "${String(b)}".`);
+  }
+  return {
+    threshold,
+    perClassThreshold: options.perClassThreshold,
+    confidence: options.confidence ?? ('max' as ConfidenceMeasure),
+    topK: options.topK,
+    balance,
+    termination,
+    decayFactor,
+    minThreshold,
+    fallbackTopK: options.fallbackTopK,
+    minSelected: options.minSelected,
+    maxIterations,
+    retrain: options.retrain ?? 'scratch',
+    pseudoLabelWeight,
+    restoreBest: options.restoreBest ?? true,
+    checkpointDir: options.checkpointDir,
+    resume: options.resume ?? true,
+    batchSize: options.batchSize ?? 1024,
+    initialThreshold,
+    initialLabeler: initialLabeler
+      ? { name: initialLabeler.name ?? 'the initial labeler', threshold: initialThreshold }
+      : null,
+    initialName: initialLabeler?.name ?? 'the initial labeler',
+    signal: options.signal,
+    onIteration: options.onIteration,
+  };
+}
+
+/** The sorted label set, after checking that validation and hidden labels use only known classes. */
+function checkClasses<X>(options: SelfTrainingOptions<X>, labeled: { labels: Label[] }): Label[] {
+  const fromLabeled = new Set(labeled.labels);
+  const labeler = options.initialLabeler?.classifier.classes ?? [];
+  if (fromLabeled.size > 0 && labeler.length > 0) {
+    const extra = labeler.filter((c) => !fromLabeled.has(c));
+    if (extra.length > 0) {
+      throw invalidArgument(
+        `The initial labeler predicts class(es) the labeled data lacks: ${extra.map(String).join(', ')}. Fit it on the labeled data, or map its labels (LexiconSentimentAnalyzer: options.labels).`,
+      );
+    }
+  }
+  const known = fromLabeled.size > 0 ? fromLabeled : new Set(labeler);
+  if (known.size < 2) {
+    throw invalidArgument(`labeled data has only one class (${String([...known][0])}): at least two are needed.`);
+  }
   for (const [name, labels] of [
-    ['validation', validation?.labels],
-    ['unlabeled (hidden)', unlabeled.labels],
+    ['validation', options.validation?.labels],
+    ['unlabeled (hidden)', options.unlabeled.labels],
   ] as const) {
     const missing = [...new Set(labels ?? [])].filter((l) => !known.has(l));
     if (missing.length > 0) {
@@ -404,40 +663,7 @@ function normalizeOptions<X>(options: SelfTrainingOptions<X>) {
       );
     }
   }
-  const threshold = validateThreshold(options.threshold ?? 0.9);
-  const minThreshold = validateThreshold(options.minThreshold ?? Math.min(0.5, threshold), 'minThreshold');
-  const decayFactor = options.decayFactor ?? 0.9;
-  if (!(decayFactor > 0 && decayFactor < 1))
-    throw invalidArgument(`decayFactor must be in (0, 1), got ${decayFactor}.`);
-  const maxIterations = options.maxIterations ?? 10;
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 1))
-    throw invalidArgument(`maxIterations must be a positive integer, got ${maxIterations}.`);
-  const pseudoLabelWeight = options.pseudoLabelWeight ?? 1;
-  if (!(pseudoLabelWeight > 0)) throw invalidArgument(`pseudoLabelWeight must be > 0, got ${pseudoLabelWeight}.`);
-  const termination = options.termination ?? 'stop';
-  if (!['stop', 'decay', 'exhaust'].includes(termination)) {
-    throw invalidArgument(`termination must be 'stop', 'decay' or 'exhaust', got "${termination}".`);
-  }
-  return {
-    threshold,
-    perClassThreshold: options.perClassThreshold,
-    confidence: options.confidence ?? ('max' as ConfidenceMeasure),
-    topK: options.topK,
-    balance: options.balance ?? false,
-    termination,
-    decayFactor,
-    minThreshold,
-    fallbackTopK: options.fallbackTopK,
-    maxIterations,
-    retrain: options.retrain ?? 'scratch',
-    pseudoLabelWeight,
-    restoreBest: options.restoreBest ?? true,
-    checkpointDir: options.checkpointDir,
-    resume: options.resume ?? true,
-    batchSize: options.batchSize ?? 1024,
-    signal: options.signal,
-    onIteration: options.onIteration,
-  };
+  return [...known].sort(compareLabels);
 }
 
 async function predictInChunks<X>(
@@ -477,9 +703,54 @@ function labelingReport(assigned: PseudoLabel[], all: PseudoLabel[], hidden: Lab
   return {
     accuracy: acc(assigned),
     cumulativeAccuracy: acc(all),
+    byClass: perClassLabeling(assigned, hidden, classes),
+    cumulativeByClass: perClassLabeling(all, hidden, classes),
     labels: classes,
     confusionMatrix: cm.matrix.map((r) => [...r]),
   };
+}
+
+function perClassLabeling(ps: PseudoLabel[], hidden: Label[], classes: Label[]): Record<string, ClassLabeling> {
+  const out: Record<string, ClassLabeling> = {};
+  for (const c of classes) out[String(c)] = { assigned: 0, correct: 0, accuracy: null };
+  for (const p of ps) {
+    const e = out[String(p.label)];
+    if (!e) continue;
+    e.assigned++;
+    if (hidden[p.index] === p.label) e.correct++;
+  }
+  for (const e of Object.values(out)) e.accuracy = e.assigned ? e.correct / e.assigned : null;
+  return out;
+}
+
+function countPassing(
+  candidates: readonly Candidate[],
+  threshold: number,
+  perClass: Partial<Record<string, number>> | undefined,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of candidates) {
+    if (c.confidence >= (perClass?.[String(c.label)] ?? threshold))
+      out[String(c.label)] = (out[String(c.label)] ?? 0) + 1;
+  }
+  return out;
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length ? entries.map(([k, v]) => `${k} ${v}`).join(', ') : 'none';
+}
+
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function meanConfidence(ps: PseudoLabel[]): number | null {
+  return ps.length ? ps.reduce((s, p) => s + p.confidence, 0) / ps.length : null;
 }
 
 function countLabels(labels: Label[]): Record<string, number> {

@@ -19,6 +19,8 @@ beforeAll(async () => {
   const lines = (await readFile(FIXTURE, 'utf8')).trim().split('\n');
   await writeFile(join(dir, 'labeled.tsv'), `${lines.slice(0, 100).join('\n')}\n`);
   await writeFile(join(dir, 'pool.tsv'), `${lines.slice(100).join('\n')}\n`);
+  // Positive/negative reviews only, as in seeds 001/003.
+  await writeFile(join(dir, 'binary.tsv'), `${lines.filter((l) => !l.endsWith('\tneutral')).join('\n')}\n`);
   await writeFile(
     join(dir, 'pool.txt'),
     `${lines
@@ -61,6 +63,13 @@ describe('ulasan ssl', () => {
     const summary = JSON.parse(c.out.join(''));
     for (const key of ['labelingAccuracy', 'labeled', 'iterations', 'macroF1']) expect(summary).toHaveProperty(key);
     expect(summary.stoppedBecause).toBe('exhausted');
+    expect(summary.stopDetail).toMatch(/pool is empty/);
+    expect(summary.balancePolicy).toBe('cap');
+    expect(Object.keys(summary.labelingByClass).sort()).toEqual(['negative', 'neutral', 'positive']);
+    // One stderr line per iteration with the per-class counts, and the policy in words.
+    const log = c.err.join('');
+    expect(log).toMatch(/iteration 1: threshold 0\.700, \+\d+ \(.*; passed .*\)/);
+    expect(log).toMatch(/Balance policy cap: each iteration keeps the prior negative \d+\.\d% \/ neutral/);
     expect(summary.labeled).toBe(summary.pool);
     expect(summary.labelingAccuracy).toBeGreaterThan(0.4);
     const tsv = (await readFile(join(out, 'pseudo-labels.tsv'), 'utf8')).trim().split('\n');
@@ -100,6 +109,41 @@ describe('ulasan ssl', () => {
     expect(summary.pool).toBe(50);
   });
 
+  it('--initial-labels lexicon labels the pool first, without --labeled (seed 001)', async () => {
+    const c = capture();
+    const code = await runCli(
+      [
+        'ssl',
+        '--initial-labels',
+        'lexicon',
+        '--unlabeled',
+        join(dir, 'binary.tsv'),
+        '--model',
+        'nb',
+        '--balance',
+        '--until-exhausted',
+        '--max-iterations',
+        '4',
+        '--out',
+        join(dir, 'lexicon'),
+        '--json',
+      ],
+      c.io,
+    );
+    expect(code, c.err.join('')).toBe(0);
+    const summary = JSON.parse(c.out.join(''));
+    expect(summary.labeledInput).toBe(0);
+    expect(summary.initialLabels.name).toBe('lexicon');
+    expect(summary.initialLabels.assigned).toBeGreaterThan(0);
+    expect(summary.initialLabels.accuracy).toBeGreaterThan(0.7);
+    expect(summary.log[0].iteration).toBe(0);
+    expect(summary.remaining).toBe(0);
+    expect(summary.labeled).toBe(summary.pool);
+    expect(c.err.join('')).toMatch(/iteration 0: .*initial labels by lexicon at confidence >= 0\.999/);
+    const tsv = (await readFile(join(dir, 'lexicon', 'pseudo-labels.tsv'), 'utf8')).trim().split('\n');
+    expect(tsv.filter((l) => l.endsWith('\t0'))).toHaveLength(summary.initialLabels.assigned);
+  });
+
   it('usage errors name the option', async () => {
     const c = capture();
     expect(await runCli(['ssl', '--labeled', 'x.tsv', '--model', 'nb', '--out', dir], c.io)).toBe(2);
@@ -109,5 +153,16 @@ describe('ulasan ssl', () => {
       2,
     );
     expect(d.err.join('')).toMatch(/--model expects/);
+    const e = capture();
+    expect(
+      await runCli(
+        ['ssl', '--labeled', 'x', '--unlabeled', 'y', '--model', 'nb', '--balance-policy', 'even', '--out', dir],
+        e.io,
+      ),
+    ).toBe(2);
+    expect(e.err.join('')).toMatch(/--balance-policy expects cap, fill or proportional/);
+    const f = capture();
+    expect(await runCli(['ssl', '--unlabeled', 'y', '--model', 'nb', '--out', dir], f.io)).toBe(2);
+    expect(f.err.join('')).toMatch(/--labeled/);
   });
 });

@@ -53,21 +53,48 @@ describe('selectCandidates', () => {
     expect(selectCandidates(pool, { threshold: 0.6, topK: 2 }).map((c) => c.index)).toEqual([3, 0]);
   });
 
-  it('class-balanced quotas follow the prior instead of the majority', () => {
-    // prior 1:1, 6 passing candidates (5 pos, 1 neg above 0.5): budget 6 → quotas 3/3, neg has only 2.
-    const prior = new Map([
-      ['pos', 10],
-      ['neg', 10],
-    ]);
+  const prior = new Map([
+    ['pos', 10],
+    ['neg', 10],
+  ]);
+  const byLabel = (chosen: Candidate[]) =>
+    chosen.reduce<Record<string, number>>((m, c) => ({ ...m, [c.label]: (m[c.label as string] ?? 0) + 1 }), {});
+
+  it("'cap' (the default) caps the majority by what the minority supplies, keeping the prior", () => {
+    // prior 1:1; above 0.5: 5 pos, 2 neg → 2 and 2, the most confident of each.
     const chosen = selectCandidates(pool, { threshold: 0.5, classPrior: prior });
-    const byLabel = chosen.reduce<Record<string, number>>(
-      (m, c) => ({ ...m, [c.label]: (m[c.label as string] ?? 0) + 1 }),
-      {},
-    );
-    expect(byLabel).toEqual({ pos: 4, neg: 2 });
-    // With top-k 4 the quotas are 2 and 2.
-    const four = selectCandidates(pool, { threshold: 0.5, classPrior: prior, topK: 4 });
+    expect(byLabel(chosen)).toEqual({ pos: 2, neg: 2 });
+    expect(chosen.map((c) => c.index)).toEqual([3, 0, 2, 4]);
+    // Prior 2:1 (pos:neg): two negatives allow four positives.
+    const twoToOne = selectCandidates(pool, {
+      threshold: 0.5,
+      classPrior: new Map([
+        ['pos', 2],
+        ['neg', 1],
+      ]),
+    });
+    expect(byLabel(twoToOne)).toEqual({ pos: 4, neg: 2 });
+    // A class with nothing above the threshold stops the iteration rather than letting the others in.
+    expect(selectCandidates(pool, { threshold: 0.93, classPrior: prior })).toEqual([]);
+    // top-k caps the budget further: quotas 1 and 1.
+    expect(selectCandidates(pool, { threshold: 0.5, classPrior: prior, topK: 2 }).map((c) => c.index)).toEqual([3, 2]);
+  });
+
+  it("'fill' is per-class top-k that hands what a class cannot fill to the others", () => {
+    const chosen = selectCandidates(pool, { threshold: 0.5, classPrior: prior, topK: 6, balancePolicy: 'fill' });
+    expect(byLabel(chosen)).toEqual({ pos: 4, neg: 2 });
+    expect(chosen.map((c) => c.index)).toEqual([3, 0, 6, 2, 1, 4]);
+  });
+
+  it("'proportional' keeps the old shares-of-what-passes quotas", () => {
+    // Budget 7 passing → quotas 4/3 (largest remainder), neg has only 2: the prior is not kept.
+    const chosen = selectCandidates(pool, { threshold: 0.5, classPrior: prior, balancePolicy: 'proportional' });
+    expect(byLabel(chosen)).toEqual({ pos: 4, neg: 2 });
+    const four = selectCandidates(pool, { threshold: 0.5, classPrior: prior, topK: 4, balancePolicy: 'proportional' });
     expect(four.map((c) => c.index)).toEqual([3, 0, 2, 4]);
+    expect(() => selectCandidates(pool, { threshold: 0.5, classPrior: prior, balancePolicy: 'even' as 'cap' })).toThrow(
+      /balancePolicy must be/,
+    );
   });
 
   it('validates thresholds and top-k', () => {

@@ -8,6 +8,7 @@ import { readDataset } from '../../src/data/index.js';
 import { UlasanError } from '../../src/internal/errors.js';
 import { Random } from '../../src/internal/random.js';
 import { type IterationLog, selfTrain } from '../../src/ssl/self-training.js';
+import { LexiconSentimentAnalyzer } from '../../src/text/lexicon/index.js';
 import { NaiveBayesClassifier } from '../../src/text/models/classic/naive-bayes.js';
 
 const SMSA = fileURLToPath(new URL('../../../shared/data/smsa/', import.meta.url));
@@ -131,6 +132,117 @@ describe('selfTrain on SmSA positive/negative with naive Bayes', () => {
     const first = r.log[0]!.labelDistribution;
     const share = (first.positive ?? 0) / r.log[0]!.selected;
     expect(Math.abs(share - counts.positive! / labeled.labels.length)).toBeLessThan(0.01);
+  });
+
+  it("balance 'cap' keeps every iteration's class shares at the labeled prior", async () => {
+    const share = (d: Record<string, number>, n: number) => (d.positive ?? 0) / n;
+    const priorPositive = labeled.labels.filter((l) => l === 'positive').length / labeled.labels.length;
+    const capped = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: pool,
+      threshold: 0.9,
+      balance: true,
+      termination: 'decay',
+      maxIterations: 5,
+    });
+    expect(capped.balancePolicy).toBe('cap');
+    expect(capped.classPrior.positive).toBeCloseTo(priorPositive, 12);
+    const taken = capped.log.filter((e) => e.selected > 0);
+    expect(taken.length).toBeGreaterThan(1);
+    for (const e of taken) {
+      // Rounding allows one sample per class off the exact share.
+      expect(Math.abs(share(e.labelDistribution, e.selected) - priorPositive)).toBeLessThanOrEqual(
+        1 / e.selected + 1e-9,
+      );
+      // More positives passed than were taken: the majority was capped by the minority's supply.
+      expect(e.passing!.positive!).toBeGreaterThanOrEqual(e.labelDistribution.positive ?? 0);
+    }
+    // The old quotas ('proportional') let the majority swallow the first iteration on the same data.
+    const proportional = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: pool,
+      threshold: 0.9,
+      balance: 'proportional',
+      maxIterations: 1,
+    });
+    const first = proportional.log[0]!;
+    expect(Math.abs(share(first.labelDistribution, first.selected) - priorPositive)).toBeGreaterThan(
+      Math.abs(share(taken[0]!.labelDistribution, taken[0]!.selected) - priorPositive),
+    );
+    // Per-class labeling accuracy is reported and adds up to the overall accuracy.
+    const byClass = capped.labelingByClass!;
+    const correct = Object.values(byClass).reduce((s, c) => s + c.correct, 0);
+    expect(correct / capped.pseudoLabels.length).toBeCloseTo(capped.labelingAccuracy!, 12);
+    expect(taken[0]!.labeling!.byClass!.negative!.assigned).toBe(taken[0]!.labelDistribution.negative ?? 0);
+  });
+
+  it("'exhaust' labels the whole pool within maxIterations and says how; 'stop' says why it stopped", async () => {
+    const r = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: pool,
+      threshold: 0.9,
+      balance: true,
+      termination: 'exhaust',
+      maxIterations: 4,
+    });
+    expect(r.stoppedBecause).toBe('exhausted');
+    expect(r.remaining).toEqual([]);
+    expect(r.pseudoLabels).toHaveLength(pool.inputs.length);
+    expect(r.log).toHaveLength(4);
+    expect(r.log[3]!.fallback).toBe(true);
+    expect(r.stopDetail).toMatch(/maxIterations \(4\) reached: the remaining \d+ labeled in one sweep/);
+
+    const stopped = await selfTrain({ classifier: nb(), labeled, unlabeled: pool, threshold: 1, termination: 'stop' });
+    expect(stopped.stoppedBecause).toBe('nothing-passed');
+    expect(stopped.stopDetail).toMatch(/nothing passed confidence >= 1.*left unlabeled.*--until-exhausted/);
+  });
+
+  it('seed 001: a lexicon labels the pool first (iteration 0), the loop labels the rest', async () => {
+    const lexicon = new LexiconSentimentAnalyzer({ language: 'id' });
+    await lexicon.fit(['negative', 'positive'], ['negative', 'positive']);
+    const r = await selfTrain({
+      classifier: nb(),
+      unlabeled: pool,
+      validation,
+      initialLabeler: { classifier: lexicon, threshold: 0.999, name: 'lexicon' },
+      threshold: 0.9,
+      balance: true,
+      termination: 'exhaust',
+      maxIterations: 3,
+    });
+    const initial = r.pseudoLabels.filter((p) => p.iteration === 0);
+    expect(r.log[0]!.iteration).toBe(0);
+    expect(r.log[0]!.selected).toBe(initial.length);
+    expect(r.initialLabels?.assigned).toBe(initial.length);
+    expect(initial.length).toBeGreaterThan(pool.inputs.length / 2);
+    // The lexicon's confident labels are right ~9 times in 10 on SmSA pos/neg (measured 0.93).
+    expect(r.initialLabels!.accuracy!).toBeGreaterThan(0.85);
+    expect(r.remaining).toEqual([]);
+    expect(r.labelingAccuracy!).toBeGreaterThan(0.8);
+    // Without labeled data the prior is the lexicon's label distribution over the whole pool.
+    expect(r.classPrior.negative! + r.classPrior.positive!).toBeCloseTo(1, 12);
+    expect(r.validation!.macroF1).toBeGreaterThan(0.7);
+
+    // With human labels too: the lexicon (unfitted) is fitted on them first.
+    const both = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: { inputs: pool.inputs.slice(0, 300), labels: pool.labels.slice(0, 300) },
+      initialLabeler: { classifier: new LexiconSentimentAnalyzer({ language: 'id' }), threshold: 0.999 },
+      maxIterations: 1,
+    });
+    expect(both.initialLabels!.assigned).toBeGreaterThan(0);
+    await expect(
+      selfTrain({
+        classifier: nb(),
+        unlabeled: pool,
+        initialLabeler: { classifier: new LexiconSentimentAnalyzer({ language: 'id' }) },
+      }),
+    ).rejects.toThrow(/not fitted and there is no labeled data/);
+    await expect(selfTrain({ classifier: nb(), unlabeled: pool } as never)).rejects.toThrow(/or an initialLabeler/);
   });
 
   it('resumes after an interruption and ends where an uninterrupted run ends', async () => {

@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Label } from '../../core/classifier.js';
+import type { Classifier, Label } from '../../core/classifier.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
+import type { ClassLabeling, IterationLog } from '../../ssl/self-training.js';
 import { type Command, type CommandContext, optionalNumber, requireString, UsageError } from '../command.js';
 import { createProgressBar } from '../progress-bar.js';
 import { DATA_HELP, DATA_OPTIONS, parseClassWeight, readLabelledData } from './train.js';
@@ -20,13 +21,17 @@ export const sslCommand: Command = {
   name: 'ssl',
   summary: 'Pseudo-label an unlabeled pool by self-training (seeds 001/003), reporting how well it labeled',
   help: `Usage: ulasan ssl --labeled FILE --unlabeled FILE --model KIND --out DIR [options]
+       ulasan ssl --initial-labels lexicon --unlabeled FILE --model KIND --out DIR [options]
 
 Trains on the labeled file, lets the model label the pool where it is confident, adds those labels,
 and repeats. If the unlabeled file has a label column, those labels are hidden from training and
-used only to score the pseudo-labels (labelingAccuracy). A .txt pool is read as one text per line.
+used only to score the pseudo-labels (labelingAccuracy, per class). A .txt pool is read as one text
+per line. Each iteration prints one line on stderr: threshold, labels taken per class, what passed,
+labeling accuracy per class (with hidden labels), validation macro-F1, and what the loop decided.
 
 Required:
-  --labeled FILE       labeled data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL)
+  --labeled FILE       labeled data (SmSA TSV, EmoT CSV, CSV/TSV with header, JSONL); optional
+                       with --initial-labels
   --unlabeled FILE     the pool (same formats, or .txt with one text per line)
   --model KIND         ${KINDS.join(' | ')}
   --out DIR            model, pseudo-labels.tsv, ssl-report.json and the resumable state
@@ -34,12 +39,26 @@ Required:
 Selection:
   --threshold X        confidence threshold in (0, 1] (default 0.9)
   --confidence M       max (default) | margin | entropy
-  --balance            class-balanced quotas from the labeled class prior
+  --balance            keep each iteration's pseudo-labels at the labeled class prior ('cap': the
+                       majority is capped by what the minority supplies above the threshold)
+  --balance-policy P   cap (default) | fill | proportional (shares of what passes; the old
+                       --balance, which lets the majority swallow the pool); implies --balance
   --top-k N            at most N pseudo-labels per iteration
-  --until-exhausted    lower the threshold and fall back to top-k until the pool is empty
-  --min-threshold X    floor for --until-exhausted (default 0.5)
+  --until-exhausted    label the whole pool: lower the threshold whenever an iteration takes fewer
+                       than --min-selected, then take the --fallback-top-k most confident per
+                       iteration; the last allowed iteration labels whatever is left
+  --min-threshold X    floor of the threshold (default 0.5)
+  --min-selected N     an iteration taking fewer lowers the threshold (default 2% of the pool)
+  --fallback-top-k N   per iteration at the floor (default 10% of the pool)
   --max-iterations N   default 10 (50 with --until-exhausted)
   --pseudo-weight X    weight of pseudo-labels relative to human labels (default 1)
+
+Initial labels (seed 001: a lexicon labels first, the model learns from its confident labels):
+  --initial-labels S   lexicon: the VADER-style lexicon labels the pool before iteration 1; its
+                       labels at >= --initial-threshold join the training set (iteration 0)
+  --initial-threshold X  confidence of an initial label (default 0.999, |compound| >= 0.35)
+  --lexicon-language L id (default) | en
+  --classes A,B        the label set without --labeled (default negative,positive)
 
 Other:
   --valid FILE         held-out data: scored every iteration; the best iteration's labels are kept
@@ -49,7 +68,8 @@ ${DATA_HELP}
   --seed N             default 42
   --backend B          compute backend for deep kinds
 
---json prints { labelingAccuracy, labeled, iterations, stoppedBecause, macroF1, ... } on stdout.`,
+--json prints { labelingAccuracy, labelingByClass, labeled, iterations, stoppedBecause, stopDetail,
+balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
   options: {
     labeled: { type: 'string' },
     unlabeled: { type: 'string' },
@@ -60,6 +80,13 @@ ${DATA_HELP}
     threshold: { type: 'string' },
     confidence: { type: 'string' },
     balance: { type: 'boolean' },
+    'balance-policy': { type: 'string' },
+    'initial-labels': { type: 'string' },
+    'initial-threshold': { type: 'string' },
+    'lexicon-language': { type: 'string' },
+    classes: { type: 'string' },
+    'min-selected': { type: 'string' },
+    'fallback-top-k': { type: 'string' },
     'top-k': { type: 'string' },
     'until-exhausted': { type: 'boolean' },
     'min-threshold': { type: 'string' },
@@ -74,7 +101,20 @@ ${DATA_HELP}
     backend: { type: 'string' },
   },
   async run(ctx) {
-    const labeledPath = requireString(ctx, 'labeled');
+    const initialLabels = ctx.values['initial-labels'];
+    if (initialLabels !== undefined && initialLabels !== 'lexicon') {
+      throw new UsageError(`--initial-labels expects lexicon, got "${String(initialLabels)}"`);
+    }
+    const labeledPath =
+      initialLabels === undefined || typeof ctx.values.labeled === 'string' ? requireString(ctx, 'labeled') : undefined;
+    const balancePolicy = ctx.values['balance-policy'];
+    if (balancePolicy !== undefined && !['cap', 'fill', 'proportional'].includes(String(balancePolicy))) {
+      throw new UsageError(`--balance-policy expects cap, fill or proportional, got "${String(balancePolicy)}"`);
+    }
+    const lexiconLanguage = (ctx.values['lexicon-language'] as string | undefined) ?? 'id';
+    if (!['id', 'en'].includes(lexiconLanguage)) {
+      throw new UsageError(`--lexicon-language expects id or en, got "${lexiconLanguage}"`);
+    }
     const unlabeledPath = requireString(ctx, 'unlabeled');
     const kind = requireString(ctx, 'model');
     const out = requireString(ctx, 'out');
@@ -89,12 +129,33 @@ ${DATA_HELP}
       await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
     }
 
-    const labeled = await readLabelledData(ctx, labeledPath);
+    const labeled = labeledPath ? await readLabelledData(ctx, labeledPath) : { texts: [], labels: [] as Label[] };
     const pool = await readPool(ctx, unlabeledPath);
     const valid = typeof ctx.values.valid === 'string' ? await readLabelledData(ctx, ctx.values.valid) : undefined;
     ctx.log(
       `Self-training ${kind}: ${labeled.texts.length} labeled, ${pool.texts.length} unlabeled${pool.labels ? ' (hidden labels: scoring on)' : ''}${valid ? `, ${valid.texts.length} validation` : ''}`,
     );
+    let initialLabeler: { classifier: Classifier<string>; threshold: number; name: string } | undefined;
+    if (initialLabels === 'lexicon') {
+      const { LexiconSentimentAnalyzer } = await import('../../text/lexicon/index.js');
+      const lexicon = new LexiconSentimentAnalyzer({ language: lexiconLanguage as 'id' | 'en' });
+      const classes =
+        labeled.texts.length > 0
+          ? [...new Set(labeled.labels)]
+          : String(ctx.values.classes ?? 'negative,positive')
+              .split(',')
+              .map((c) => c.trim())
+              .filter((c) => c !== '');
+      // The lexicon needs no training: fit only records the label set (its texts are not used).
+      await lexicon.fit(classes.map(String), classes);
+      initialLabeler = {
+        classifier: lexicon,
+        threshold: optionalNumber(ctx, 'initial-threshold') ?? 0.999,
+        name: 'lexicon',
+      };
+    } else if (ctx.values.classes !== undefined || ctx.values['initial-threshold'] !== undefined) {
+      throw new UsageError('--classes and --initial-threshold apply with --initial-labels only');
+    }
 
     const modelOptions: Record<string, unknown> = {
       model: kind,
@@ -121,13 +182,16 @@ ${DATA_HELP}
     const classifier = await createTextClassifier(modelOptions as { model: string });
     const result = await selfTrain<string>({
       classifier,
-      labeled: { inputs: labeled.texts, labels: labeled.labels },
+      labeled: labeled.texts.length > 0 ? { inputs: labeled.texts, labels: labeled.labels } : undefined,
       unlabeled: { inputs: pool.texts, labels: pool.labels },
       validation: valid ? { inputs: valid.texts, labels: valid.labels } : undefined,
       threshold: optionalNumber(ctx, 'threshold') ?? 0.9,
       confidence: confidence as 'max',
-      balance: ctx.values.balance === true,
+      balance: balancePolicy !== undefined ? (balancePolicy as 'cap') : ctx.values.balance === true,
+      initialLabeler,
       topK: optionalNumber(ctx, 'top-k'),
+      minSelected: optionalNumber(ctx, 'min-selected'),
+      fallbackTopK: optionalNumber(ctx, 'fallback-top-k'),
       termination: untilExhausted ? 'exhaust' : 'stop',
       minThreshold: optionalNumber(ctx, 'min-threshold'),
       maxIterations: optionalNumber(ctx, 'max-iterations') ?? (untilExhausted ? 50 : 10),
@@ -148,6 +212,7 @@ ${DATA_HELP}
           },
         });
         bar.done();
+        ctx.log(describeIteration(e));
       },
     });
     bar.done();
@@ -174,16 +239,30 @@ ${DATA_HELP}
       remaining: result.remaining.length,
       iterations: result.log.length,
       stoppedBecause: result.stoppedBecause,
+      stopDetail: result.stopDetail,
+      balancePolicy: result.balancePolicy,
+      classPrior: result.classPrior,
+      initialLabels: result.initialLabels ?? null,
       labelingAccuracy: result.labelingAccuracy ?? null,
+      labelingByClass: result.labelingByClass ?? null,
       accuracy: result.validation?.accuracy ?? null,
       macroF1: result.validation?.macroF1 ?? null,
       weightedF1: result.validation?.weightedF1 ?? null,
       log: result.log,
     };
     await writeJsonAtomic(join(out, 'ssl-report.json'), summary);
+    if (result.balancePolicy !== 'none') {
+      ctx.log(
+        `Balance policy ${result.balancePolicy}: each iteration keeps the prior ${Object.entries(result.classPrior)
+          .map(([c, p]) => `${c} ${(p * 100).toFixed(1)}%`)
+          .join(' / ')}`,
+      );
+    }
     ctx.log(
-      `Pseudo-labeled ${summary.labeled}/${summary.pool} in ${summary.iterations} iteration(s) (${summary.stoppedBecause})` +
-        (summary.labelingAccuracy !== null ? `, labeling accuracy ${summary.labelingAccuracy.toFixed(4)}` : '') +
+      `Pseudo-labeled ${summary.labeled}/${summary.pool} in ${summary.iterations} iteration(s) (${summary.stoppedBecause}: ${summary.stopDetail})` +
+        (summary.labelingAccuracy !== null
+          ? `, labeling accuracy ${summary.labelingAccuracy.toFixed(4)} (${describeByClass(result.labelingByClass)})`
+          : '') +
         (summary.macroF1 !== null ? `, validation macro-F1 ${summary.macroF1.toFixed(4)}` : ''),
     );
     ctx.log(`Wrote ${join(out, 'model')}, ${join(out, 'pseudo-labels.tsv')}, ${join(out, 'ssl-report.json')}`);
@@ -191,6 +270,29 @@ ${DATA_HELP}
     return 0;
   },
 };
+
+function describeByClass(byClass: Record<string, ClassLabeling> | undefined): string {
+  return Object.entries(byClass ?? {})
+    .map(([c, e]) => `${c} ${e.accuracy === null ? '-' : e.accuracy.toFixed(3)} of ${e.assigned}`)
+    .join(', ');
+}
+
+/** One stderr line per iteration: what was taken, per class, and why the loop went on as it did. */
+function describeIteration(e: IterationLog): string {
+  const counts = (c: Record<string, number> | undefined) =>
+    Object.entries(c ?? {})
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  return (
+    `  iteration ${e.iteration}: threshold ${e.threshold.toFixed(3)}, +${e.selected} (${counts(e.labelDistribution)}; passed ${counts(e.passing)})` +
+    (e.labeling?.accuracy != null
+      ? `, labeling acc ${e.labeling.accuracy.toFixed(3)} (${describeByClass(e.labeling.byClass)})`
+      : '') +
+    (e.validation ? `, valid macro-F1 ${e.validation.macroF1.toFixed(4)}` : '') +
+    `, pool ${e.poolAfter}` +
+    (e.note ? ` — ${e.note}` : '')
+  );
+}
 
 async function readPool(ctx: CommandContext, path: string): Promise<{ texts: string[]; labels?: Label[] }> {
   if (path.endsWith('.txt')) {
