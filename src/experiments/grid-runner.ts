@@ -268,8 +268,8 @@ export async function runGrid<X = string>(
     };
     // Progress of the scenarios running now (several at once with a parallel executor).
     const running = new Map<string, { worker: string; fraction: number }>();
-    const partial = () => [...running.entries()].reduce((a, [k, r]) => a + r.fraction * weightOf(k), 0);
-    const weightOf = (key: string) => weight(scenarios.find((s) => s.key === key) as Scenario);
+    // `fraction` is the scenario's progress in weight units (epochs done, × folds under cv).
+    const partial = () => [...running.values()].reduce((a, r) => a + r.fraction, 0);
     const busy = (): Record<string, number> => (running.size > 1 ? { running: running.size } : {});
     report(undefined);
     // Outcomes may arrive concurrently: log them one at a time.

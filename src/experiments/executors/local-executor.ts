@@ -218,7 +218,10 @@ function errorFrom(m: { message: string; code?: string }): Error {
  * loader (tests, `tsx`), the thread loads the `.ts` source through tsx as well.
  */
 function spawnThread<X>(spec: GridJobSpec<X>, factoryModule?: string, backend?: string): Worker {
-  const entry = import.meta.url;
+  // The file holding this code: the CommonJS build computes import.meta.url in a shared chunk, so
+  // there the file's own __filename is the one that holds the thread guard below.
+  const entry =
+    typeof __filename === 'string' && __filename.endsWith('.cjs') ? pathToFileURL(__filename).href : import.meta.url;
   const tsx = /\.[cm]?ts$/.test(new URL(entry).pathname)
     ? pathToFileURL(join(dirname(createRequire(entry).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
     : undefined;

@@ -63,7 +63,7 @@ export interface GridExecution<X = string> {
   isDone(key: string): boolean;
   /** A worker started a scenario. */
   started(scenario: Scenario, worker: string): void;
-  /** Progress inside a scenario: `fraction` of its epochs (and folds) done. */
+  /** Progress inside a scenario: `fraction` is the epochs done (summed over folds, divided by the folds under cv). */
   progress(scenario: Scenario, fraction: number, info: Record<string, number | string>, worker: string): void;
   /**
    * A scenario finished: the runner logs it (once: a result for a recorded key is ignored) and
