@@ -19,7 +19,27 @@ import { UlasanError } from './errors.js';
 const BIG_CHUNK = 1 << 20;
 
 function tmpNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes the temporary files that killed processes left for `path` (a SIGKILL or power loss
+ * between creating the temporary file and renaming it), so retries do not pile them up. Files of
+ * live processes (a concurrent writer) are left alone.
+ */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (m && !processAlive(Number(m[1]))) await fs.rm(join(dirname(path), name), { force: true }).catch(() => {});
+  }
 }
 
 /** The errno code of a Node.js file-system error, if any. */
@@ -130,9 +150,11 @@ export async function writeChunksAtomic(
   } catch (error) {
     await handle?.close().catch(() => {});
     await fs.rm(tmp, { force: true }).catch(() => {});
+    await removeStaleTemporaries(path);
     throw writeError(error, path);
   }
   await fsyncDirectory(dirname(path));
+  await removeStaleTemporaries(path);
 }
 
 /**
@@ -426,7 +448,7 @@ export async function writeDirectoryAtomic(
       const where =
         typeof file === 'string' && file.startsWith(names.staging + sep)
           ? ` (writing ${relative(names.staging, file)
-              .replace(/\.[0-9a-f]{12}\.tmp$/, '')
+              .replace(/\.\d+-[0-9a-f]{12}\.tmp$/, '')
               .replace(/(^|[\\/])\./, '$1')})`
           : '';
       const fix =
