@@ -2,7 +2,8 @@
 # Checks the package as users get it: `npm pack`, install the tarball into an empty project, then
 #   - ESM: import { useBackend } from 'ulasan/backend' works, selects cpu and wasm, runs an op;
 #   - CJS: require('ulasan/backend') works the same way;
-#   - import('ulasan/metrics') (and require) load without loading TensorFlow.js.
+#   - import('ulasan/metrics') (and require) load without loading TensorFlow.js;
+#   - createSentimentPipeline() classifies with the shipped model (ESM and CJS), offline.
 #
 # The install is offline, from the npm cache that `npm ci` filled (no network needed). If the cache
 # lacks registry metadata for a dependency (it only holds what `npm ci` fetched), it retries with
@@ -110,5 +111,20 @@ if (tfjsLoaded().length === 0) throw new Error('probe broken: tfjs loaded but no
 console.log(`metrics ok: ${Object.keys(metrics).length} exports, no TensorFlow.js`);
 EOF
 node metrics.mjs >&2 || fail "ulasan/metrics loaded TensorFlow.js (or did not load)"
+
+# The shipped Indonesian model: createSentimentPipeline() with no arguments, from the installed
+# tarball (resources/models/sentiment-id resolved from dist/), ESM and CJS, with no TensorFlow.js.
+cat > pretrained.mjs <<'EOF'
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const u = await import('ulasan');
+const [p] = await (await u.createSentimentPipeline())(['barangnya bagus banget']);
+if (p.label !== 'positive') throw new Error(`expected positive, got ${JSON.stringify(p)}`);
+if (Object.keys(require.cache).some((k) => k.includes('@tensorflow'))) throw new Error('the shipped model loaded TensorFlow.js');
+console.log(`pretrained esm ok: ${JSON.stringify(p)}`);
+EOF
+node pretrained.mjs >&2 || fail "createSentimentPipeline() with the shipped model (ESM)"
+node -e "require('ulasan').createSentimentPipeline().then((c) => c('barangnya bagus banget')).then((p) => { if (p.label !== 'positive') throw new Error(JSON.stringify(p)); console.log('pretrained cjs ok'); }).catch((e) => { console.error(e); process.exit(1); })" >&2 ||
+  fail "createSentimentPipeline() with the shipped model (CJS)"
 
 log "all checks passed"
