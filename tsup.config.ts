@@ -12,6 +12,7 @@ export default defineConfig([
       'ssl/index': 'src/ssl/index.ts',
       'backend/index': 'src/backend/index.ts',
       'experiments/index': 'src/experiments/index.ts',
+      'report/index': 'src/report/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

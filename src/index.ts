@@ -2,9 +2,8 @@
  * `ulasan`: sentiment pipelines for Indonesian (and English) reviews on TensorFlow.js.
  *
  * The root entry holds what every area shares: the classifier contract, errors, the callback
- * protocol, and the HTML run report (`renderRunReport`, behind `ulasan report DIR`). Each area has
- * its own subpath: `ulasan/text`, `ulasan/metrics`, `ulasan/ssl`,
- * `ulasan/vision`, `ulasan/experiments`, `ulasan/backend`.
+ * protocol. Each area has its own subpath: `ulasan/text`, `ulasan/metrics`, `ulasan/ssl`,
+ * `ulasan/vision`, `ulasan/experiments`, `ulasan/backend`, `ulasan/report`.
  *
  * @packageDocumentation
  */
@@ -19,8 +18,6 @@ export {
 } from './internal/errors.js';
 export type { Logs, ProgressCallback, ProgressEvent, TrainingCallbacks } from './internal/progress.js';
 export { Random } from './internal/random.js';
-export type { RunReport, RunReportOptions, RunType, WriteRunReportOptions } from './report/run-report.js';
-export { detectRunType, renderRunReport, writeRunReport } from './report/run-report.js';
 export { ulasanVersion } from './internal/version.js';
 export type { SentimentPipeline, SentimentPipelineOptions, SentimentPrediction } from './sentiment-pipeline.js';
 export { createSentimentPipeline } from './sentiment-pipeline.js';

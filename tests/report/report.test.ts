@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { detectRunType, renderRunReport, writeRunReport } from '../../src/index.js';
+import { detectRunType, renderRunReport, writeRunReport } from '../../src/report/index.js';
 import { findProgram, hasProgram } from '../helpers/system.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
