@@ -105,6 +105,10 @@ describe('ulasan train', () => {
         /--epochs applies to deep models only/,
       ],
       [['train', '--model', 'gru', '--out', work], /missing required option --data/],
+      [
+        ['train', '--data', '/nonexistent.tsv', '--model', 'nb', '--out', work, '--format', 'xml'],
+        /--format expects one of auto/,
+      ],
       [['train', '--data', trainFile, '--model', 'gru', '--out', work, '--patience', '2'], /need --valid/],
       [['train', '--data', trainFile, '--model', 'nb', '--out', work, '--class-weight', 'neutral'], /label=weight/],
     ];

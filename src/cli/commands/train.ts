@@ -27,6 +27,9 @@ export const DATA_OPTIONS = {
   'skip-invalid': { type: 'boolean' },
 } as const;
 
+/** The values `--format` takes for a data file. */
+const DATA_FORMATS = ['auto', 'smsa', 'emot', 'casa', 'csv', 'tsv', 'jsonl'];
+
 /** Help lines for {@link DATA_OPTIONS}. */
 export const DATA_HELP = `  --format F          auto (default) | smsa | emot | csv | tsv | jsonl
   --text-col C        text column, by name or 0-based index
@@ -40,6 +43,10 @@ export async function readLabelledData(
   path: string,
 ): Promise<{ texts: string[]; labels: Label[]; skipped: number }> {
   const { RATING_RULES } = await import('../../data/index.js');
+  const format = ctx.values.format;
+  if (format !== undefined && !DATA_FORMATS.includes(String(format))) {
+    throw new UsageError(`--format expects one of ${DATA_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  }
   const col = (name: string) => {
     const v = ctx.values[name];
     if (typeof v !== 'string') return undefined;
