@@ -4,7 +4,7 @@
  */
 import { type Command, requireString, UsageError } from '../command.js';
 import { formatMatrix } from './evaluate.js';
-import { faceModeOption } from './vision-train.js';
+import { faceDetectorOptions, faceModeOption } from './vision-train.js';
 
 /** `ulasan vision evaluate`. */
 export const visionEvaluateCommand: Command = {
@@ -22,6 +22,8 @@ Options:
   --data DIR              labelled images
   --split S               valid (default) | test | train, when DIR has split folders
   --face MODE             auto | required | none (default: the model's own setting)
+  --detector D            tiny | haar | lbp (default: the model's own setting)
+  --cascade FILE          haar/lbp: OpenCV cascade XML (default: Debian opencv-data's frontal-face one)
   --figures DIR           also write confusion-matrix.svg/.png (PNG when sharp is installed) into DIR
   --backend B             compute backend`,
   options: {
@@ -29,6 +31,8 @@ Options:
     data: { type: 'string' },
     split: { type: 'string' },
     face: { type: 'string' },
+    detector: { type: 'string' },
+    cascade: { type: 'string' },
     figures: { type: 'string' },
     backend: { type: 'string' },
   },
@@ -45,7 +49,7 @@ Options:
     const part =
       data.layout === 'split' ? data.train : split === 'train' ? data.train : split === 'test' ? data.test : data.valid;
     if (!part) throw new UsageError(`${dataDir} has no ${split}/ folder; pass --split train|valid|test`);
-    const model = await loadFacePredictor(spec, { faceMode: faceModeOption(ctx) });
+    const model = await loadFacePredictor(spec, { faceMode: faceModeOption(ctx), ...faceDetectorOptions(ctx) });
     if (spec === 'face-api') await model.fit(part.paths, part.labels);
     const s = await model.evaluate(part.paths, part.labels);
     await model.dispose();

@@ -3,7 +3,7 @@
  * image gets an error line and never stops the others.
  */
 import { type Command, UsageError } from '../command.js';
-import { faceModeOption } from './vision-train.js';
+import { faceDetectorOptions, faceModeOption } from './vision-train.js';
 
 /** `ulasan vision predict`. */
 export const visionPredictCommand: Command = {
@@ -19,11 +19,15 @@ the exit code is 1 when any image failed.
 Options:
   --model DIR|face-api   a folder written by "ulasan vision train" (default: face-api, the pretrained baseline)
   --face MODE            auto | required | none
+  --detector D           tiny | haar | lbp (default: the model's own setting)
+  --cascade FILE         haar/lbp: OpenCV cascade XML (default: Debian opencv-data's frontal-face one)
   --surprise S           sentiment of surprise: neutral (default) | positive | negative
   --backend B            compute backend`,
   options: {
     model: { type: 'string' },
     face: { type: 'string' },
+    detector: { type: 'string' },
+    cascade: { type: 'string' },
     surprise: { type: 'string' },
     backend: { type: 'string' },
   },
@@ -39,7 +43,7 @@ Options:
       '../../vision/index.js'
     );
     const spec = typeof ctx.values.model === 'string' ? ctx.values.model : 'face-api';
-    const model = await loadFacePredictor(spec, { faceMode: faceModeOption(ctx) });
+    const model = await loadFacePredictor(spec, { faceMode: faceModeOption(ctx), ...faceDetectorOptions(ctx) });
     const mapping = expressionSentimentMapping({ surprise });
     const preds = await model.predictImages(ctx.positionals, { signal: ctx.signal });
     await model.dispose();

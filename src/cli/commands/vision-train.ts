@@ -7,6 +7,22 @@ import { writeJsonAtomic } from '../../internal/atomic-fs.js';
 import { type Command, type CommandContext, optionalNumber, requireString, UsageError } from '../command.js';
 import { formatMatrix } from './evaluate.js';
 
+/** Reads `--detector` (tiny | haar | lbp) and `--cascade FILE`. */
+export function faceDetectorOptions(ctx: CommandContext): {
+  faceDetector?: 'tiny' | 'haar' | 'lbp';
+  faceCascade?: string;
+} {
+  const d = ctx.values.detector;
+  if (d !== undefined && d !== 'tiny' && d !== 'haar' && d !== 'lbp')
+    throw new UsageError(`--detector expects tiny, haar or lbp, got "${String(d)}"`);
+  const cascade = typeof ctx.values.cascade === 'string' ? ctx.values.cascade : undefined;
+  if (cascade && d === undefined) throw new UsageError('--cascade needs --detector haar or --detector lbp');
+  const out: { faceDetector?: 'tiny' | 'haar' | 'lbp'; faceCascade?: string } = {};
+  if (d !== undefined) out.faceDetector = d;
+  if (cascade) out.faceCascade = cascade;
+  return out;
+}
+
 /** Reads `--face` (auto | required | none). */
 export function faceModeOption(ctx: CommandContext): 'auto' | 'required' | 'none' | undefined {
   const v = ctx.values.face;
@@ -33,8 +49,10 @@ Options:
   --out DIR               where to save the model
   --backbone NAME         expression-net (default: face-api's pretrained expression CNN) | facenet
                           (face-api's face-recognition ResNet) | resnet50 | resnet34 | resnet18
-  --weights PATH          ResNet only: local tfjs layers model (e.g. Keras ImageNet weights converted
-                          with tensorflowjs_converter), loaded by layer name; never downloaded
+  --weights PATH          ResNet only: a Keras HDF5 weight file (e.g. Keras' own
+                          resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5; needs the optional
+                          h5wasm package) or a tfjs layers model folder (tensorflowjs_converter
+                          output), loaded by layer name; never downloaded
   --input-size N          ResNet input side (default 224)
   --epochs N              head epochs (default 20)
   --batch-size N          mini-batch size (default 32)
@@ -46,6 +64,10 @@ Options:
   --fine-tune-epochs N    ResNet only: then fine-tune the last stage (conv5_*) for N epochs
   --fine-tune-lr X        fine-tuning learning rate (default learning-rate / 100)
   --face MODE             auto (default: detect, fall back to the whole image) | required | none
+  --detector D            tiny (default: face-api's Tiny Face Detector) | haar | lbp (OpenCV cascades)
+  --cascade FILE          haar/lbp: OpenCV cascade XML (default: Debian opencv-data's frontal-face one)
+  --ensemble N            heads trained on the same cached features, probabilities averaged (default 1)
+  --test-views N          test-time augmentation: also classify N augmented views per image (default 0)
   --validation-split X    held-out share when DIR has no valid/ folder (default 0.2)
   --cache DIR             feature cache folder (default: OUT/feature-cache)
   --no-baseline           skip the face-api baseline comparison
@@ -67,6 +89,10 @@ Options:
     'fine-tune-epochs': { type: 'string' },
     'fine-tune-lr': { type: 'string' },
     face: { type: 'string' },
+    detector: { type: 'string' },
+    cascade: { type: 'string' },
+    ensemble: { type: 'string' },
+    'test-views': { type: 'string' },
     'validation-split': { type: 'string' },
     cache: { type: 'string' },
     'no-baseline': { type: 'boolean' },
@@ -111,6 +137,7 @@ Options:
     );
     const fineTuneEpochs = optionalNumber(ctx, 'fine-tune-epochs') ?? 0;
     const faceMode = faceModeOption(ctx);
+    const detectorOptions = faceDetectorOptions(ctx);
     const model = new FaceExpressionClassifier({
       backbone,
       weights: typeof ctx.values.weights === 'string' ? ctx.values.weights : null,
@@ -122,9 +149,12 @@ Options:
       dropout: optionalNumber(ctx, 'dropout') ?? 0.5,
       hiddenUnits: optionalNumber(ctx, 'hidden') ?? 128,
       augmentViews: optionalNumber(ctx, 'augment') ?? 4,
+      ensembleSize: optionalNumber(ctx, 'ensemble') ?? 1,
+      testViews: optionalNumber(ctx, 'test-views') ?? 0,
       fineTune:
         fineTuneEpochs > 0 ? { epochs: fineTuneEpochs, learningRate: optionalNumber(ctx, 'fine-tune-lr') } : undefined,
       faceMode,
+      ...detectorOptions,
       cacheDir: typeof ctx.values.cache === 'string' ? ctx.values.cache : join(out, 'feature-cache'),
       seed,
       onWarning: (m) => ctx.log(`warning: ${m}`),
@@ -181,7 +211,7 @@ Options:
       ctx.log(formatMatrix(s.labels.map(String), s.confusionMatrix.matrix));
       if (ctx.values['no-baseline'] !== true) {
         try {
-          const baseline = new FaceApiExpressionClassifier({ classes: data.classes, faceMode });
+          const baseline = new FaceApiExpressionClassifier({ classes: data.classes, faceMode, ...detectorOptions });
           const b = await baseline.evaluate(part.paths, part.labels);
           result[`${split}Baseline`] = pick(b);
           ctx.log(`${split} face-api baseline: accuracy ${b.accuracy.toFixed(4)}  macro-F1 ${b.macroF1.toFixed(4)}`);
