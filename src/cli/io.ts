@@ -144,6 +144,28 @@ function firstInvalidByte(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/**
+ * Runs `use(file)` with the input's path, or, for `-`, with a temporary file holding all of stdin
+ * (for readers that need a path, or read their input more than once, like a Word2Vec corpus).
+ */
+export async function withInputFile<T>(
+  ctx: CommandContext,
+  path: string,
+  flag: string,
+  name: string,
+  use: (file: string) => Promise<T>,
+): Promise<T> {
+  if (!isStdio(path)) return use(path);
+  const dir = await mkdtemp(join(tmpdir(), 'ulasan-in-'));
+  try {
+    const file = join(dir, name);
+    await writeFileAtomic(file, await readInputBytes(ctx, path, flag));
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Writes an output: atomically to the file at `path`, or to stdout for `-`. */
 export async function writeOutput(ctx: CommandContext, path: string, data: string | Uint8Array): Promise<void> {
   if (isStdio(path)) ctx.out(data);

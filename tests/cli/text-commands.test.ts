@@ -219,6 +219,21 @@ describe('ulasan word2vec train --resume and --out', () => {
     expect(await runCli([...base, '--epochs', '1', '--output', file], old.io), old.err()).toBe(0);
     expect(old.err()).toMatch(/--output is deprecated; use --out/);
     expect(readFileSync(file, 'utf8')).toBe(c.out());
+    // The corpus and the vectors can come from stdin too.
+    const piped = capture();
+    const args = ['word2vec', 'train', '--input', '-', ...base.slice(4), '--epochs', '1', '--out', '-'];
+    expect(await runCli(args, { ...piped.io, stdin: Readable.from([readFileSync(corpus)]) }), piped.err()).toBe(0);
+    expect(piped.out()).toBe(c.out());
+    const similar = capture();
+    const word = c.out().split('\n')[1]!.split(' ')[0]!;
+    expect(
+      await runCli(['word2vec', 'similar', '--vectors', '-', word, '--topn', '2', '--json'], {
+        ...similar.io,
+        stdin: Readable.from([Buffer.from(c.out())]),
+      }),
+      similar.err(),
+    ).toBe(0);
+    expect(JSON.parse(similar.out()).result).toHaveLength(2);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Word2VecOptions } from '../../text/word2vec/options.js';
 import { Word2VecTrainer } from '../../text/word2vec/trainer.js';
 import { type Command, optionalNumber, requireString, UsageError } from '../command.js';
-import { withOutputFile } from '../io.js';
+import { withInputFile, withOutputFile } from '../io.js';
 import { createProgressBar } from '../progress-bar.js';
 
 /** Flags whose values the checkpoint fixes (with --resume the saved ones are used), and their option. */
@@ -34,7 +34,7 @@ lower-cased as you want the vocabulary) and writes the vectors in the word2vec t
 Defaults are gensim's. Progress goes to stderr; --json prints a summary on stdout.
 
 Options:
-  --input FILE        training corpus (a file: it is read once per epoch)
+  --input FILE        training corpus; - for stdin (kept in a temporary file: it is read every epoch)
   --out FILE          where to write the vectors (written atomically); - for stdout
   --output FILE       deprecated alias of --out
   --binary            word2vec binary format instead of text
@@ -150,11 +150,10 @@ Options:
     const started = performance.now();
     let vectors: Awaited<ReturnType<Word2VecTrainer['train']>>;
     try {
-      vectors = await trainer.train(input, {
-        signal: ctx.signal,
-        onProgress: (event) => bar.update(event),
-        checkpoint,
-      });
+      const t = trainer;
+      vectors = await withInputFile(ctx, input, '--input', 'corpus.txt', (corpus) =>
+        t.train(corpus, { signal: ctx.signal, onProgress: (event) => bar.update(event), checkpoint }),
+      );
     } finally {
       bar.done();
     }
