@@ -112,6 +112,14 @@ describe('local executor (worker threads)', () => {
     const threads = await runGrid(file, { out: join(tmp, 'local-b'), executor: localExecutor({ workers: 2 }) });
     expect(Object.keys(threads.workers).sort()).toEqual(['thread-1', 'thread-2']);
     expect(threads.results.map((r) => r.valid)).toEqual(here.results.map((r) => r.valid));
+    const c = capture();
+    expect(
+      await runCli(['grid', '--config', file, '--out', join(tmp, 'local-c'), '--workers', '2', '--json'], c.io),
+    ).toBe(0);
+    const perThread = Object.values(JSON.parse(c.out.join('')).workers) as { done: number }[];
+    expect(perThread.reduce((a, t) => a + t.done, 0)).toBe(6);
+    expect(c.err.join('')).toMatch(/done NB-C=0\.25 on thread-\d: valid macroF1/);
+    expect(await readText(join(tmp, 'local-c/results.csv'))).toBe(await readText(join(tmp, 'local-a/results.csv')));
     for (const f of ['results.md', 'results.csv', 'best.json'])
       expect(await readText(join(tmp, 'local-b', f))).toBe(await readText(join(tmp, 'local-a', f)));
     await fs.access(join(tmp, 'local-b/scenarios/NB-C=0.25/confusion-matrix.svg'));
