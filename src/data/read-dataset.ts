@@ -390,6 +390,7 @@ function fromJsonl(text: string, source: string, options: ReadDatasetOptions): D
   let names: string[] | undefined;
   let choice: ReturnType<typeof chooseColumns> | undefined;
   let out: Building | undefined;
+  const pendingSkips: SkippedRow[] = [];
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (raw === '') continue;
@@ -397,9 +398,16 @@ function fromJsonl(text: string, source: string, options: ReadDatasetOptions): D
     try {
       value = JSON.parse(raw);
     } catch (error) {
+      const last = lines.slice(i + 1).every((l) => l.trim() === '') && !/\n\s*$/.test(text);
+      const reason = `not valid JSON (${(error as Error).message})${last ? '; it is the last line and has no newline: the file may be truncated' : ''}`;
+      if (options.onInvalidRow === 'skip') {
+        if (out) out.skipped.push({ line: i + 1, reason });
+        else pendingSkips.push({ line: i + 1, reason });
+        continue;
+      }
       throw new UlasanError(
         'FILE_FORMAT',
-        `${source}, line ${i + 1}: not valid JSON (${(error as Error).message}). Each line of a JSONL file must be one JSON object.`,
+        `${source}, line ${i + 1}: ${reason}. Each line of a JSONL file must be one JSON object: fix the line, or pass onInvalidRow: 'skip' (CLI: --skip-invalid) to leave such lines out.`,
         { cause: error },
       );
     }
@@ -417,6 +425,7 @@ function fromJsonl(text: string, source: string, options: ReadDatasetOptions): D
         format: options.format === 'jsonl' ? 'auto' : options.format,
       });
       out = newResult(names, choice.textIndex, choice.labelIndices);
+      out.skipped.push(...pendingSkips);
     }
     const get = (index: number) => obj[names![index]!];
     addRow(out, i + 1, get(choice.textIndex), choice.labelIndices.map(get), choice.multi, source, options);
@@ -449,8 +458,29 @@ export async function readUtf8(path: string): Promise<string> {
   return decodeUtf8(bytes, path);
 }
 
-/** Strict UTF-8 decoding with a line number for the first bad byte. */
+/**
+ * Strict UTF-8 decoding with a line number for the first bad byte. UTF-16/UTF-32 files (a BOM or
+ * NUL bytes) and binary files (NUL bytes) are refused with the line and the fix, instead of
+ * turning into texts full of NULs.
+ */
 export function decodeUtf8(bytes: Uint8Array, source: string): string {
+  const wide =
+    bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (wide) {
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `${source} is UTF-${bytes[2] === 0 && bytes[3] === 0 ? '32' : '16'} encoded (it starts with a byte-order mark ${bytes[0]!.toString(16)} ${bytes[1]!.toString(16)}), not UTF-8. Re-save it as UTF-8 (e.g. iconv -f utf-16 -t utf-8).`,
+    );
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    let line = 1;
+    for (let i = 0; i < nul; i++) if (bytes[i] === 0x0a) line++;
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `${source}, line ${line} contains a NUL byte (offset ${nul}): it is not a text file, or it is UTF-16/UTF-32 without a byte-order mark. Re-save it as UTF-8 text (e.g. iconv -f utf-16 -t utf-8), or remove the NUL bytes (tr -d '\\000').`,
+    );
+  }
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -61,13 +61,26 @@ export function assertTokens(value: unknown, where: string): asserts value is st
  * and the byte offset, instead of silently becoming U+FFFD. A leading byte-order mark is dropped.
  */
 export function decodeUtf8Strict(bytes: Uint8Array, source: string): string {
+  const lineAt = (offset: number) => {
+    let line = 1;
+    for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+    return line;
+  };
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    // UTF-16/32 text and binary files decode "validly" into NUL-riddled strings: refuse them.
+    throw new UlasanError(
+      'FILE_FORMAT',
+      `${source}, line ${lineAt(nul)} contains a NUL byte (offset ${nul}): it is not a UTF-8 text file (UTF-16/UTF-32 or binary). Re-save it as UTF-8 text (e.g. iconv -f utf-16 -t utf-8).`,
+    );
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (cause) {
     const offset = firstInvalidUtf8Offset(bytes);
     throw new UlasanError(
       'FILE_FORMAT',
-      `${source} is not valid UTF-8 (first invalid byte at offset ${offset}). Re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`,
+      `${source} is not valid UTF-8 (first invalid byte at offset ${offset}, line ${lineAt(offset)}). Re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`,
       { cause },
     );
   }

@@ -145,10 +145,12 @@ export async function readWord2VecFormat(path: string, binary?: boolean): Promis
     });
   }
   let head: Buffer;
+  let size: number;
   try {
     const probe = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(probe, 0, probe.length, 0);
     head = probe.subarray(0, bytesRead);
+    size = (await handle.stat()).size;
   } finally {
     await handle.close();
   }
@@ -159,6 +161,16 @@ export async function readWord2VecFormat(path: string, binary?: boolean): Promis
     throw formatError(path, 'no header line found (expected "<word count> <dimensions>" followed by a newline).');
   const { count, dims } = parseHeader(path, head.subarray(0, nl).toString('latin1'));
   const isBinary = binary ?? looksBinary(head, nl + 1, dims);
+  // A header that promises more than the file can hold (a damaged or hostile file) is refused
+  // before the vectors are allocated: each vector takes at least a 1-byte word and a separator,
+  // plus 4 bytes per value in binary or 2 ("0 ") in text.
+  const minimum = count * ((isBinary ? 4 : 2) * dims + 2);
+  if (minimum > size - nl) {
+    throw formatError(
+      path,
+      `the header declares ${count} vectors of ${dims} dimensions (at least ${minimum.toLocaleString('en')} bytes), but the file has ${size.toLocaleString('en')} bytes: the header is wrong or the file is truncated. Re-create or re-download the file.`,
+    );
+  }
   return isBinary ? readBinary(path, count, dims, nl + 1) : readText(path, count, dims);
 }
 

@@ -107,7 +107,7 @@ describe('normalizeSlang', () => {
       /line 3: a quoted field is never closed/,
     );
     expect(() => createSlangLexicon({ path: `${FIXTURES}invalid-utf8-lexicon.tsv` })).toThrow(
-      /not valid UTF-8 \(first invalid byte at offset 20\)/,
+      /not valid UTF-8 \(first invalid byte at offset 20, line \d+\)/,
     );
     expect(() => createSlangLexicon({ path: `${FIXTURES}missing.tsv` })).toThrow(/file not found/);
     try {
