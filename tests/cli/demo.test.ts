@@ -35,6 +35,9 @@ describe('ulasan demo --quick', () => {
     // A GRU trained for 2 epochs on 3,000 reviews is far above chance (0.33 macro-F1) on real valid data.
     expect(summary.gru.macroF1).toBeGreaterThan(0.5);
     expect(summary.baseline.macroF1).toBeGreaterThan(0.7);
+    // The shipped model's recipe, trained on the same 3,000 reviews.
+    expect(summary.ensemble.macroF1).toBeGreaterThan(0.7);
+    expect(summary.gruEnsemble.macroF1).toBeGreaterThan(0.7);
     for (const f of [
       'report.txt',
       'metrics.json',
@@ -42,6 +45,7 @@ describe('ulasan demo --quick', () => {
       'training-curves.svg',
       'word2vec.bin',
       'gru-model/model.json',
+      'ensemble-model/model.json',
     ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
@@ -52,6 +56,7 @@ describe('ulasan demo --quick', () => {
     const log = second.stderr.join('');
     expect(log).toMatch(/reused .*word2vec\.bin/);
     expect(log).toMatch(/reused .*gru-model/);
+    expect(log).toMatch(/reused .*ensemble-model/);
     // Same cached model, same numbers.
     expect(JSON.parse(second.stdout.join('')).gru).toEqual(summary.gru);
   }, 600_000);

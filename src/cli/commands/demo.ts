@@ -2,7 +2,9 @@
  * `ulasan demo`: the main job end to end on the embedded SmSA reviews. Default sentiment-safe
  * preprocessing → Word2Vec CBOW on the available Indonesian text → a GRU classifier initialised
  * from it → evaluation on the validation split (report, confusion-matrix heatmap, training curves)
- * beside a TF-IDF logistic-regression baseline → three predictions on new sentences.
+ * beside a TF-IDF logistic-regression baseline and the ensemble recipe of the shipped model (word +
+ * char n-gram logistic regressions + lexicon, alone and with the GRU as a fourth member) → three
+ * predictions on new sentences.
  *
  * Every stage caches its result in the output folder keyed by a hash of its inputs, so a second
  * run reuses what it already computed (and an interrupted GRU run resumes from its checkpoint).
@@ -41,7 +43,9 @@ Runs the whole pipeline on the Indonesian SmSA reviews embedded in the repositor
   1. default sentiment-safe preprocessing (slang normalized, negators kept)
   2. Word2Vec CBOW (seed 003 settings) on SmSA train + EmoT text
   3. a GRU classifier initialised from those vectors, with class weights and early stopping
-  4. evaluation on SmSA valid beside a TF-IDF logistic-regression baseline
+  4. evaluation on SmSA valid beside a TF-IDF logistic-regression baseline and the ensemble
+     recipe (word + char n-gram logistic regressions + Indonesian lexicon; and the same with the
+     GRU as a fourth member, the deep + sparse + lexicon ensemble)
   5. three predictions on new sentences
 Outputs (report.txt, metrics.json, confusion-matrix.svg/png, training-curves.svg/png, the saved
 models and vectors) go to DIR (default ./demo-output). A second run reuses finished stages.
@@ -161,11 +165,41 @@ Options:
     }
 
     // 4. Evaluation on valid, beside the TF-IDF baseline every deep result is shown with.
-    step(4, 'Evaluating on SmSA valid beside a TF-IDF logistic-regression baseline');
+    step(4, 'Evaluating on SmSA valid beside a TF-IDF logistic-regression baseline and the ensemble recipe');
     const baseline = await createTextClassifier({ model: 'logreg', pipeline, C: 10, classWeight: 'balanced' });
     await baseline.fit(trainTexts, trainLabels);
     const gruEval = await gru.evaluate(valid.texts, valid.labels);
     const baseEval = await baseline.evaluate(valid.texts, valid.labels);
+    // The shipped model's recipe (docs/pretrained-model.md), trained on the same reviews.
+    const ensembleKey = stableHash({ recipe: 'ensemble-default-v1', data: stableHash([trainTexts, trainLabels]) });
+    const ensembleDir = join(out, 'ensemble-model');
+    let ensemble: Awaited<ReturnType<typeof loadTextClassifier>>;
+    if (!fresh && (await cacheMatches(out, 'ensemble', ensembleKey)) && existsSync(join(ensembleDir, 'model.json'))) {
+      ensemble = await loadTextClassifier(ensembleDir);
+      ctx.log(`  reused ${ensembleDir}`);
+    } else {
+      ctx.log('  training the ensemble recipe (word n-gram LR, char n-gram LR, lexicon)...');
+      ensemble = await createTextClassifier({ model: 'ensemble', seed: 42 });
+      const memberNames = ['word LR', 'char LR', 'lexicon'];
+      await ensemble.fit(trainTexts, trainLabels, {
+        signal: ctx.signal,
+        callbacks: { onEpochEnd: (i: number) => ctx.log(`    ${memberNames[i] ?? `member ${i + 1}`} trained`) },
+      });
+      await ensemble.save(ensembleDir);
+      await markCache(out, 'ensemble', ensembleKey);
+    }
+    const ensEval = await ensemble.evaluate(valid.texts, valid.labels);
+    // Deep + sparse + lexicon: the GRU as a fourth equal member beside the ensemble's three.
+    const { evaluationSummary } = await import('../../metrics/index.js');
+    const gruProba = await gru.predictProba(valid.texts);
+    const ensProba = await ensemble.predictProba(valid.texts);
+    const classes = ensemble.classes;
+    const mixedPred = ensProba.map((row, i) => {
+      const mixed = row.map((p, k) => (3 * p + gruProba[i]![gru.classes.indexOf(classes[k]!)]!) / 4);
+      return classes[mixed.indexOf(Math.max(...mixed))]!;
+    });
+    const mixed = evaluationSummary(valid.labels, mixedPred, { labels: [...classes] });
+    const mixedEval = { accuracy: mixed.accuracy, macroF1: mixed.macroF1, weightedF1: mixed.weightedF1 };
     const { writeEvaluationFigures } = await import('../../metrics/index.js');
     const figures = await writeEvaluationFigures(out, {
       cm: { labels: gruEval.labels, matrix: gruEval.confusionMatrix },
@@ -177,6 +211,8 @@ Options:
       '| --- | ---: | ---: | ---: |',
       `| GRU + Word2Vec CBOW | ${gruEval.accuracy.toFixed(4)} | ${gruEval.macroF1.toFixed(4)} | ${gruEval.weightedF1.toFixed(4)} |`,
       `| TF-IDF + logistic regression | ${baseEval.accuracy.toFixed(4)} | ${baseEval.macroF1.toFixed(4)} | ${baseEval.weightedF1.toFixed(4)} |`,
+      `| ensemble: word LR + char LR + lexicon | ${ensEval.accuracy.toFixed(4)} | ${ensEval.macroF1.toFixed(4)} | ${ensEval.weightedF1.toFixed(4)} |`,
+      `| ensemble + GRU (deep + sparse + lexicon) | ${mixedEval.accuracy.toFixed(4)} | ${mixedEval.macroF1.toFixed(4)} | ${mixedEval.weightedF1.toFixed(4)} |`,
     ].join('\n');
     const reportText = `ulasan demo (${profileName}) — SmSA valid (${valid.texts.length} reviews)\n\n${table}\n\nGRU classification report:\n\n${gruEval.report}\n`;
     await writeFileAtomic(join(out, 'report.txt'), reportText);
@@ -191,6 +227,8 @@ Options:
         confusionMatrix: gruEval.confusionMatrix,
       },
       baseline: { accuracy: baseEval.accuracy, macroF1: baseEval.macroF1, weightedF1: baseEval.weightedF1 },
+      ensemble: { accuracy: ensEval.accuracy, macroF1: ensEval.macroF1, weightedF1: ensEval.weightedF1 },
+      gruEnsemble: mixedEval,
       history: gru.history ?? [],
     });
     ctx.log(`\n${table}\n\n${gruEval.report}`);
@@ -206,7 +244,7 @@ Options:
 
     const seconds = (Date.now() - started) / 1000;
     ctx.log(`\nDone in ${seconds.toFixed(0)} s. Files:`);
-    for (const f of [join(out, 'report.txt'), join(out, 'metrics.json'), ...figures, gruDir, vectorsPath])
+    for (const f of [join(out, 'report.txt'), join(out, 'metrics.json'), ...figures, gruDir, ensembleDir, vectorsPath])
       ctx.log(`  ${f}`);
     if (ctx.json) {
       ctx.out(
@@ -216,6 +254,8 @@ Options:
           seconds,
           gru: { accuracy: gruEval.accuracy, macroF1: gruEval.macroF1, weightedF1: gruEval.weightedF1 },
           baseline: { accuracy: baseEval.accuracy, macroF1: baseEval.macroF1, weightedF1: baseEval.weightedF1 },
+          ensemble: { accuracy: ensEval.accuracy, macroF1: ensEval.macroF1, weightedF1: ensEval.weightedF1 },
+          gruEnsemble: mixedEval,
           predictions: predictions.map((p, i) => ({ text: NEW_SENTENCES[i], ...p })),
         })}\n`,
       );
