@@ -77,8 +77,8 @@ export interface ArtifactManifest {
   /** Kind-specific state files by role, as paths relative to the model directory. */
   files: Record<string, string>;
   /**
-   * Size and SHA-256 of every state file, by path (written since ulasan 0.x with atomic model
-   * directories; absent in older models). {@link readArtifact} refuses files that differ.
+   * Size and SHA-256 of every state file, by path (written with atomic model directories; absent
+   * in models saved by older versions). {@link readArtifact} refuses files that differ.
    */
   integrity?: Record<string, FileIntegrity>;
 }
