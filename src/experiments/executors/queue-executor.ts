@@ -65,8 +65,11 @@ export interface ScenarioJobResult {
 
 /** What a worker reports as a running job's progress. */
 export interface ScenarioJobProgress {
+  /** The worker running the job (`host:pid`). */
   worker: string;
+  /** Epochs done (summed over folds, divided by the folds under cross-validation). */
   fraction: number;
+  /** The last epoch's progress fields (`epoch`, `valLoss`, `fold`). */
   info?: Record<string, number | string>;
 }
 

@@ -35,8 +35,11 @@ export interface QueuePredictOptions {
 
 /** One prediction, as `predictTextStream` yields it. */
 export interface QueuePrediction {
+  /** The input text. */
   text: string;
+  /** The predicted label. */
   label: Label;
+  /** One probability per class, in the model's `classes` order. */
   probabilities: number[];
 }
 
