@@ -216,7 +216,7 @@ export interface ClassWordCloudsOptions extends WordCountOptions {
   cloudWidth?: number;
   /** Size of each cloud in px (default 440 × 270). */
   cloudHeight?: number;
-  /** Most words per cloud (default 50). */
+  /** Most words per cloud (default 70). */
   maxWords?: number;
   /** Seed of the layouts (default 42). */
   seed?: number;
@@ -265,7 +265,7 @@ export function classWordCloudsSvg(
         wordCloudLayout(words, {
           width: cw - 12,
           height: ch - 6,
-          maxWords: options.maxWords ?? 50,
+          maxWords: options.maxWords ?? 70,
           seed: (options.seed ?? 42) + i,
           fontSize: [11, 40],
         }),
