@@ -339,7 +339,7 @@ export async function recoverDirectory(
   dir: string,
   options: DirectoryWriteOptions = {},
 ): Promise<'none' | 'rolled-forward' | 'rolled-back' | 'cleaned'> {
-  const root = resolve(dir);
+  const root = await fs.realpath(resolve(dir)).catch(() => resolve(dir));
   const found = await leftovers(root);
   if (found.size === 0) return 'none';
   let result: 'none' | 'rolled-forward' | 'rolled-back' | 'cleaned' = 'none';
@@ -399,7 +399,8 @@ export async function writeDirectoryAtomic(
   fill: (staging: string) => Promise<void>,
   options: DirectoryWriteOptions = {},
 ): Promise<void> {
-  const root = resolve(dir);
+  // Through a symlink, the swap happens where the directory really is (the link stays valid).
+  const root = await fs.realpath(resolve(dir)).catch(() => resolve(dir));
   if (dirname(root) === root) throw new UlasanError('INVALID_ARGUMENT', `Cannot save over the root directory ${root}.`);
   try {
     await fs.mkdir(dirname(root), { recursive: true });

@@ -148,7 +148,7 @@ export interface VisionModelMeta {
   /** ISO time of saving. */
   savedAt: string;
   /** Size and SHA-256 of each weight file (absent in models saved before atomic saves); checked on load. */
-  integrity?: Record<string, FileIntegrity>;
+  integrity?: Record<string, { bytes: number; sha256: string }>;
 }
 
 const FORMAT = 'ulasan-vision-classifier';

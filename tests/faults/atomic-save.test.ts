@@ -5,7 +5,17 @@
  * or the new one, never a mix; and that a mixed directory (what older ulasan versions left) is
  * refused with a message naming the file.
  */
-import { promises as fsp, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  promises as fsp,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -210,6 +220,19 @@ describe('saving a text model over another one', () => {
     await modelB.save(dir);
     expect(readdirSync(dir).sort()).toEqual(['checkpoint', 'model.json', 'vectorizer.json', 'weights.json']);
     expect(await predictionsOf(dir)).toBe(predB);
+  });
+});
+
+describe('saving through a symlinked model directory', () => {
+  it('swaps the real directory and keeps the link', async () => {
+    const real = join(work, 'symlinked', 'real');
+    const link = join(work, 'symlinked', 'link');
+    await modelA.save(real);
+    symlinkSync(real, link);
+    await modelB.save(link);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(await predictionsOf(real)).toBe(predB);
+    expect(leftovers(real)).toEqual([]);
   });
 });
 

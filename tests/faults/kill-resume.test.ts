@@ -34,6 +34,7 @@ const data = join(repo, 'tests/fixtures/data');
 const experiments = join(repo, 'tests/fixtures/experiments');
 const faces = join(repo, 'tests/fixtures/vision/faces');
 const built = existsSync(bin);
+if (!built && process.env.CI === 'true') throw new Error(`tests/faults/kill-resume needs the build: ${bin} is missing`);
 if (!built) console.warn('tests/faults/kill-resume: skipped: build first (npm run build) — it runs dist/cli/main.js');
 
 const work = mkdtempSync(join(tmpdir(), 'ulasan-faults-kill-'));

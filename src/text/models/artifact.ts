@@ -80,7 +80,7 @@ export interface ArtifactManifest {
    * Size and SHA-256 of every state file, by path (written with atomic model directories; absent
    * in models saved by older versions). {@link readArtifact} refuses files that differ.
    */
-  integrity?: Record<string, FileIntegrity>;
+  integrity?: Record<string, { bytes: number; sha256: string }>;
 }
 
 /** A validated saved model: its manifest and safe access to its files. */

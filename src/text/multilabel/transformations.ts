@@ -67,7 +67,7 @@ export interface MultiLabelManifest {
   /** Sub-directories of the base models, by output (BR/CC) or one (LP); `null` = constant output. */
   models: (string | null)[];
   /** Size and SHA-256 of each base model's `model.json` (absent in older saves); checked on load. */
-  integrity?: Record<string, FileIntegrity>;
+  integrity?: Record<string, { bytes: number; sha256: string }>;
 }
 
 const MULTILABEL_FILE = 'multilabel.json';
