@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   text: ['internal', 'core', 'data', 'accel', 'backend', 'metrics'],
   vision: ['internal', 'core', 'data', 'accel', 'backend', 'metrics'],
   experiments: ['internal', 'core', 'data', 'backend', 'metrics'],
-  report: ['internal', 'core', 'data', 'metrics'],
+  report: ['internal', 'core', 'data', 'backend', 'metrics', 'text', 'vision', 'ssl', 'experiments'],
   testing: ['internal', 'core', 'data', 'metrics', 'text', 'vision', 'backend'],
   facade: ['internal', 'core', 'data', 'backend', 'metrics', 'text', 'vision', 'ssl', 'experiments'],
   cli: [
@@ -59,6 +59,11 @@ const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
     from: 'src/experiments/grid-runner.ts',
     to: 'text',
     why: 'textClassifierFactory is still the default factory of runGrid (issue 19)',
+  },
+  {
+    from: 'src/experiments/executors/queue-predict.ts',
+    to: 'text',
+    why: 'batch labeling on the queue loads text models itself; it moves with the text grid factory (issue 19)',
   },
 ];
 
