@@ -47,9 +47,9 @@ describe('createSentimentPipeline with the shipped model', () => {
     const classify = await createSentimentPipeline();
     const predictions = await classify(valid.texts);
     const accuracy = predictions.filter((p, i) => p.label === valid.labels[i]).length / valid.texts.length;
-    expect(accuracy).toBeGreaterThan(0.8);
+    expect(accuracy).toBeGreaterThan(0.78); // 0.833 on this sample
     const report = await classify.classifier.evaluate(valid.texts, valid.labels);
-    expect(report.macroF1).toBeGreaterThan(0.75);
+    expect(report.macroF1).toBeGreaterThan(0.72); // 0.804 on this sample
   });
 
   it('gives every class with allScores, and streams an async iterable in order', async () => {
