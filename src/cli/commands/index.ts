@@ -24,5 +24,4 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   'vision predict': async () => (await import('./vision-predict.js')).visionPredictCommand,
   'video analyze': async () => (await import('./video-analyze.js')).videoAnalyzeCommand,
   report: async () => (await import('./report.js')).reportCommand,
-  report: async () => (await import('./report.js')).reportCommand,
 };
