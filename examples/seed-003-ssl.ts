@@ -108,14 +108,15 @@ const ssl = await selfTrain({
   unlabeled: pool,
   validation,
   threshold: Number(values.threshold),
-  balance: true,
-  termination: 'exhaust',
+  balance: true, // 'cap': every iteration keeps the labeled prior (see docs/ssl.md)
+  termination: 'exhaust', // until the pool is empty; the last allowed iteration labels what is left
   topK: values['top-k'] ? Number(values['top-k']) : undefined,
   maxIterations: Number(values['max-iterations']),
   onIteration: (e) =>
     console.error(
-      `  iteration ${e.iteration}: threshold ${e.threshold.toFixed(3)}, +${e.selected} (pool ${e.poolAfter}), ` +
-        `labeling acc ${e.labeling?.cumulativeAccuracy?.toFixed(4) ?? '-'}, valid macro-F1 ${e.validation?.macroF1.toFixed(4) ?? '-'}`,
+      `  iteration ${e.iteration}: threshold ${e.threshold.toFixed(3)}, +${e.selected} ${JSON.stringify(e.labelDistribution)} (pool ${e.poolAfter}), ` +
+        `labeling acc ${e.labeling?.cumulativeAccuracy?.toFixed(4) ?? '-'}, valid macro-F1 ${e.validation?.macroF1.toFixed(4) ?? '-'}` +
+        (e.note ? ` — ${e.note}` : ''),
     ),
 });
 
@@ -136,4 +137,10 @@ printTable(
     ],
     ['supervised, 100% labeled (ceiling)', String(texts.length), '-', ceilingScores.accuracy, ceilingScores.macroF1],
   ],
+);
+console.error(`Stopped: ${ssl.stoppedBecause} (${ssl.stopDetail})`);
+console.log('');
+printTable(
+  ['pseudo-labels assigned as', 'count', 'labeling accuracy (hidden labels)'],
+  Object.entries(ssl.labelingByClass ?? {}).map(([label, c]) => [label, String(c.assigned), c.accuracy ?? Number.NaN]),
 );

@@ -12,7 +12,8 @@
  * Run:  node --import tsx scripts/ssl-seed-003-cli.ts [--out DIR] [--cli src|dist] [--model logreg]
  *       [--skip-bounds] [-- extra ulasan ssl flags]
  *   e.g. `-- --threshold 0.9 --balance --until-exhausted` (the default ssl flags), or
- *        `--ssl-only -- --initial-labels lexicon` (seed 001: no human labels, the lexicon labels first)
+ *        `--no-labeled --pool all --skip-bounds -- --initial-labels lexicon --threshold 0.9 --balance
+ *        --until-exhausted` (seed 001: no human labels, the lexicon labels all train reviews first)
  * Uses ../shared/data (or ULASAN_DATA). `--cli src` (default) runs src/cli/main.ts through tsx, so the
  * numbers follow the working tree; `--cli dist` runs the built bin.
  */
@@ -34,7 +35,9 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'logreg' },
     seed: { type: 'string', default: '42' },
     'skip-bounds': { type: 'boolean', default: false },
+    'ssl-dir': { type: 'string', default: 'ssl' },
     'no-labeled': { type: 'boolean', default: false },
+    pool: { type: 'string', default: 'split' },
   },
 });
 const out = resolve(values.out);
@@ -60,7 +63,8 @@ for (const part of ['train', 'valid']) {
 const split = join(out, 'split');
 ulasan(['split', '--data', join(out, 'train-binary.tsv'), '--out', split, '--test-size', '0.8', '--stratify', '--seed', values.seed]);
 const labeledFile = join(split, 'train.tsv');
-const poolFile = join(split, 'test.tsv');
+// `--pool all` (with `--no-labeled`): seed 001's design, every train review is unlabeled.
+const poolFile = values.pool === 'all' ? join(out, 'train-binary.tsv') : join(split, 'test.tsv');
 const validFile = join(out, 'valid-binary.tsv');
 
 // 3. Floor and ceiling, same model kind and defaults.
@@ -84,7 +88,7 @@ if (!values['skip-bounds']) {
 }
 
 // 4. Self-training (a fresh state: --out is removed first so nothing resumes by accident).
-const sslDir = join(out, 'ssl');
+const sslDir = join(out, values['ssl-dir']);
 spawnSync('rm', ['-rf', sslDir]);
 const started = Date.now();
 const labeledArgs = values['no-labeled'] ? [] : ['--labeled', labeledFile];

@@ -180,7 +180,15 @@ export interface IterationLog {
 }
 
 /** Why the loop ended. */
-export type StopReason = 'exhausted' | 'nothing-passed' | 'max-iterations';
+export type StopReason =
+  /** The pool is empty. */
+  | 'exhausted'
+  /** Nothing passed the threshold (`stop`), or nothing at `minThreshold` (`decay`). */
+  | 'nothing-passed'
+  /** `decay`: fewer than `minSelected` passed at `minThreshold`; those were taken. */
+  | 'floor-reached'
+  /** `maxIterations` ran out (`stop`/`decay`; `exhaust` labels the rest in its last iteration instead). */
+  | 'max-iterations';
 
 /** What {@link selfTrain} returns. */
 export interface SelfTrainingResult<X> {
@@ -437,10 +445,9 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
         state.threshold = Math.max(o.minThreshold, thresholdUsed * o.decayFactor);
         note = `only ${short(chosen.length)} (< minSelected ${minSelected}): threshold lowered to ${round(state.threshold)}`;
       } else if (o.termination === 'decay') {
-        if (chosen.length === 0) {
-          state.stoppedBecause = 'nothing-passed';
-          state.stopDetail = `iteration ${iteration}: nothing ${short(0).slice(2)} at the floor minThreshold ${round(o.minThreshold)}; ${pool.length} left unlabeled. Lower minThreshold or use termination 'exhaust'`;
-        } else note = `only ${short(chosen.length)} at the floor minThreshold`;
+        // At the floor a trickle would only use up the iterations: take it and stop.
+        state.stoppedBecause = chosen.length === 0 ? 'nothing-passed' : 'floor-reached';
+        state.stopDetail = `iteration ${iteration}: only ${short(chosen.length)} at the floor minThreshold ${round(o.minThreshold)} (< minSelected ${minSelected}); ${pool.length - chosen.length} left unlabeled. Lower minThreshold or use termination 'exhaust'`;
       } else {
         const passed = chosen.length;
         const fallbackRule = {

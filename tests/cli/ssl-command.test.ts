@@ -161,6 +161,14 @@ describe('ulasan ssl', () => {
       ),
     ).toBe(2);
     expect(e.err.join('')).toMatch(/--balance-policy expects cap, fill or proportional/);
+    const g = capture();
+    expect(
+      await runCli(
+        ['ssl', '--labeled', 'x', '--unlabeled', 'y', '--model', 'nb', '--termination', 'x', '--out', dir],
+        g.io,
+      ),
+    ).toBe(2);
+    expect(g.err.join('')).toMatch(/--termination expects stop, decay or exhaust/);
     const f = capture();
     expect(await runCli(['ssl', '--unlabeled', 'y', '--model', 'nb', '--out', dir], f.io)).toBe(2);
     expect(f.err.join('')).toMatch(/--labeled/);

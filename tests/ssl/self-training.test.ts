@@ -198,6 +198,20 @@ describe('selfTrain on SmSA positive/negative with naive Bayes', () => {
     const stopped = await selfTrain({ classifier: nb(), labeled, unlabeled: pool, threshold: 1, termination: 'stop' });
     expect(stopped.stoppedBecause).toBe('nothing-passed');
     expect(stopped.stopDetail).toMatch(/nothing passed confidence >= 1.*left unlabeled.*--until-exhausted/);
+    // 'decay' lowers the threshold while iterations take fewer than minSelected, and stops at the floor.
+    const decayed = await selfTrain({
+      classifier: nb(),
+      labeled,
+      unlabeled: pool,
+      threshold: 0.99,
+      termination: 'decay',
+      minThreshold: 0.95,
+      minSelected: 10_000,
+    });
+    expect(decayed.log.map((e) => e.threshold)).toEqual([0.99, 0.95]);
+    expect(decayed.stoppedBecause).toBe('floor-reached');
+    expect(decayed.stopDetail).toMatch(/at the floor minThreshold 0\.95 \(< minSelected 10000\)/);
+    expect(decayed.log[0]!.note).toMatch(/threshold lowered to 0\.95/);
   });
 
   it('seed 001: a lexicon labels the pool first (iteration 0), the loop labels the rest', async () => {

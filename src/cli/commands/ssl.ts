@@ -47,6 +47,8 @@ Selection:
   --until-exhausted    label the whole pool: lower the threshold whenever an iteration takes fewer
                        than --min-selected, then take the --fallback-top-k most confident per
                        iteration; the last allowed iteration labels whatever is left
+  --termination T      stop (default: stop when nothing passes) | decay (lower the threshold down
+                       to --min-threshold, then stop with the reason) | exhaust (= --until-exhausted)
   --min-threshold X    floor of the threshold (default 0.5)
   --min-selected N     an iteration taking fewer lowers the threshold (default 2% of the pool)
   --fallback-top-k N   per iteration at the floor (default 10% of the pool)
@@ -89,6 +91,7 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
     'fallback-top-k': { type: 'string' },
     'top-k': { type: 'string' },
     'until-exhausted': { type: 'boolean' },
+    termination: { type: 'string' },
     'min-threshold': { type: 'string' },
     'max-iterations': { type: 'string' },
     'pseudo-weight': { type: 'string' },
@@ -114,6 +117,11 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
     const lexiconLanguage = (ctx.values['lexicon-language'] as string | undefined) ?? 'id';
     if (!['id', 'en'].includes(lexiconLanguage)) {
       throw new UsageError(`--lexicon-language expects id or en, got "${lexiconLanguage}"`);
+    }
+    const termination =
+      ctx.values['until-exhausted'] === true ? 'exhaust' : ((ctx.values.termination as string | undefined) ?? 'stop');
+    if (!['stop', 'decay', 'exhaust'].includes(termination)) {
+      throw new UsageError(`--termination expects stop, decay or exhaust, got "${termination}"`);
     }
     const unlabeledPath = requireString(ctx, 'unlabeled');
     const kind = requireString(ctx, 'model');
@@ -177,7 +185,7 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
     const { createTextClassifier } = await import('../../text/models/registry.js');
     const { selfTrain } = await import('../../ssl/self-training.js');
 
-    const untilExhausted = ctx.values['until-exhausted'] === true;
+    const untilExhausted = termination === 'exhaust';
     const bar = createProgressBar(ctx.interactive);
     const classifier = await createTextClassifier(modelOptions as { model: string });
     const result = await selfTrain<string>({
@@ -192,7 +200,7 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
       topK: optionalNumber(ctx, 'top-k'),
       minSelected: optionalNumber(ctx, 'min-selected'),
       fallbackTopK: optionalNumber(ctx, 'fallback-top-k'),
-      termination: untilExhausted ? 'exhaust' : 'stop',
+      termination: termination as 'stop',
       minThreshold: optionalNumber(ctx, 'min-threshold'),
       maxIterations: optionalNumber(ctx, 'max-iterations') ?? (untilExhausted ? 50 : 10),
       pseudoLabelWeight: optionalNumber(ctx, 'pseudo-weight'),
