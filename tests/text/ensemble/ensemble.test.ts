@@ -6,6 +6,7 @@ import { EnsembleClassifier, LogisticRegressionClassifier } from '../../../src/t
 import { createTextClassifier, loadTextClassifier, textClassifierKinds } from '../../../src/text/models/registry.js';
 import { TfidfVectorizer } from '../../../src/text/vectorize/index.js';
 import { readSmsaFixture, runClassifierConformance } from '../../conformance/classifier-conformance.js';
+import { cpuTf, TINY } from '../deep/helpers.js';
 
 // The default recipe (word LR + char LR + lexicon) on the ~300-row SmSA sample.
 runClassifierConformance('EnsembleClassifier', (seed) => new EnsembleClassifier({ seed }), {
@@ -84,6 +85,24 @@ describe('EnsembleClassifier', () => {
     const state = JSON.parse(await readFile(join(out, 'ensemble.json'), 'utf8'));
     expect(state.skipped[0].name).toBe('lexicon');
   });
+
+  it('takes a deep member (deep + sparse + lexicon) and saves its weights inside the ensemble', async () => {
+    await cpuTf();
+    const deep = new EnsembleClassifier({
+      members: [
+        { name: 'word', model: 'logreg', C: 10 },
+        { name: 'gru', model: 'gru', ...TINY, epochs: 1 },
+        { name: 'lexicon', model: 'lexicon' },
+      ],
+    });
+    await deep.fit(train.texts, train.labels);
+    const out = join(dir, 'deep');
+    await deep.save(out);
+    const loaded = await loadTextClassifier(out);
+    const a = await deep.predictProba(valid.texts.slice(0, 10));
+    const b = await loaded.predictProba(valid.texts.slice(0, 10));
+    a.forEach((row, i) => row.forEach((p, k) => expect(b[i]![k]!).toBeCloseTo(p, 5)));
+  }, 60_000);
 
   it('names bad member specs', () => {
     expect(() => new EnsembleClassifier({ members: [] })).toThrow(/non-empty/);
