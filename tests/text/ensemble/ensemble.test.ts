@@ -101,7 +101,7 @@ describe('EnsembleClassifier', () => {
     const loaded = await loadTextClassifier(out);
     const a = await deep.predictProba(valid.texts.slice(0, 10));
     const b = await loaded.predictProba(valid.texts.slice(0, 10));
-    a.forEach((row, i) => row.forEach((p, k) => expect(b[i]![k]!).toBeCloseTo(p, 5)));
+    for (const [i, row] of a.entries()) for (const [k, p] of row.entries()) expect(b[i]![k]!).toBeCloseTo(p, 5);
   }, 60_000);
 
   it('names bad member specs', () => {
