@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../internal/atomic-fs.js';
 import { invalidArgument, MissingDependencyError } from '../internal/errors.js';
 import { ConfusionMatrix, type ConfusionMatrixResult, type ConfusionNormalize } from './confusion-matrix.js';
+import type { ClassCurves } from './curves.js';
 import { esc, FONT, niceTicks, textWidth } from './figures-common.js';
+import { precisionRecallCurvesSvg, rocCurvesSvg } from './figures-curves.js';
 import { emitMetricWarning, type WarningOptions } from './warnings.js';
 
 function fmt(n: number, d = 1): string {
@@ -368,19 +370,25 @@ export interface EvaluationFigures extends WarningOptions {
   cm: ConfusionMatrixResult | ConfusionMatrix;
   /** Training history for the curves (skipped when absent or empty). */
   history?: TrainingHistory;
-  /** Title prefix for both figures. */
+  /**
+   * One-vs-rest curves (`oneVsRestCurves(yTrue, probabilities)`): adds `roc-curve` and
+   * `precision-recall-curve` figures.
+   */
+  curves?: readonly ClassCurves[];
+  /** Title prefix for the figures. */
   title?: string;
 }
 
 /**
- * Writes `confusion-matrix.svg/.png` (and `training-curves.svg/.png` when a history is given) into
- * `dir`, each file atomically. Without sharp the PNGs are skipped with a warning. Resolves to the
- * paths written.
+ * Writes `confusion-matrix.svg/.png` (and `training-curves.svg/.png` when a history is given,
+ * `roc-curve` and `precision-recall-curve` when curves are given) into `dir`, each file
+ * atomically. Without sharp the PNGs are skipped with a warning. Resolves to the paths written.
  *
  * @example
  * ```ts
  * const s = evaluationSummary(yTrue, yPred);
- * await writeEvaluationFigures('runs/gru', { cm: s.confusionMatrix, history: model.history });
+ * const curves = oneVsRestCurves(yTrue, await model.predictProba(texts));
+ * await writeEvaluationFigures('runs/gru', { cm: s.confusionMatrix, history: model.history, curves });
  * ```
  */
 export async function writeEvaluationFigures(dir: string, figures: EvaluationFigures): Promise<string[]> {
@@ -397,6 +405,17 @@ export async function writeEvaluationFigures(dir: string, figures: EvaluationFig
       'training-curves',
       trainingCurvesSvg(h, { title: figures.title ? `${figures.title}: training curves` : undefined }),
     ]);
+  }
+  if (figures.curves && figures.curves.length > 0) {
+    svgs.push(
+      ['roc-curve', rocCurvesSvg(figures.curves, { title: figures.title ? `${figures.title}: ROC` : undefined })],
+      [
+        'precision-recall-curve',
+        precisionRecallCurvesSvg(figures.curves, {
+          title: figures.title ? `${figures.title}: precision–recall` : undefined,
+        }),
+      ],
+    );
   }
   const written: string[] = [];
   let sharp: SharpFactory | undefined;

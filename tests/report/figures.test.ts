@@ -21,6 +21,7 @@ import {
   wordCloudLayout,
   wordCloudSvg,
   wordCounts,
+  writeEvaluationFigures,
   writeFigures,
 } from '../../src/metrics/index.js';
 import { stopwords } from '../../src/text/preprocess/stopwords.js';
@@ -178,5 +179,35 @@ describe('run charts', () => {
     );
     const png = readFileSync(join(work, 'clouds.png'));
     expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+  });
+});
+
+describe('writeEvaluationFigures with curves', () => {
+  it('adds the ROC and precision–recall figures', async () => {
+    const dir = join(work, 'evaluation');
+    const y = labels.slice(0, 60);
+    const p = y.map((l, i) => {
+      const hit = i % 3 === 0 ? 0.4 : 0.8; // a noisy but informative score
+      const row = [0, 1, 2].map(() => (1 - hit) / 2);
+      row[['negative', 'neutral', 'positive'].indexOf(l)] = hit;
+      return row;
+    });
+    const written = await writeEvaluationFigures(dir, {
+      cm: {
+        labels: ['negative', 'neutral', 'positive'],
+        matrix: [
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+        ],
+      },
+      curves: oneVsRestCurves(y, p),
+      title: 'sample',
+    });
+    for (const name of ['confusion-matrix', 'roc-curve', 'precision-recall-curve']) {
+      expect(written).toContain(join(dir, `${name}.svg`));
+      expect(written).toContain(join(dir, `${name}.png`));
+    }
+    expect(readFileSync(join(dir, 'roc-curve.svg'), 'utf8')).toContain('sample: ROC');
   });
 });
