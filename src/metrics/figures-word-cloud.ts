@@ -88,15 +88,13 @@ export function wordCloudLayout(words: readonly WeightedWord[], options: WordClo
     const text = truncate(w.text, size, width * 0.9);
     const rotate: 0 | -90 = i > 0 && rng.next() < vertical ? -90 : 0;
     // Box of the glyphs: advance width × (ascent + descent) of DejaVu Sans, plus a small gap.
-    let bw = textWidth(text, size) + 2;
-    let bh = size * 1.16 + 1;
-    if (rotate === -90) [bw, bh] = [bh, bw];
-    if (bw > width || bh > height) {
-      const shrink = Math.min(width / bw, height / bh) * 0.95;
-      size = Math.max(minSize, Math.floor(size * shrink));
-      bw *= shrink;
-      bh *= shrink;
-    }
+    const box = (s: number): [number, number] => {
+      const w = textWidth(text, s) + 2;
+      const h = s * 1.16 + 1;
+      return rotate === -90 ? [h, w] : [w, h];
+    };
+    let [bw, bh] = box(size);
+    while ((bw > width || bh > height) && size > 1) [bw, bh] = box(--size);
     const startX = width / 2 + (rng.next() - 0.5) * width * 0.1;
     const startY = height / 2 + (rng.next() - 0.5) * height * 0.1;
     const maxT = Math.hypot(width, height) * 1.2;
