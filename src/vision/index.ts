@@ -67,6 +67,8 @@ export { isHdf5File, loadKerasWeights, readKerasH5Weights } from './keras-h5.js'
 export type { WeightLoadReport } from './layers-io.js';
 export { loadLayersModel, loadWeightsByName, readLayersArtifacts, saveLayersModel } from './layers-io.js';
 export { loadFacePredictor } from './load-predictor.js';
+export type { FacePredictorEnsembleOptions } from './predictor-ensemble.js';
+export { FacePredictorEnsemble } from './predictor-ensemble.js';
 export type { PreprocessMode } from './preprocess.js';
 export { CAFFE_MEAN_BGR, PREPROCESS_MODES, preprocessPixels, preprocessTensor } from './preprocess.js';
 export type { ResNetDepth, ResNetModel, ResNetOptions } from './resnet.js';

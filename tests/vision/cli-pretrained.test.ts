@@ -53,6 +53,11 @@ describe('ulasan vision CLI: detectors, ensembles, test-time views, Keras .h5 we
       expect(await runCli(evalArgs, e.io)).toBe(0);
       const ev = JSON.parse(e.out.join(''));
       expect(ev.size + ev.skipped.length).toBe(11);
+      // Two models as one averaging ensemble: the trained one and face-api's pretrained net.
+      const en = capture();
+      const enArgs = ['vision', 'evaluate', '--model', `${out},face-api`, '--data', FACES, '--json'];
+      expect(await runCli(enArgs, en.io)).toBe(0);
+      expect(JSON.parse(en.out.join('')).accuracy).toBeGreaterThan(0.5);
       const bad = capture();
       expect(await runCli(['vision', 'evaluate', '--model', out, '--data', FACES, '--cascade', 'x.xml'], bad.io)).toBe(
         2,

@@ -12,7 +12,8 @@ export const visionEvaluateCommand: Command = {
   summary: 'Evaluate a vision model (or the face-api baseline) on class folders of images',
   help: `Usage: ulasan vision evaluate --model DIR|face-api --data DIR [--split S] [--json]
 
-Predicts every image of DIR and compares with its class folder. DIR is a folder of class folders
+Predicts every image of DIR and compares with its class folder. Several comma-separated models
+(--model models/auto,models/none) are evaluated as one ensemble averaging their probabilities. DIR is a folder of class folders
 (all images are used) or holds train/ valid/ test/ class folders (--split picks one; default valid).
 Prints the classification report and confusion matrix (stdout), or with --json one object on
 stdout (size counts the images scored; unreadable ones are listed in skipped): { model, data, size, accuracy, macroF1, weightedF1, labels, confusionMatrix, report, skipped }.
@@ -50,7 +51,14 @@ Options:
       data.layout === 'split' ? data.train : split === 'train' ? data.train : split === 'test' ? data.test : data.valid;
     if (!part) throw new UsageError(`${dataDir} has no ${split}/ folder; pass --split train|valid|test`);
     const model = await loadFacePredictor(spec, { faceMode: faceModeOption(ctx), ...faceDetectorOptions(ctx) });
-    if (spec === 'face-api') await model.fit(part.paths, part.labels);
+    // face-api maps its 7 expressions onto the dataset's classes in fit(); also inside an ensemble.
+    const specs = spec.split(',').map((p) => p.trim());
+    const members = 'members' in model ? model.members : [model];
+    for (const [i, m] of members.entries()) {
+      if ((members.length === 1 ? spec : specs[i]) === 'face-api') {
+        await (m as unknown as { fit(p: string[], l: string[]): Promise<unknown> }).fit(part.paths, part.labels);
+      }
+    }
     const s = await model.evaluate(part.paths, part.labels);
     await model.dispose();
     const result = {
