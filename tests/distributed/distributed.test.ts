@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setModuleImporter } from '../../src/backend/optional-import.js';
 import { runCli } from '../../src/cli/main.js';
+import { redisOptions } from '../../src/experiments/executors/bullmq.js';
 import { acquireGridLock } from '../../src/experiments/executors/grid-lock.js';
 import { localExecutor, queueExecutor, runGrid } from '../../src/experiments/index.js';
 import { readGridLog } from '../../src/experiments/results-log.js';
@@ -85,6 +86,25 @@ async function stopWorker(w: WorkerProcess, signal: NodeJS.Signals = 'SIGTERM'):
 }
 
 const readText = (path: string) => fs.readFile(path, 'utf8');
+
+describe('queue options', () => {
+  it('reads redis:// URLs and refuses other schemes, and --workers with --queue', async () => {
+    expect(redisOptions('redis://:s%40cret@127.0.0.1:6380/2')).toEqual({
+      host: '127.0.0.1',
+      port: 6380,
+      password: 's@cret',
+      db: 2,
+      maxRetriesPerRequest: null,
+    });
+    expect(redisOptions('127.0.0.1:7000')).toMatchObject({ host: '127.0.0.1', port: 7000 });
+    expect(() => redisOptions('http://127.0.0.1:6379')).toThrow(/redis:\/\/ or rediss:\/\//);
+    expect(() => queueExecutor({ connection: 'redis://127.0.0.1:6379/x' })).toThrow(/database number/);
+    const c = capture();
+    const args = ['grid', '--config', 'x.yaml', '--workers', '2', '--queue', 'redis://127.0.0.1:1'];
+    expect(await runCli(args, c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--workers and --queue exclude each other/);
+  });
+});
 
 describe('grid lock', () => {
   it('refuses a live lock of another host, takes over one whose heartbeat is older than its lease', async () => {
