@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadTextClassifier } from '../../src/text/models/registry.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 // FAULTS_BIN: a copy of the build (e.g. under node_modules/) so a parallel rebuild of dist/ cannot pull it away.
@@ -64,7 +65,7 @@ interface Run {
  */
 function runBin(
   args: string[],
-  kill?: { signal: NodeJS.Signals; when: (stderr: string) => boolean; jitterMs: number },
+  kill?: { signal: NodeJS.Signals; when: (stderr: string) => boolean; jitterMs: number; pollMs?: number },
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, [bin, ...args], {
@@ -87,7 +88,7 @@ function runBin(
         },
         Math.floor(random() * kill.jitterMs),
       );
-    }, 10);
+    }, kill?.pollMs ?? 10);
     child.stdout?.on('data', (b: Buffer) => {
       stdout += b.toString('utf8');
     });
@@ -426,4 +427,50 @@ describe.skipIf(!built)('kill and resume the built CLI', () => {
       }
     }, 240_000);
   }
+});
+
+describe.skipIf(!built)('SIGKILL while a model is being saved over another one (the built CLI)', () => {
+  it('the directory loads as the previous model or the new one, never a mix; the next train leaves nothing behind', async () => {
+    const dir = join(work, 'save-kill');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const model = join(dir, 'model');
+    const sets = [join(data, 'smsa-valid-sample.tsv'), join(data, 'smsa-sample.tsv')];
+    const train = (i: number, out = model) => ['train', '--data', sets[i % 2]!, '--model', 'logreg', '--out', out];
+    const probe = readFileSync(join(data, 'smsa-valid-sample.tsv'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 80)
+      .map((l) => l.split('\t')[0]!);
+    const predictions = async (d: string) => JSON.stringify(await (await loadTextClassifier(d)).predict(probe));
+    const expected: string[] = [];
+    for (const i of [0, 1]) {
+      const ref = join(dir, `ref-${i}`);
+      expect((await runBin(train(i, ref))).code).toBe(0);
+      expected.push(await predictions(ref));
+    }
+    expect(expected[0]).not.toBe(expected[1]);
+    expect((await runBin(train(0))).code).toBe(0);
+    // Kill as soon as the save's staging (or set-aside) directory appears, plus 0-25 ms.
+    const staged = (kind: string) => () =>
+      readdirSync(dir).some((e) => new RegExp(`^\\.model\\..*\\.${kind}$`).test(e));
+    const outcomes: string[] = [];
+    let current = 0; // which training set the saved model comes from
+    for (let i = 1; i <= 8; i++) {
+      const target = 1 - current; // always save the other model over the current one
+      // Odd tries: while the new copy is staged; even tries: once the previous one is set aside.
+      const when = i % 2 ? staged('saving') : staged('old');
+      const r = await runBin(train(target), { signal: 'SIGKILL', when, jitterMs: i % 2 ? 12 * i : 0, pollMs: 1 });
+      const got = await predictions(model);
+      const which = got === expected[target] ? 'new' : got === expected[current] ? 'previous' : 'MIXED';
+      outcomes.push(`${r.signal ? 'killed' : 'finished'}→${which}`);
+      expect(which, outcomes.join(' ')).not.toBe('MIXED');
+      if (which === 'new') current = target;
+    }
+    console.log(`SIGKILL during save, 8 tries: ${outcomes.join(', ')}`);
+    expect(outcomes.some((o) => o.startsWith('killed'))).toBe(true);
+    expect((await runBin(train(1 - current))).code).toBe(0);
+    expect(await predictions(model)).toBe(expected[1 - current]);
+    expect(temporaries(dir)).toEqual([]);
+  }, 240_000);
 });
