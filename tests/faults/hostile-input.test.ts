@@ -5,7 +5,18 @@
  * one) and the fix; good input with awkward bytes (BOM, CRLF, quoted newlines, a multi-MB line)
  * must load with nothing lost. Property-based cases use fast-check with a fixed seed.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -392,4 +403,58 @@ describe('images', () => {
     const small = await readImage(file('small.png', pngBomb(16, 16))).catch((e: unknown) => e);
     expect(UlasanError.isInstance(small) || (small as { width: number }).width === 16).toBe(true);
   }, 30_000);
+});
+
+describe('image folders', () => {
+  const bin = process.env.FAULTS_BIN ?? join(repo, 'dist/cli/main.js');
+  it.skipIf(!existsSync(bin))(
+    'vision train on a folder with a truncated image, a non-image and a bomb: each skipped with its reason, the rest used',
+    () => {
+      const faces = join(work, 'faces');
+      cpSync(join(repo, 'tests/fixtures/vision/faces'), faces, { recursive: true });
+      writeFileSync(
+        join(faces, 'anger', 'truncated.jpg'),
+        readFileSync(join(faces, 'anger', readdirSync(join(faces, 'anger'))[0]!)).subarray(0, 3000),
+      );
+      writeFileSync(join(faces, 'happiness', 'notes.jpg'), 'not an image\n');
+      writeFileSync(join(faces, 'neutral', 'bomb.png'), pngBomb(50_000, 50_000));
+      const out = join(work, 'vision-out');
+      const r = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'vision',
+          'train',
+          '--data',
+          faces,
+          '--out',
+          out,
+          '--epochs',
+          '2',
+          '--augment',
+          '0',
+          '--face',
+          'none',
+          '--no-baseline',
+          '--backend',
+          'wasm',
+          '--seed',
+          '1',
+        ],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'));
+      const skipped = [
+        ...evaluation.skipped.map((s: { source: string }) => s.source),
+        ...(evaluation.valid?.skipped ?? []),
+      ].map((p: string) => p.split('/').pop());
+      expect(skipped.sort()).toEqual(['bomb.png', 'notes.jpg', 'truncated.jpg']);
+      const reasons = JSON.stringify(evaluation.skipped);
+      expect(reasons).toMatch(/bomb\.png.*possible decompression bomb/);
+      expect(reasons).toMatch(/notes\.jpg.*not an image/);
+      expect(evaluation.trainSize + (evaluation.valid?.size ?? 0)).toBeGreaterThan(0);
+    },
+    150_000,
+  );
 });
