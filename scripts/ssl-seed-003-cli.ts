@@ -123,7 +123,7 @@ interface Summary {
   labelingAccuracy: number | null;
   labelingByClass?: Record<string, { assigned: number; correct: number; precision: number | null; recall: number | null }>;
   macroF1: number | null;
-  initialLabels?: { source: string; assigned: number; accuracy: number | null };
+  initialLabels?: { name: string; assigned: number; accuracy: number | null } | null;
   log: {
     iteration: number;
     threshold: number;
@@ -163,7 +163,7 @@ console.log('\n| metric | value |\n| --- | --- |');
 console.log(`| pseudo-labeled | ${summary.labeled} / ${summary.pool} (remaining ${summary.remaining}) |`);
 if (summary.initialLabels) {
   console.log(
-    `| initial labels (${summary.initialLabels.source}) | ${summary.initialLabels.assigned}, accuracy ${fmt(summary.initialLabels.accuracy)} |`,
+    `| initial labels (${summary.initialLabels.name}, iteration 0) | ${summary.initialLabels.assigned}, accuracy ${fmt(summary.initialLabels.accuracy)} |`,
   );
 }
 console.log(`| labeling accuracy | ${fmt(summary.labelingAccuracy)} |`);
