@@ -257,7 +257,7 @@ describe.skipIf(skipReason !== undefined)('unwritable outputs', () => {
     expect(snapshot(ro)).toEqual(before);
   }, 60_000);
 
-  const bin = join(repo, 'dist/cli/main.js');
+  const bin = process.env.FAULTS_BIN ?? join(repo, 'dist/cli/main.js');
   const setpriv = spawnSync('setpriv', ['--version']).status === 0;
   it.skipIf(!existsSync(bin) || !setpriv)(
     'a 0555 directory written by an unprivileged user (the built CLI run as nobody): permission denied and the fix',
