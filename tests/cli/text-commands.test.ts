@@ -249,6 +249,12 @@ describe('ulasan evaluate', () => {
     const total = (result.confusionMatrix as number[][]).flat().reduce((a, b) => a + b, 0);
     expect(total).toBe(126);
     expect(existsSync(join(gruDir, 'confusion-matrix.svg'))).toBe(true);
+    // ROC and precision-recall curves, one per class against the rest, from the same inference pass.
+    expect(result.figures).toEqual(
+      expect.arrayContaining([join(gruDir, 'roc-curve.svg'), join(gruDir, 'precision-recall-curve.svg')]),
+    );
+    const roc = readFileSync(join(gruDir, 'roc-curve.svg'), 'utf8');
+    for (const label of ['negative', 'neutral', 'positive']) expect(roc).toContain(label);
   });
 
   it('prints the report and confusion matrix on stdout (so `evaluate > report.txt` keeps them)', async () => {

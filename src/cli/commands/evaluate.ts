@@ -15,7 +15,8 @@ export const evaluateCommand: Command = {
 Predicts every text of FILE with the model saved in DIR and compares with the labels. Prints the
 classification report and the confusion matrix (stdout), or with --json one object on stdout:
 { accuracy, macroF1, weightedF1, labels, confusionMatrix, perClass, report, figures }.
-Writes confusion-matrix.svg/.png (and training-curves.svg/.png for deep models) into DIR, or
+Writes confusion-matrix.svg/.png, roc-curve.svg/.png and precision-recall-curve.svg/.png (one
+curve per class against the rest), and training-curves.svg/.png for deep models, into DIR, or
 into --figures DIR. When a figure cannot be written (disk full, read-only directory) the report
 and metrics are still printed (with --json, "figuresError" says why), then it exits with 1.
 
@@ -55,18 +56,21 @@ ${DATA_HELP}
     const { loadTextClassifier } = await import('../../text/models/registry.js');
     const model = await loadTextClassifier(dir);
     const data = await readLabelledData(ctx, dataPath);
-    const ev = await model.evaluate(data.texts, data.labels);
+    const wantFigures = ctx.values['no-figures'] !== true && (!shipped || typeof ctx.values.figures === 'string');
+    // The probabilities come back with the scores when figures are drawn (ROC and PR curves).
+    const ev = await model.evaluate(data.texts, data.labels, { probabilities: wantFigures });
     let figures: string[] = [];
     // A figure that cannot be written (disk full, read-only --figures) must not lose the report
     // and the metrics: they are printed first, then the command fails with the figure's error.
     let figureError: unknown;
-    if (ctx.values['no-figures'] !== true && (!shipped || typeof ctx.values.figures === 'string')) {
-      const { writeEvaluationFigures } = await import('../../metrics/index.js');
+    if (wantFigures) {
+      const { oneVsRestCurves, writeEvaluationFigures } = await import('../../metrics/index.js');
       const figDir = typeof ctx.values.figures === 'string' ? ctx.values.figures : dir;
       try {
         figures = await writeEvaluationFigures(figDir, {
           cm: { labels: ev.labels, matrix: ev.confusionMatrix },
           history: model.history && model.history.length > 0 ? model.history : undefined,
+          curves: ev.probabilities ? oneVsRestCurves(data.labels, ev.probabilities, { labels: ev.labels }) : undefined,
           title: model.kind,
           onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
         } as Parameters<typeof writeEvaluationFigures>[1]);

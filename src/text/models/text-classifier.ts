@@ -57,6 +57,12 @@ export interface TextEvaluation {
   report: string;
   /** Per-class precision, recall, F1 and support. */
   perClass?: { label: Label; precision: number; recall: number; f1: number; support: number }[];
+  /**
+   * The `predictProba` rows the scores came from (columns in `labels` order), when `evaluate` was
+   * asked for them with `{ probabilities: true }`: for ROC/precision–recall curves without a second
+   * inference pass.
+   */
+  probabilities?: number[][];
 }
 
 /** Preprocessed, label-encoded training data handed to a subclass. */
@@ -294,10 +300,12 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
    * const report = await model.evaluate(valid.texts, valid.labels);
    * console.log(report.accuracy, report.macroF1);
    * console.log(report.report);
+   * // With the probabilities, e.g. for ROC curves (oneVsRestCurves from ulasan/metrics):
+   * const { probabilities } = await model.evaluate(valid.texts, valid.labels, { probabilities: true });
    * ```
    * @throws UlasanError `INVALID_ARGUMENT` when a label was not seen in training (the message lists the known classes).
    */
-  async evaluate(texts: string[], labels: Label[]): Promise<TextEvaluation> {
+  async evaluate(texts: string[], labels: Label[], options: { probabilities?: boolean } = {}): Promise<TextEvaluation> {
     this.checkFitted();
     checkTexts(texts, 'evaluate', true);
     checkLabels(labels, texts.length, 'evaluate');
@@ -309,11 +317,12 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
       return k;
     });
     const proba = await this.predictProba(texts);
-    return summarize(
+    const summary = summarize(
       yTrue.map((k) => classes[k]!),
       proba.map((r) => classes[argmax(r)]!),
       [...classes],
     );
+    return options.probabilities === true ? { ...summary, probabilities: proba } : summary;
   }
 
   /**
