@@ -377,7 +377,7 @@ const cascadeCache = new Map<string, Promise<Cascade>>();
 
 /**
  * A Haar or LBP cascade face detector reading OpenCV's XML cascades, with the same `detect`
- * interface as {@link TinyFaceDetector}. The constructor only stores options; the cascade file
+ * interface as `TinyFaceDetector`. The constructor only stores options; the cascade file
  * is read (once per path) on the first `detect`.
  *
  * @example
