@@ -15,7 +15,12 @@ import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
 import { AbortError, throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import type { Logs, ProgressCallback } from '../internal/progress.js';
-import { trainingCurvesSvg, writeEvaluationFigures } from '../metrics/index.js';
+import {
+  gridComparisonSvg,
+  trainingCurvesSvg,
+  writeEvaluationFigures,
+  writeFigures as writeFigureFiles,
+} from '../metrics/index.js';
 import { type PartScores, scorePredictions } from './evaluation.js';
 import { acquireGridLock } from './executors/grid-lock.js';
 import type { GridExecution, GridExecutor, GridJobSpec } from './executors/types.js';
@@ -369,6 +374,7 @@ export async function runGrid<X = string>(
       refit = await refitBest(best, scenario, config, data, factory, out, options);
     }
     await writeTables(best, refit);
+    if (options.figures ?? true) await writeComparisonFigure(out, config.name, results, metric, best.name);
     await writeJsonAtomic(
       join(out, 'best.json'),
       sanitize({
@@ -792,6 +798,30 @@ async function readGridLogBest(path: string): Promise<{ key?: string; refit?: Re
     return JSON.parse(await fs.readFile(path, 'utf8')) as { key?: string; refit?: RefitResult };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * `comparison.svg/.png`: one bar per scenario (validation or cross-validated mean ± std, test,
+ * train accuracy), the best marked. Written from the logged results only, so a resumed or
+ * distributed grid draws the same picture. A drawing failure is a warning, never a lost grid.
+ */
+async function writeComparisonFigure(
+  out: string,
+  name: string,
+  results: readonly ScenarioResult[],
+  metric: string,
+  best: string,
+): Promise<void> {
+  try {
+    const svg = gridComparisonSvg(results as unknown as Parameters<typeof gridComparisonSvg>[0], {
+      title: `${name}: scenarios by ${metric === 'accuracy' ? 'accuracy' : 'macro-F1'}`,
+      metric: metric === 'accuracy' ? 'accuracy' : 'macroF1',
+      best,
+    });
+    await writeFigureFiles(out, { comparison: svg }, { onWarning: () => {} } as Parameters<typeof writeFigureFiles>[2]);
+  } catch (error) {
+    process.emitWarning(`grid: could not draw comparison.svg: ${(error as Error).message}`, { code: 'ULASAN_FIGURE' });
   }
 }
 

@@ -168,6 +168,9 @@ describe('runGrid', () => {
     expect(json.best).toBe(result.best.name);
     const svg = await fs.readFile(join(out, 'scenarios', result.best.name, 'confusion-matrix.svg'), 'utf8');
     expect(svg).toContain('<svg');
+    // The comparison chart: one bar per scenario, the best one named.
+    const comparison = await fs.readFile(join(out, 'comparison.svg'), 'utf8');
+    for (const r of result.results) expect(comparison).toContain(r.name);
     expect(events.at(-1)).toBe(12);
     for (const r of result.results) expect(['good-fit', 'overfit']).toContain(r.fit.status); // NB learns: never underfit
   });
