@@ -554,6 +554,18 @@ function detectRaw(
   const wh = c.height;
   const f = flatten(c);
   const nStages = f.stageEnd.length;
+  const {
+    stageEnd,
+    stageThreshold,
+    weakNode,
+    weakLeaf,
+    nodeLeft,
+    nodeRight,
+    nodeFeature,
+    nodeThreshold,
+    nodeSubset,
+    leaves,
+  } = f;
   const haar = c.type === 'HAAR';
   const nFeat = haar ? c.haar.length : c.lbp.length;
   for (let f64 = 1; ; f64 *= o.scaleFactor) {
@@ -609,29 +621,39 @@ function detectRaw(
         let accepted = true;
         let wi = 0;
         for (let si = 0; si < nStages; si++) {
-          const end = f.stageEnd[si] as number;
+          const end = stageEnd[si] as number;
           let total = 0;
           for (; wi < end; wi++) {
-            const nodeBase = f.weakNode[wi] as number;
+            const nodeBase = weakNode[wi] as number;
             let idx = 0;
             do {
               const ni = nodeBase + idx;
-              const k = f.nodeFeature[ni] as number;
+              const k = nodeFeature[ni] as number;
               let goLeft: boolean;
               if (haar) {
-                let v = 0;
-                for (let q = 0; q < 3; q++) {
-                  const wq = wts[k * 3 + q] as number;
-                  if (wq === 0) continue;
-                  const o4 = k * 16 + q * 4;
+                const o = k * 16;
+                const wk = k * 3;
+                let v =
+                  (wts[wk] as number) *
+                    ((sum[p + (ofs[o] as number)] as number) -
+                      (sum[p + (ofs[o + 1] as number)] as number) -
+                      (sum[p + (ofs[o + 2] as number)] as number) +
+                      (sum[p + (ofs[o + 3] as number)] as number)) +
+                  (wts[wk + 1] as number) *
+                    ((sum[p + (ofs[o + 4] as number)] as number) -
+                      (sum[p + (ofs[o + 5] as number)] as number) -
+                      (sum[p + (ofs[o + 6] as number)] as number) +
+                      (sum[p + (ofs[o + 7] as number)] as number));
+                const w2 = wts[wk + 2] as number;
+                if (w2 !== 0) {
                   v +=
-                    wq *
-                    ((sum[p + (ofs[o4] as number)] as number) -
-                      (sum[p + (ofs[o4 + 1] as number)] as number) -
-                      (sum[p + (ofs[o4 + 2] as number)] as number) +
-                      (sum[p + (ofs[o4 + 3] as number)] as number));
+                    w2 *
+                    ((sum[p + (ofs[o + 8] as number)] as number) -
+                      (sum[p + (ofs[o + 9] as number)] as number) -
+                      (sum[p + (ofs[o + 10] as number)] as number) +
+                      (sum[p + (ofs[o + 11] as number)] as number));
                 }
-                goLeft = v * inv < (f.nodeThreshold[ni] as number);
+                goLeft = v * inv < (nodeThreshold[ni] as number);
               } else {
                 const o = p;
                 const q = k * 16;
@@ -662,13 +684,13 @@ function detectRaw(
                   (s9 - s10 - s13 + s14 >= cv ? 4 : 0) |
                   (s8 - s9 - s12 + s13 >= cv ? 2 : 0) |
                   (s4 - s5 - s8 + s9 >= cv ? 1 : 0);
-                goLeft = ((f.nodeSubset[ni * 8 + (code >> 5)] as number) & (1 << (code & 31))) !== 0;
+                goLeft = ((nodeSubset[ni * 8 + (code >> 5)] as number) & (1 << (code & 31))) !== 0;
               }
-              idx = goLeft ? (f.nodeLeft[ni] as number) : (f.nodeRight[ni] as number);
+              idx = goLeft ? (nodeLeft[ni] as number) : (nodeRight[ni] as number);
             } while (idx > 0);
-            total += f.leaves[(f.weakLeaf[wi] as number) - idx] as number;
+            total += leaves[(weakLeaf[wi] as number) - idx] as number;
           }
-          if (total < (f.stageThreshold[si] as number)) {
+          if (total < (stageThreshold[si] as number)) {
             accepted = false;
             // Rejected by the first stage: OpenCV skips the next position too.
             if (si === 0) x += step;
