@@ -75,6 +75,10 @@ describe('ulasan ssl', () => {
     const tsv = (await readFile(join(out, 'pseudo-labels.tsv'), 'utf8')).trim().split('\n');
     expect(tsv[0]).toBe('text\tlabel\tconfidence\titeration');
     expect(tsv).toHaveLength(summary.labeled + 1);
+    // The per-iteration figure, one point per logged iteration.
+    const figure = await readFile(join(out, 'self-training.svg'), 'utf8');
+    expect(figure).toContain('<svg');
+    expect(figure).toContain('Self-training (nb)');
     // The saved final model predicts on its own.
     const p = capture();
     await writeFile(join(dir, 'new.txt'), 'pelayanan nya ramah dan makanan nya enak\n');
@@ -142,6 +146,8 @@ describe('ulasan ssl', () => {
     expect(c.err.join('')).toMatch(/iteration 0: .*initial labels by lexicon at confidence >= 0\.999/);
     const tsv = (await readFile(join(dir, 'lexicon', 'pseudo-labels.tsv'), 'utf8')).trim().split('\n');
     expect(tsv.filter((l) => l.endsWith('\t0'))).toHaveLength(summary.initialLabels.assigned);
+    // Iteration 0 (initial labels, no validation scores) still draws.
+    expect(await readFile(join(dir, 'lexicon', 'self-training.svg'), 'utf8')).toContain('<svg');
   });
 
   it('usage errors name the option', async () => {

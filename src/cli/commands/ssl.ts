@@ -34,7 +34,7 @@ Required:
                        with --initial-labels
   --unlabeled FILE     the pool (same formats, or .txt with one text per line)
   --model KIND         ${KINDS.join(' | ')}
-  --out DIR            model, pseudo-labels.tsv, ssl-report.json and the resumable state
+  --out DIR            model, pseudo-labels.tsv, ssl-report.json, self-training.svg/.png and the resumable state
 
 Selection:
   --threshold X        confidence threshold in (0, 1] (default 0.9)
@@ -259,6 +259,21 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
       log: result.log,
     };
     await writeJsonAtomic(join(out, 'ssl-report.json'), summary);
+    // The per-iteration picture (scores, pseudo-label accuracy, sizes); a figure that cannot be
+    // drawn or written is a warning: the model, pseudo-labels and report above are already saved.
+    let figures: string[] = [];
+    try {
+      const { selfTrainingSvg, writeFigures } = await import('../../metrics/index.js');
+      figures = await writeFigures(
+        out,
+        { 'self-training': selfTrainingSvg(result.log, { title: `Self-training (${kind})` }) },
+        {
+          onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
+        } as Parameters<typeof writeFigures>[2],
+      );
+    } catch (error) {
+      ctx.log(`warning: could not write the self-training figure: ${(error as Error).message}`);
+    }
     if (result.balancePolicy !== 'none') {
       ctx.log(
         `Balance policy ${result.balancePolicy}: each iteration keeps the prior ${Object.entries(result.classPrior)
@@ -273,7 +288,9 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
           : '') +
         (summary.macroF1 !== null ? `, validation macro-F1 ${summary.macroF1.toFixed(4)}` : ''),
     );
-    ctx.log(`Wrote ${join(out, 'model')}, ${join(out, 'pseudo-labels.tsv')}, ${join(out, 'ssl-report.json')}`);
+    ctx.log(
+      `Wrote ${[join(out, 'model'), join(out, 'pseudo-labels.tsv'), join(out, 'ssl-report.json'), ...figures].join(', ')}`,
+    );
     if (ctx.json) ctx.out(`${JSON.stringify(summary)}\n`);
     return 0;
   },
