@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -102,15 +103,29 @@ describe('ulasan vision / video CLI', () => {
     expect(text).toMatch(/positive/);
     expect(text).toMatch(/frames without a face at: 3\.0s/);
     const j = capture();
+    const tmp = await tempDir('ulasan-video-');
     expect(
       await runCli(
-        ['video', 'analyze', join(FIXTURES, 'slideshow.mp4'), '--model', 'face-api', '--fps', '1', '--json'],
+        [
+          'video',
+          'analyze',
+          join(FIXTURES, 'slideshow.mp4'),
+          '--model',
+          'face-api',
+          '--fps',
+          '1',
+          '--json',
+          '--figures',
+          join(tmp, 'video-figures'),
+        ],
         j.io,
       ),
     ).toBe(0);
     const r = JSON.parse(j.out.join(''));
     expect(r.summary.sentiment).toBe('positive');
     expect(r.timeline).toHaveLength(4);
+    // --figures: the per-second timeline chart, stdout still one JSON document.
+    expect(readFileSync(join(tmp, 'video-figures', 'video-timeline.svg'), 'utf8')).toContain('<svg');
     const missing = capture();
     expect(await runCli(['video', 'analyze', join(FIXTURES, 'nope.mp4'), '--model', 'face-api'], missing.io)).toBe(1);
     expect(missing.err.join('')).toMatch(/does not exist/);

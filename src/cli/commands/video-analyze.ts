@@ -21,6 +21,7 @@ Options:
   --max-frames N         stop after N frames
   --surprise S           sentiment of surprise: neutral (default) | positive | negative
   --ffmpeg PATH          ffmpeg binary (default: ULASAN_FFMPEG, @ffmpeg-installer/ffmpeg, or ffmpeg on PATH)
+  --figures DIR          also write the timeline chart, video-timeline.svg/.png, into DIR
   --backend B            compute backend`,
   options: {
     model: { type: 'string' },
@@ -28,6 +29,7 @@ Options:
     'max-frames': { type: 'string' },
     surprise: { type: 'string' },
     ffmpeg: { type: 'string' },
+    figures: { type: 'string' },
     backend: { type: 'string' },
   },
   numbers: { fps: { min: 0, minExclusive: true }, 'max-frames': { integer: true, min: 1 } },
@@ -56,6 +58,15 @@ Options:
         onProgress: (e) => bar.update(e),
       });
       bar.done();
+      if (typeof ctx.values.figures === 'string') {
+        const { mkdir } = await import('node:fs/promises');
+        const { videoTimelineSvg, writeFigures } = await import('../../metrics/index.js');
+        await mkdir(ctx.values.figures, { recursive: true });
+        const written = await writeFigures(ctx.values.figures, { 'video-timeline': videoTimelineSvg(r) }, {
+          onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
+        } as Parameters<typeof writeFigures>[2]);
+        ctx.log(`Wrote ${written.join(', ')}`);
+      }
       if (ctx.json) {
         ctx.out(`${JSON.stringify(r)}\n`);
         return 0;
