@@ -6,6 +6,7 @@
  * refused with a message naming the file.
  */
 import {
+  existsSync,
   promises as fsp,
   lstatSync,
   mkdtempSync,
@@ -184,6 +185,33 @@ describe('saving a text model over another one', () => {
     expect(readdirSync(dirname(dir)).sort()).toEqual(
       expect.arrayContaining([expect.stringMatching(/\.old$/), expect.stringMatching(/\.saving$/)]),
     );
+    expect(await predictionsOf(dir)).toBe(predB);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('killed between the two renames with a checkpoint inside: recovery (train --resume) puts it back', async () => {
+    const dir = join(work, 'between-checkpoint', 'model');
+    await modelA.save(dir);
+    await fsp.mkdir(join(dir, 'checkpoint'));
+    writeFileSync(join(dir, 'checkpoint', 'state.bin'), 'epoch 3');
+    let renames = 0;
+    const original = fsp.rename;
+    vi.spyOn(fsp, 'rename').mockImplementation((async (from: string, to: string) => {
+      if (String(to).endsWith('.old') && ++renames === 1) {
+        await original(from, to);
+        return new Promise(() => {});
+      }
+      return original(from, to);
+    }) as never);
+    void modelB.save(dir);
+    await vi.waitFor(() => expect(renames).toBe(1), { timeout: 5000 });
+    vi.restoreAllMocks();
+    asIfProcessDied(dir);
+    // The model directory is gone and the checkpoint sits in the set-aside copy until recovery.
+    expect(existsSync(join(dir, 'checkpoint', 'state.bin'))).toBe(false);
+    const { recoverModelDirectory } = await import('../../src/text/models/artifact.js');
+    expect(await recoverModelDirectory(dir)).toBe('rolled-forward');
+    expect(readFileSync(join(dir, 'checkpoint', 'state.bin'), 'utf8')).toBe('epoch 3');
     expect(await predictionsOf(dir)).toBe(predB);
     expect(leftovers(dir)).toEqual([]);
   });

@@ -273,6 +273,11 @@ All models:
     for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
     if (deep && options.resume === true) {
       const checkpointDir = String(options.checkpointDir);
+      // A run killed while saving its model over --out may have left the swap half done, with the
+      // default checkpoint (DIR/checkpoint) inside the set-aside copy: finish the swap first so
+      // the checkpoint is where --resume looks for it.
+      const { recoverModelDirectory } = await import('../../text/models/artifact.js');
+      await recoverModelDirectory(out);
       const { existsSync } = await import('node:fs');
       const { CHECKPOINT_FILE } = await import('../../text/models/deep/checkpoint.js');
       if (existsSync(`${checkpointDir}/${CHECKPOINT_FILE}`)) ctx.log(`--resume: continuing from ${checkpointDir}`);

@@ -145,6 +145,20 @@ async function savedEntries(dir: string): Promise<string[]> {
 const MODEL_DIRECTORY_OPTIONS = { previousEntries: savedEntries, commitFile: MANIFEST_FILE } as const;
 
 /**
+ * Finishes (or rolls back) a save of a model directory that a crash interrupted, keeping the
+ * files that were not part of the save (a `checkpoint/` folder): what `train --resume` runs before
+ * it looks for its checkpoint. Loading a model does the same by itself.
+ *
+ * @example
+ * ```ts
+ * await recoverModelDirectory('models/smsa-gru'); // 'none' when nothing was interrupted
+ * ```
+ */
+export function recoverModelDirectory(dir: string): ReturnType<typeof recoverDirectory> {
+  return recoverDirectory(dir, MODEL_DIRECTORY_OPTIONS);
+}
+
+/**
  * Writes a model directory as one unit: the state files, then `model.json` with their sizes and
  * checksums, into a fresh sibling directory that is swapped in (see the module comment). Files in
  * an existing directory that are not part of its previous save (a checkpoint folder, notes) are
