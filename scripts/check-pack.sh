@@ -127,4 +127,10 @@ node pretrained.mjs >&2 || fail "createSentimentPipeline() with the shipped mode
 node -e "require('ulasan').createSentimentPipeline().then((c) => c('barangnya bagus banget')).then((p) => { if (p.label !== 'positive') throw new Error(JSON.stringify(p)); console.log('pretrained cjs ok'); }).catch((e) => { console.error(e); process.exit(1); })" >&2 ||
   fail "createSentimentPipeline() with the shipped model (CJS)"
 
+# The issue's one-liner, exactly as a newcomer types it (the output is what they see).
+out=$(node -e "import('ulasan').then(async u => console.log(await (await u.createSentimentPipeline())(['barangnya bagus banget'])))" 2>&1) \
+  || fail "the README one-liner failed: $out"
+printf '%s\n' "$out" >&2
+printf '%s' "$out" | grep -q "label: 'positive'" || fail "the README one-liner did not print a positive label: $out"
+
 log "all checks passed"
