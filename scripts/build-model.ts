@@ -64,7 +64,9 @@ async function compact(dir: string): Promise<void> {
     if (file.endsWith('model.json')) continue;
     writeFileSync(file, `${JSON.stringify(roundNumbers(JSON.parse(readFileSync(file, 'utf8'))))}\n`);
   }
-  const manifests = files.filter((f) => f.endsWith('model.json')).sort((a, b) => b.split('/').length - a.split('/').length);
+  const manifests = files
+    .filter((f) => f.endsWith('model.json'))
+    .sort((a, b) => b.split('/').length - a.split('/').length);
   for (const file of manifests) {
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
       metadata: Record<string, unknown>;
@@ -113,7 +115,9 @@ async function build(out: string): Promise<void> {
     `sentiment-id: trained in ${((trained - started) / 1000).toFixed(1)} s on ${train.texts.length} SmSA train reviews; ` +
       `${(bytes / 1024 / 1024).toFixed(2)} MiB on disk; reloaded in ${loadMs.toFixed(0)} ms`,
   );
-  console.log(`SmSA valid (${valid.texts.length}): accuracy ${report.accuracy.toFixed(4)}, macro-F1 ${report.macroF1.toFixed(4)}`);
+  console.log(
+    `SmSA valid (${valid.texts.length}): accuracy ${report.accuracy.toFixed(4)}, macro-F1 ${report.macroF1.toFixed(4)}`,
+  );
   console.log(report.report);
 }
 

@@ -105,7 +105,10 @@ async function macroF1(model: TextClassifier, set: LabelledSet, twoClass: boolea
   return evaluationSummary(set.labels, pred, { labels }).macroF1;
 }
 
-async function fitModel(spec: Record<string, unknown>, set: LabelledSet): Promise<{ model: TextClassifier; seconds: number }> {
+async function fitModel(
+  spec: Record<string, unknown>,
+  set: LabelledSet,
+): Promise<{ model: TextClassifier; seconds: number }> {
   const t0 = performance.now();
   if (spec.model === 'gru') return fitGru(set, t0);
   const model = await createTextClassifier({ seed: 42, ...spec } as unknown as { model: string });

@@ -26,7 +26,8 @@ import { parseArgs } from 'node:util';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const dashes = process.argv.indexOf('--');
 const ownArgs = dashes === -1 ? process.argv.slice(2) : process.argv.slice(2, dashes);
-const sslExtra = dashes === -1 ? ['--threshold', '0.9', '--balance', '--until-exhausted'] : process.argv.slice(dashes + 1);
+const sslExtra =
+  dashes === -1 ? ['--threshold', '0.9', '--balance', '--until-exhausted'] : process.argv.slice(dashes + 1);
 const { values } = parseArgs({
   args: ownArgs,
   options: {
@@ -45,7 +46,8 @@ mkdirSync(out, { recursive: true });
 const data = process.env.ULASAN_DATA ?? resolve(root, '../shared/data');
 
 function ulasan(args: string[]): string {
-  const entry = values.cli === 'dist' ? [join(root, 'dist/cli/main.js')] : ['--import', 'tsx', join(root, 'src/cli/main.ts')];
+  const entry =
+    values.cli === 'dist' ? [join(root, 'dist/cli/main.js')] : ['--import', 'tsx', join(root, 'src/cli/main.ts')];
   const started = Date.now();
   const r = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`ulasan ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
@@ -61,7 +63,18 @@ for (const part of ['train', 'valid']) {
 }
 // 2. Stratified 20% labeled / 80% pool.
 const split = join(out, 'split');
-ulasan(['split', '--data', join(out, 'train-binary.tsv'), '--out', split, '--test-size', '0.8', '--stratify', '--seed', values.seed]);
+ulasan([
+  'split',
+  '--data',
+  join(out, 'train-binary.tsv'),
+  '--out',
+  split,
+  '--test-size',
+  '0.8',
+  '--stratify',
+  '--seed',
+  values.seed,
+]);
 const labeledFile = join(split, 'train.tsv');
 // `--pool all` (with `--no-labeled`): seed 001's design, every train review is unlabeled.
 const poolFile = values.pool === 'all' ? join(out, 'train-binary.tsv') : join(split, 'test.tsv');
@@ -69,8 +82,11 @@ const validFile = join(out, 'valid-binary.tsv');
 
 // 3. Floor and ceiling, same model kind and defaults.
 const macroF1 = (dir: string) =>
-  (JSON.parse(ulasan(['evaluate', '--model', dir, '--data', validFile, '--no-figures', '--json'])) as { macroF1: number })
-    .macroF1;
+  (
+    JSON.parse(ulasan(['evaluate', '--model', dir, '--data', validFile, '--no-figures', '--json'])) as {
+      macroF1: number;
+    }
+  ).macroF1;
 let floor = Number.NaN;
 let ceiling = Number.NaN;
 if (!values['skip-bounds']) {
@@ -121,7 +137,10 @@ interface Summary {
   stopDetail?: string;
   balancePolicy?: string;
   labelingAccuracy: number | null;
-  labelingByClass?: Record<string, { assigned: number; correct: number; precision: number | null; recall: number | null }>;
+  labelingByClass?: Record<
+    string,
+    { assigned: number; correct: number; precision: number | null; recall: number | null }
+  >;
   macroF1: number | null;
   initialLabels?: { name: string; assigned: number; accuracy: number | null } | null;
   log: {
@@ -131,16 +150,26 @@ interface Summary {
     poolAfter: number;
     fallback: boolean;
     labelDistribution: Record<string, number>;
-    labeling?: { accuracy: number | null; cumulativeAccuracy: number | null; labels: string[]; confusionMatrix: number[][] };
+    labeling?: {
+      accuracy: number | null;
+      cumulativeAccuracy: number | null;
+      labels: string[];
+      confusionMatrix: number[][];
+    };
     validation?: { macroF1: number };
   }[];
 }
 
 // 5. Report. Per-class accuracy of the pseudo-labels = share of the labels assigned as class c whose
 // hidden label is c (precision), from the last iteration's cumulative confusion matrix (rows: true).
-const fmt = (v: number | null | undefined, d = 4) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d));
-console.log(`ulasan ssl ${[...labeledArgs.slice(0, 1), ...sslExtra].join(' ')} --model ${values.model} (${seconds.toFixed(0)} s)\n`);
-console.log('| iteration | threshold | selected | per class | labeling acc. (iteration) | valid macro-F1 | pool after |');
+const fmt = (v: number | null | undefined, d = 4) =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(d);
+console.log(
+  `ulasan ssl ${[...labeledArgs.slice(0, 1), ...sslExtra].join(' ')} --model ${values.model} (${seconds.toFixed(0)} s)\n`,
+);
+console.log(
+  '| iteration | threshold | selected | per class | labeling acc. (iteration) | valid macro-F1 | pool after |',
+);
 console.log('| ---: | ---: | ---: | --- | ---: | ---: | ---: |');
 for (const e of summary.log) {
   const dist = Object.entries(e.labelDistribution)
