@@ -11,7 +11,8 @@ export default defineConfig([
       'metrics/index': 'src/metrics/index.ts',
       'ssl/index': 'src/ssl/index.ts',
       'backend/index': 'src/backend/index.ts',
-      'experiments/index': 'src/experiments/index.ts',
+      // ulasan/experiments = the experiments barrel + the text models as default family (facade level).
+      'experiments/index': 'src/experiments-entry.ts',
       'report/index': 'src/report/index.ts',
     },
     format: ['esm', 'cjs'],

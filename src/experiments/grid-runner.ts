@@ -39,7 +39,7 @@ import {
   validateGridConfig,
 } from './grid-config.js';
 import { type DataSummary, type PreparedGridData, prepareGridData } from './grid-data.js';
-import { prepareGridEmbeddings } from './grid-embeddings.js';
+import { type GridDefaults, missingGridDefaults } from './grid-defaults.js';
 import { resampleTrainOnly } from './resample.js';
 import {
   appendGridLog,
@@ -61,7 +61,8 @@ import { stratifiedKFold } from './split.js';
 
 /**
  * Creates an unfitted classifier for one scenario from its options (`fixed` + grid values + `seed`).
- * The default creates text classifiers through `createTextClassifier` (`options.model` picks the kind).
+ * Without one, the grid uses its {@link GridDefaults} (from `ulasan/experiments`: the text models,
+ * `options.model` picking the kind).
  */
 export type ClassifierFactory<X = string> = (
   options: Record<string, unknown>,
@@ -80,8 +81,13 @@ export interface RunGridOptions<X = string> {
   onProgress?: ProgressCallback;
   /** Called after each scenario is logged. */
   onScenarioEnd?: (result: ScenarioResult) => void | Promise<void>;
-  /** Makes the classifier of each scenario (e.g. vision models); default: the text-model registry. */
+  /** Makes the classifier of each scenario (e.g. vision models); default: `defaults.factory`. */
   classifierFactory?: ClassifierFactory<X>;
+  /**
+   * The model family used when there is no `classifierFactory`: its factory, option names and
+   * embeddings. `runGrid` from `ulasan/experiments` fills in the text models' (`textGridDefaults`).
+   */
+  defaults?: GridDefaults<X>;
   /** Apply the config's `quick` overrides (or load `NAME.quick.yaml` for a file config). */
   quick?: boolean;
   /** Run a grid larger than `maxScenarios`. */
@@ -169,7 +175,9 @@ export async function runGrid<X = string>(
   const metric = config.metric ?? 'macroF1';
   const out = options.out ?? join('runs', config.name.replace(/[^\w.-]+/g, '-'));
   const logPath = join(out, 'results.jsonl');
-  const baseFactory = options.classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
+  const defaults = options.defaults;
+  const baseFactory = options.classifierFactory ?? defaults?.factory;
+  if (!baseFactory) throw missingGridDefaults(config.name);
 
   // Grid size before any data is read: a typo'd grid fails fast.
   const draft = expandGrid(config);
@@ -192,7 +200,8 @@ export async function runGrid<X = string>(
   const scenarios = expandGrid(config, { dataHash: data.dataHash });
   const gridHash = stableHash({ ...gridIdentity(config), dataHash: data.dataHash }).slice(0, 16);
 
-  if (!options.classifierFactory) warnUnknownTextOptions(scenarios);
+  if (!options.classifierFactory && defaults?.optionNames)
+    warnUnknownOptions(scenarios, defaults.optionNames, defaults.name);
 
   // Every classifier is constructed once up front (constructors only store options), so a bad
   // option fails now, not hours into the grid.
@@ -210,10 +219,7 @@ export async function runGrid<X = string>(
   try {
     const finished = await openLog(logPath, config.name, gridHash, scenarios.length, options.resume === true);
     // Shared word vectors (trained on the training part only, cached in `out`), handed to every scenario.
-    const vectors = await prepareGridEmbeddings(config, data, out, {
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    const vectors = await prepareEmbeddings(config, data, out, defaults, options);
     const vectorOption = config.embeddings?.option ?? 'embeddings';
     const factory: ClassifierFactory<X> = vectors
       ? (o, s) => baseFactory({ ...o, [vectorOption]: vectors }, s)
@@ -476,21 +482,28 @@ export async function runScenarioTask<X>(
 }
 
 /**
- * A scenario runner for a worker: builds the classifier factory of a {@link GridJobSpec} (the
- * built-in text models unless `classifierFactory` is given, with the grid's word vectors loaded
- * once) and returns a function that runs one of its scenarios by key. Internal; for the executors.
+ * A scenario runner for a worker: builds the classifier factory of a {@link GridJobSpec}
+ * (`defaults.factory` unless `classifierFactory` is given, with the grid's word vectors loaded
+ * once by `defaults.loadEmbeddings`) and returns a function that runs one of its scenarios by key. Internal; for the executors.
  */
 export async function createSpecRunner<X>(
   spec: GridJobSpec<X>,
   classifierFactory?: ClassifierFactory<X>,
+  defaults?: GridDefaults<X>,
 ): Promise<
   (key: string, report: EpochReporter, options?: Pick<RunGridOptions<X>, 'signal'>) => Promise<ScenarioResult>
 > {
-  const base = classifierFactory ?? (textClassifierFactory as unknown as ClassifierFactory<X>);
+  const base = classifierFactory ?? defaults?.factory;
+  if (!base) throw missingGridDefaults(spec.name);
   let factory = base;
   if (spec.embeddings) {
-    const { WordVectors } = await import('../text/word2vec/index.js');
-    const vectors = await WordVectors.load(spec.embeddings.path);
+    if (!defaults?.loadEmbeddings) {
+      throw new UlasanError(
+        'CONFIG',
+        `grid "${spec.name}" shares embeddings, but this worker has no model-family defaults to load them with.`,
+      );
+    }
+    const vectors = await defaults.loadEmbeddings(spec.embeddings.path);
     const option = spec.embeddings.option;
     factory = (o, s) => base({ ...o, [option]: vectors }, s);
   }
@@ -572,6 +585,7 @@ async function buildJobSpec<X>(
     scenarios: scenarios.map((s) => ({ ...s, options: JSON.parse(JSON.stringify(s.options)) })),
     ...(embeddings ? { embeddings } : {}),
     ...(backend ? { backend: String(backend) } : {}),
+    ...(!options.classifierFactory && options.defaults?.module ? { defaultsModule: options.defaults.module } : {}),
   };
 }
 
@@ -872,66 +886,42 @@ function sanitize<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)));
 }
 
-/**
- * Options understood by the built-in text classifiers (all kinds together: a grid over
- * `model: [nb, lstm]` passes `epochs` to naive Bayes too, which ignores it). The classifiers accept
- * unknown options silently, so a typo such as `learningrate` would change nothing; warn instead.
- */
-const TEXT_OPTION_KEYS = [
-  'model',
-  'seed',
-  'pipeline',
-  'embeddings',
-  // deep models
-  'units',
-  'recurrentLayers',
-  'dropout',
-  'recurrentDropout',
-  'l2',
-  'embeddingDim',
-  'filters',
-  'kernelSize',
-  'poolSize',
-  'maxLen',
-  'minCount',
-  'maxVocabulary',
-  'trainableEmbeddings',
-  'epochs',
-  'batchSize',
-  'optimizer',
-  'learningRate',
-  'classWeight',
-  'earlyStopping',
-  'checkpointDir',
-  'resume',
-  'inferenceBatchSize',
-  // classic baselines
-  'features',
-  'alpha',
-  'fitPrior',
-  'C',
-  'maxIter',
-  'tol',
-  'fitIntercept',
-  'interceptScaling',
-];
-
-function warnUnknownTextOptions(scenarios: readonly Scenario[]): void {
+/** Warns about option names the defaults' classifiers do not know (they would be ignored silently). */
+function warnUnknownOptions(scenarios: readonly Scenario[], known: readonly string[], family: string): void {
   const unknown = new Set<string>();
-  for (const s of scenarios)
-    for (const key of Object.keys(s.options)) if (!TEXT_OPTION_KEYS.includes(key)) unknown.add(key);
+  for (const s of scenarios) for (const key of Object.keys(s.options)) if (!known.includes(key)) unknown.add(key);
   for (const key of unknown) {
-    const near = closest(key, TEXT_OPTION_KEYS);
+    const near = closest(key, [...known]);
     process.emitWarning(
-      `grid: option "${key}" is not an option of the built-in text classifiers and will be ignored${near ? ` (did you mean "${near}"?)` : ''}.`,
+      `grid: option "${key}" is not an option of the built-in ${family} classifiers and will be ignored${near ? ` (did you mean "${near}"?)` : ''}.`,
       { code: 'ULASAN_UNKNOWN_OPTION' },
     );
   }
 }
 
-async function textClassifierFactory(options: Record<string, unknown>): Promise<Classifier<string>> {
-  const { createTextClassifier } = await import('../text/models/registry.js');
-  return (await createTextClassifier(
-    options as Parameters<typeof createTextClassifier>[0],
-  )) as unknown as Classifier<string>;
+/** The config's shared embeddings (trained on the training part only), or undefined when it asks for none. */
+async function prepareEmbeddings<X>(
+  config: GridConfig<X>,
+  data: PreparedGridData<X>,
+  out: string,
+  defaults: GridDefaults<X> | undefined,
+  options: RunGridOptions<X>,
+): Promise<object | undefined> {
+  const spec = config.embeddings;
+  if (!spec) return undefined;
+  if (!defaults?.prepareEmbeddings) {
+    throw new UlasanError(
+      'CONFIG',
+      `grid "${config.name}" asks for embeddings, but ${defaults ? `the ${defaults.name} defaults make none` : 'no model-family defaults were given to make them'}. Remove embeddings from the config, or run the grid with the text defaults (runGrid from "ulasan/experiments").`,
+    );
+  }
+  return defaults.prepareEmbeddings({
+    spec: spec as { file?: string; word2vec?: Record<string, unknown> },
+    texts: data.trainOriginal.map((i) => data.inputs[i]),
+    fixed: (config.fixed ?? {}) as Record<string, unknown>,
+    seed: config.seed ?? 42,
+    out,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
 }

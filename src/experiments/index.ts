@@ -17,6 +17,7 @@ export {
 } from './executors/queue-executor.js';
 export {
   predictOnQueue,
+  type QueueLabeler,
   type QueuePrediction,
   type QueuePredictOptions,
   type StreamTextsOptions,
@@ -51,6 +52,7 @@ export {
   validateGridConfig,
 } from './grid-config.js';
 export type { DataSummary } from './grid-data.js';
+export { GRID_DEFAULTS_KIND, type GridDefaults, isGridDefaults } from './grid-defaults.js';
 export {
   type ClassifierFactory,
   type GridRunResult,

@@ -27,6 +27,7 @@ export {
   selectKBest,
   selectVectorizerFeatures,
 } from './feature-selection/index.js';
+export { TEXT_GRID_OPTIONS, textClassifierFactory, textGridDefaults, textQueueLabeler } from './grid.js';
 export type {
   LexiconLanguage,
   LexiconSentimentOptions,

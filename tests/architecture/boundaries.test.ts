@@ -49,23 +49,7 @@ const ALLOWED: Record<string, readonly string[]> = {
  * Edges the architecture forbids but the code still has, each with the reason it is tolerated.
  * The test fails when one disappears too (so the list only ever shrinks).
  */
-const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [
-  {
-    from: 'src/experiments/grid-embeddings.ts',
-    to: 'text',
-    why: 'the text grid factory and its Word2Vec embeddings still live in experiments/ (issue 19: move next to the text models)',
-  },
-  {
-    from: 'src/experiments/grid-runner.ts',
-    to: 'text',
-    why: 'textClassifierFactory is still the default factory of runGrid (issue 19)',
-  },
-  {
-    from: 'src/experiments/executors/queue-predict.ts',
-    to: 'text',
-    why: 'batch labeling on the queue loads text models itself; it moves with the text grid factory (issue 19)',
-  },
-];
+const KNOWN_EXCEPTIONS: readonly { from: string; to: string; why: string }[] = [];
 
 /** Packages that only `src/backend/` may load as values (everyone else imports their types). */
 const ENGINE_PACKAGES = /^@tensorflow\//;

@@ -7,7 +7,7 @@ import { ensureBackend } from '../../src/backend/backends.js';
 import { loadTf } from '../../src/backend/tf.js';
 import { runCli } from '../../src/cli/main.js';
 import { readDataset } from '../../src/data/index.js';
-import { expandGrid, loadGridConfig, runGrid } from '../../src/experiments/index.js';
+import { expandGrid, loadGridConfig, runGrid } from '../../src/experiments-entry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/experiments/${name}`, import.meta.url));
 const configs = fileURLToPath(new URL('../../examples/configs/', import.meta.url));

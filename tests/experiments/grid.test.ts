@@ -11,7 +11,7 @@ import {
   loadGridConfig,
   runGrid,
   validateGridConfig,
-} from '../../src/experiments/index.js';
+} from '../../src/experiments-entry.js';
 
 /**
  * A tiny real classifier for grid tests: multinomial naive Bayes over lower-cased word counts with

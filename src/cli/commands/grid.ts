@@ -1,4 +1,4 @@
-import { runGrid } from '../../experiments/grid-runner.js';
+import { runGrid } from '../../experiments-entry.js';
 import { type Command, optionalNumber, requireString, UsageError } from '../command.js';
 import { createProgressBar } from '../progress-bar.js';
 

@@ -46,7 +46,7 @@ Options:
     const lockDuration = positive('lock-duration');
     const stalledInterval = positive('stalled-interval');
     const maxStalledCount = positive('max-stalled');
-    const { runQueueWorker } = await import('../../experiments/executors/queue-worker.js');
+    const { runQueueWorker } = await import('../../experiments-entry.js');
     // Ctrl-C / SIGTERM abort ctx.signal: the worker stops after its running job.
     {
       ctx.log(

@@ -184,44 +184,64 @@ async function readModelFiles(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-const models = new Map<string, Promise<unknown>>();
+/**
+ * How a queue worker labels texts with a published model: loads the model directory once per model
+ * and streams predictions in chunks. The text models' is `textQueueLabeler` (`ulasan/text`), which
+ * the CLI's `worker` and `runQueueWorker` from `ulasan/experiments` use by default.
+ *
+ * @example
+ * ```ts
+ * const labeler: QueueLabeler = {
+ *   load: (dir) => loadTextClassifier(dir),
+ *   label: (model, texts, batchSize) => predictTextStream(model, texts, { chunkSize: batchSize }),
+ * };
+ * await runQueueWorker({ connection: 'redis://127.0.0.1:6379', labeler });
+ * ```
+ */
+export interface QueueLabeler {
+  /** Loads a saved model directory. */
+  load(dir: string): Promise<unknown>;
+  /** Labels texts with a loaded model, in order. */
+  label(model: unknown, texts: string[], batchSize: number): AsyncIterable<{ label: Label; probabilities: number[] }>;
+}
 
-/** The worker side of a `predict` job. Internal. */
-export const predictJobHandler: QueueJobHandler = async (job, { client, queueName, worker }) => {
-  const modelHash = String(job.data.modelHash);
-  let model = models.get(modelHash);
-  if (!model) {
-    model = (async () => {
-      const text = await client.get(payloadKey(queueName, 'model', modelHash));
-      if (!text)
-        throw new UlasanError(
-          'CONFIG',
-          `model ${modelHash} is not published on queue ${queueName} (its coordinator stopped).`,
-        );
-      const dir = join(tmpdir(), 'ulasan-worker', `model-${modelHash}-${process.pid}`);
-      for (const [rel, b64] of Object.entries(JSON.parse(text) as Record<string, string>)) {
-        const path = join(dir, rel);
-        await fs.mkdir(join(path, '..'), { recursive: true });
-        await fs.writeFile(path, Buffer.from(b64, 'base64'));
-      }
-      const { loadTextClassifier } = await import('../../text/models/registry.js');
-      return loadTextClassifier(dir);
-    })();
-    model.catch(() => models.delete(modelHash));
-    if (models.size >= 2) models.delete(models.keys().next().value as string);
-    models.set(modelHash, model);
-  }
-  const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
-  const texts = job.data.texts as string[];
-  const labels: Label[] = [];
-  const probabilities: number[][] = [];
-  const loaded = (await model) as Parameters<typeof predictTextStream>[0];
-  for await (const r of predictTextStream(loaded, texts, { chunkSize: Number(job.data.batchSize) || 512 })) {
-    labels.push(r.label);
-    probabilities.push(r.probabilities);
-  }
-  return { worker, labels, probabilities } satisfies ChunkResult;
-};
+/** The worker side of a `predict` job, labeling with `labeler`. Internal. */
+export function createPredictJobHandler(labeler: QueueLabeler): QueueJobHandler {
+  const models = new Map<string, Promise<unknown>>();
+  return async (job, { client, queueName, worker }) => {
+    const modelHash = String(job.data.modelHash);
+    let model = models.get(modelHash);
+    if (!model) {
+      model = (async () => {
+        const text = await client.get(payloadKey(queueName, 'model', modelHash));
+        if (!text)
+          throw new UlasanError(
+            'CONFIG',
+            `model ${modelHash} is not published on queue ${queueName} (its coordinator stopped).`,
+          );
+        const dir = join(tmpdir(), 'ulasan-worker', `model-${modelHash}-${process.pid}`);
+        for (const [rel, b64] of Object.entries(JSON.parse(text) as Record<string, string>)) {
+          const path = join(dir, rel);
+          await fs.mkdir(join(path, '..'), { recursive: true });
+          await fs.writeFile(path, Buffer.from(b64, 'base64'));
+        }
+        return labeler.load(dir);
+      })();
+      model.catch(() => models.delete(modelHash));
+      if (models.size >= 2) models.delete(models.keys().next().value as string);
+      models.set(modelHash, model);
+    }
+    const texts = job.data.texts as string[];
+    const labels: Label[] = [];
+    const probabilities: number[][] = [];
+    const loaded = await model;
+    for await (const r of labeler.label(loaded, texts, Number(job.data.batchSize) || 512)) {
+      labels.push(r.label);
+      probabilities.push(r.probabilities);
+    }
+    return { worker, labels, probabilities } satisfies ChunkResult;
+  };
+}
 
 /** Options of {@link streamTexts}. */
 export interface StreamTextsOptions {

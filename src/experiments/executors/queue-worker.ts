@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UlasanError } from '../../internal/errors.js';
+import type { GridDefaults } from '../grid-defaults.js';
 import type { ClassifierFactory } from '../grid-runner.js';
 import type { ScenarioResult } from '../results-table.js';
 import {
@@ -23,6 +24,7 @@ import {
 import { ScenarioThread } from './local-executor.js';
 import type { ScenarioJobProgress, ScenarioJobResult } from './queue-executor.js';
 import { workerName } from './queue-executor.js';
+import type { QueueLabeler } from './queue-predict.js';
 import type { GridJobSpec } from './types.js';
 import { prepareWorkerRunner } from './worker-runner.js';
 
@@ -45,6 +47,14 @@ export interface QueueWorkerOptions<X = string> {
   factoryModule?: string;
   /** A custom `classifierFactory` (a worker started from your own script). */
   classifierFactory?: ClassifierFactory<X>;
+  /**
+   * The model family of grids without a custom factory (`textGridDefaults`; `runQueueWorker` from
+   * `ulasan/experiments` and the CLI pass it). Default: the coordinator's, imported from the path it
+   * sent (only valid on the coordinator's host).
+   */
+  defaults?: GridDefaults<X>;
+  /** Labels the texts of `predict` jobs (`textQueueLabeler`; given by `ulasan/experiments` and the CLI). */
+  labeler?: QueueLabeler;
   /** Backend to use instead of the coordinator's. */
   backend?: string;
   /** Stops the worker (after the running job is given back to the queue). */
@@ -117,6 +127,8 @@ export async function runQueueWorker<X = string>(options: QueueWorkerOptions<X>)
           });
           return { run: (key: string, report: Parameters<Runner>[1]) => run(key, report), close: async () => {} };
         }
+        // This worker's own defaults module wins over the coordinator's path (another host's files).
+        if (options.defaults?.module) spec.defaultsModule = options.defaults.module;
         const thread = new ScenarioThread(spec as GridJobSpec<unknown>, options.factoryModule, options.backend);
         return {
           run: (key: string, report: Parameters<Runner>[1]) => thread.run(key, report),
@@ -164,7 +176,8 @@ export async function runQueueWorker<X = string>(options: QueueWorkerOptions<X>)
         }
         value = { worker, result: JSON.parse(JSON.stringify(result)) } satisfies ScenarioJobResult;
       } else {
-        const load = handlers.get(job.name) ?? (job.name === 'predict' ? loadPredictHandler : undefined);
+        const load =
+          handlers.get(job.name) ?? (job.name === 'predict' ? () => loadPredictHandler(options.labeler) : undefined);
         if (!load)
           throw new UlasanError(
             'CONFIG',
@@ -238,6 +251,18 @@ async function loadSpec<X>(client: RedisLike, queueName: string, gridHash: strin
   return spec;
 }
 
-async function loadPredictHandler(): Promise<QueueJobHandler> {
-  return (await import('./queue-predict.js')).predictJobHandler;
+let predictHandler: { labeler: QueueLabeler; handler: QueueJobHandler } | undefined;
+
+async function loadPredictHandler(labeler: QueueLabeler | undefined): Promise<QueueJobHandler> {
+  if (!labeler) {
+    throw new UlasanError(
+      'CONFIG',
+      'this worker cannot label texts: it was started without a labeler. Start it with `ulasan worker`, or runQueueWorker from "ulasan/experiments" (which labels with the text models), or pass labeler.',
+    );
+  }
+  if (predictHandler?.labeler !== labeler) {
+    const { createPredictJobHandler } = await import('./queue-predict.js');
+    predictHandler = { labeler, handler: createPredictJobHandler(labeler) };
+  }
+  return predictHandler.handler;
 }

@@ -42,6 +42,11 @@ export interface GridJobSpec<X = string> {
   embeddings?: { option: string; path: string };
   /** The coordinator's TensorFlow.js backend, used by workers too so the numbers match. */
   backend?: string;
+  /**
+   * URL of the module holding the grid's model-family defaults (`GridDefaults.module`), when the
+   * grid runs on them: a worker without defaults of its own imports them from here.
+   */
+  defaultsModule?: string;
 }
 
 /** What the runner hands an executor: the scenarios to run and where each outcome goes. */

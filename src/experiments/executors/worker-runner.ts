@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { UlasanError } from '../../internal/errors.js';
+import { type GridDefaults, importGridDefaults } from '../grid-defaults.js';
 import { type ClassifierFactory, createSpecRunner } from '../grid-runner.js';
 import type { GridJobSpec } from './types.js';
 
@@ -16,6 +17,11 @@ export interface WorkerFactoryOptions<X = string> {
   classifierFactory?: ClassifierFactory<X> | undefined;
   /** Backend to use instead of the coordinator's (the numbers may then differ slightly). */
   backend?: string | undefined;
+  /**
+   * The model family used when the grid has no custom factory (the text models, given by the CLI's
+   * `worker` and `ulasan/experiments`); default: imported from the spec's `defaultsModule`.
+   */
+  defaults?: GridDefaults<X> | undefined;
 }
 
 /** Builds the scenario runner of a grid spec for this worker. */
@@ -27,7 +33,9 @@ export async function prepareWorkerRunner<X>(spec: GridJobSpec<X>, options: Work
   }
   const factory =
     options.classifierFactory ?? (options.factoryModule ? await loadFactory<X>(options.factoryModule) : undefined);
-  return createSpecRunner(spec, factory);
+  let defaults = options.defaults;
+  if (!factory && !defaults && spec.defaultsModule) defaults = await importGridDefaults<X>(spec.defaultsModule);
+  return createSpecRunner(spec, factory, defaults);
 }
 
 async function loadFactory<X>(module: string): Promise<ClassifierFactory<X>> {
