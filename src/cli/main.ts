@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { closest } from '../internal/closest.js';
 import { UlasanError } from '../internal/errors.js';
 import { ulasanVersion } from '../internal/version.js';
 import { type Command, type CommandContext, ExitCode, parseNumberOption, UsageError } from './command.js';
@@ -185,7 +186,10 @@ async function dispatch(globals: Globals, io: CliIo, signal: AbortSignal): Promi
     }
     const groups = words.length > 0 ? names.filter((n) => n.startsWith(`${words[0]} `)) : [];
     if (words.length > 0 && groups.length === 0) {
-      throw new UsageError(`unknown command "${words.join(' ')}". Run "ulasan --help" to list commands.`);
+      const near = closest(words.slice(0, 2).join(' '), names) ?? closest(words[0] as string, names);
+      throw new UsageError(
+        `unknown command "${words.join(' ')}"${near ? ` (did you mean "${near}"?)` : ''}. Run "ulasan --help" to list commands.`,
+      );
     }
     const shown = groups.length > 0 ? groups : names;
     const summaries: Record<string, string> = {};

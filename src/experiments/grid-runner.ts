@@ -12,6 +12,7 @@ import { promises as fs } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
 import { writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
+import { closest } from '../internal/closest.js';
 import { AbortError, throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import type { Logs, ProgressCallback } from '../internal/progress.js';
@@ -27,7 +28,6 @@ import type { GridExecution, GridExecutor, GridJobSpec } from './executors/types
 import { inProcessExecutor } from './executors/types.js';
 import { diagnoseFit, type FitDiagnosisOptions, readLog } from './fit-diagnosis.js';
 import {
-  closest,
   DEFAULT_MAX_SCENARIOS,
   expandGrid,
   type GridConfig,

@@ -105,6 +105,13 @@ describe('ulasan CLI: errors and exit codes', () => {
     expect(await runCli(['frobnicate'], c.io)).toBe(2);
     expect(c.err().trim().split('\n')).toHaveLength(1);
     expect(c.err()).toMatch(/unknown command "frobnicate"/);
+    expect(c.err()).not.toMatch(/did you mean/);
+  });
+
+  it('suggests the command a typo was meant to be', async () => {
+    const c = capture();
+    expect(await runCli(['trian', '--data', 'x.tsv'], c.io)).toBe(2);
+    expect(c.err()).toMatch(/unknown command "trian" \(did you mean "train"\?\)/);
   });
 
   it('rejects an unknown option naming it, exit 2', async () => {
