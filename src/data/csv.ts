@@ -1,7 +1,13 @@
 /**
- * A small RFC 4180 reader/writer for CSV and TSV. Quoted fields may contain the delimiter, quotes
- * (doubled) and line breaks; every record remembers the 1-based line it starts on, so errors can
- * point users at the right line of their file.
+ * The one RFC 4180 reader/writer for CSV and TSV (datasets for `train`/`evaluate`, `preprocess`,
+ * slang lexicons). Quoted fields may contain the delimiter, quotes (doubled) and line breaks; every
+ * record remembers the 1-based line it starts on, so errors can point users at the right line.
+ *
+ * Quoting follows Python's `csv` module defaults (`doublequote=True`, `strict=False`) and pandas'
+ * `read_csv`: a quote opens a quoted field only at the start of a field; a stray quote inside an
+ * unquoted field is a literal character (`ab"c` reads as `ab"c`); text after a closing quote is
+ * appended literally (`"ab"c` reads as `abc`); a quote never closed before the end of the file is an
+ * error (pandas' "EOF inside string"), naming the line it opened on.
  */
 import { UlasanError } from '../internal/errors.js';
 

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
+import { parseDelimited, quoteField } from '../../data/csv.js';
 import { writeFileAtomic } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
-import { parseDelimited } from '../../text/preprocess/delimited.js';
 import { PIPELINE_PRESETS, type PipelineConfig, TextPipeline } from '../../text/preprocess/pipeline.js';
 import { decodeUtf8Strict, readTextFile } from '../../text/preprocess/text-input.js';
 import { type Command, requireString, UsageError } from '../command.js';
@@ -43,9 +43,6 @@ function columnIndex(header: string[] | undefined, col: string | undefined, path
   }
   return i;
 }
-
-const quoteCsv = (cell: string, delimiter: string): string =>
-  cell.includes(delimiter) || cell.includes('"') || cell.includes('\n') ? `"${cell.replace(/"/g, '""')}"` : cell;
 
 function readTable(path: string, textCol: string | undefined, input?: string): Table {
   const text = input ?? readTextFile(path, 'data');
@@ -97,28 +94,28 @@ function readTable(path: string, textCol: string | undefined, input?: string): T
   }
   const delimiter = format === 'csv' ? ',' : '\t';
   const records = parseDelimited(text, delimiter, `data file ${path}`);
-  const firstCells = records[0]?.cells.map((c) => c.trim().toLowerCase()) ?? [];
+  const firstCells = records[0]?.fields.map((c) => c.trim().toLowerCase()) ?? [];
   // CSV files have a header; a TSV has one only if its first line names a text column (SmSA has none).
   const hasHeader =
     format === 'csv' ||
     firstCells.some((c) => TEXT_NAMES.includes(c)) ||
     (textCol !== undefined && !/^\d+$/.test(textCol));
-  const header = hasHeader ? records[0]?.cells : undefined;
+  const header = hasHeader ? records[0]?.fields : undefined;
   const body = hasHeader ? records.slice(1) : records;
   const col = columnIndex(header, textCol, path);
   return {
     format,
     header,
-    rows: body.map((r) => r.cells),
-    textOf: (r) => (body[r] as { cells: string[] }).cells[col],
+    rows: body.map((r) => r.fields),
+    textOf: (r) => (body[r] as { fields: string[] }).fields[col],
     lineOf: (r) => (body[r] as { line: number }).line,
     write: (p) => {
       const out: string[] = [];
-      if (header) out.push(header.map((c) => quoteCsv(c, delimiter)).join(delimiter));
+      if (header) out.push(header.map((c) => quoteField(c, delimiter)).join(delimiter));
       body.forEach((rec, r) => {
-        const cells = [...rec.cells];
+        const cells = [...rec.fields];
         cells[col] = (p[r] as string[]).join(' ');
-        out.push(cells.map((c) => quoteCsv(c ?? '', delimiter)).join(delimiter));
+        out.push(cells.map((c) => quoteField(c ?? '', delimiter)).join(delimiter));
       });
       return out.length ? `${out.join('\n')}\n` : '';
     },

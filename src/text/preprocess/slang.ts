@@ -4,10 +4,10 @@
  * `docs/resources.md`); bigger lexicons such as the Colloquial Indonesian Lexicon load from a path.
  */
 import { extname } from 'node:path';
+import { parseDelimited } from '../../data/csv.js';
 import { invalidArgument, UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import type { PreprocessLanguage } from './clean.js';
-import { parseDelimited } from './delimited.js';
 import { parseTsvMap, parseWordList, readResource } from './resources.js';
 import { assertTokens, readTextFile } from './text-input.js';
 
@@ -246,7 +246,7 @@ function readLexiconFile(path: string): Array<[string, string]> {
   let slangCol = 0;
   let formalCol = 1;
   let start = 0;
-  const header = (records[0] as { cells: string[] }).cells.map((c) => c.trim().toLowerCase());
+  const header = (records[0] as { fields: string[] }).fields.map((c) => c.trim().toLowerCase());
   if (header.includes('slang') && header.includes('formal')) {
     slangCol = header.indexOf('slang');
     formalCol = header.indexOf('formal');
@@ -254,7 +254,7 @@ function readLexiconFile(path: string): Array<[string, string]> {
   }
   const rows: Array<[string, string]> = [];
   for (let r = start; r < records.length; r++) {
-    const { line, cells } = records[r] as { line: number; cells: string[] };
+    const { line, fields: cells } = records[r] as { line: number; fields: string[] };
     if (cells.length === 1 && (cells[0] as string).trim().startsWith('#')) continue;
     const key = cells[slangCol]?.trim();
     const value = cells[formalCol];

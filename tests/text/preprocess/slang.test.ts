@@ -104,7 +104,7 @@ describe('normalizeSlang', () => {
       /bad-lexicon\.tsv, line 2: expected a slang word/,
     );
     expect(() => createSlangLexicon({ path: `${FIXTURES}bad-quote-lexicon.csv` })).toThrow(
-      /line 3: a quoted field is never closed/,
+      /a quoted field opened on line 3 is never closed/,
     );
     expect(() => createSlangLexicon({ path: `${FIXTURES}invalid-utf8-lexicon.tsv` })).toThrow(
       /not valid UTF-8 \(first invalid byte at offset 20, line \d+\)/,
