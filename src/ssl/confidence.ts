@@ -88,10 +88,3 @@ function rowConfidence(row: readonly number[], measure: ConfidenceMeasure): numb
       );
   }
 }
-
-/** Index of the largest value (first on ties, like numpy's argmax). */
-export function argmax(row: readonly number[]): number {
-  let best = 0;
-  for (let k = 1; k < row.length; k++) if ((row[k] as number) > (row[best] as number)) best = k;
-  return best;
-}

@@ -11,11 +11,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
+import { argmax } from '../internal/argmax.js';
 import { writeJsonAtomic } from '../internal/atomic-fs.js';
 import { invalidArgument, throwIfAborted, UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
 import { confusionMatrix, evaluationSummary } from '../metrics/index.js';
-import { argmax, type ConfidenceMeasure, confidenceScores } from './confidence.js';
+import { type ConfidenceMeasure, confidenceScores } from './confidence.js';
 import { type BalancePolicy, type Candidate, selectCandidates, validateThreshold } from './selection.js';
 
 /** What to do when no sample passes the threshold. */

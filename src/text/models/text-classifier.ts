@@ -8,6 +8,7 @@
  * gives back a classifier that predicts identically and needs nothing else.
  */
 import type { FitOptions, Label, PersistableClassifier } from '../../core/classifier.js';
+import { argmax } from '../../internal/argmax.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import type { Logs, TrainingCallbacks } from '../../internal/progress.js';
@@ -411,12 +412,6 @@ export function sortLabels(labels: Label[]): Label[] {
   );
 }
 
-/** Index of the largest value (first one on ties). */
-export function argmax(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let j = 1; j < row.length; j++) if (row[j]! > row[best]!) best = j;
-  return best;
-}
 
 function checkTexts(texts: unknown, where: string, allowEmpty = false): asserts texts is string[] {
   if (!Array.isArray(texts)) throw invalidArgument(`${where}: expected an array of texts, got ${typeof texts}.`);
