@@ -30,6 +30,7 @@ import {
   writeJsonAtomic,
 } from '../../internal/atomic-fs.js';
 import { UlasanError } from '../../internal/errors.js';
+import { readVersionedJson, type VersionedFormat } from '../../internal/versioned-json.js';
 
 /** The manifest's `format` value. */
 export const ARTIFACT_FORMAT = 'ulasan-text-classifier';
@@ -221,35 +222,27 @@ export async function writeArtifact(
 export async function readArtifact(dir: string, options: { knownKinds?: readonly string[] } = {}): Promise<Artifact> {
   const root = resolve(dir);
   const manifestPath = join(root, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = await readManifestText(root, manifestPath);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
+  const raw = await readVersionedJson(manifestPath, ARTIFACT_SPEC, {
+    // A crash between the two renames of a save leaves the model under a temporary name: put it back.
+    recover: async () => {
+      const recovered = await recoverDirectory(root, MODEL_DIRECTORY_OPTIONS).catch(() => 'none');
+      return recovered === 'rolled-forward' || recovered === 'rolled-back';
+    },
+    notFound: async (error) => {
       const entries = await fs.readdir(root).catch(() => undefined);
       const interrupted =
         entries && entries.length > 0
           ? ` The directory exists but has no ${MANIFEST_FILE}: a save into it was interrupted, or it is not a model directory. Train or save the model again.`
           : ` Pass the directory written by save() or \`ulasan train --out\`.`;
-      throw new UlasanError(
+      return new UlasanError(
         'FILE_NOT_FOUND',
         `No saved model at ${root}: expected ${MANIFEST_FILE} there.${interrupted}`,
         {
           cause: error,
         },
       );
-    }
-    throw error;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UlasanError('FILE_FORMAT', `${manifestPath} is not valid JSON: ${(error as Error).message}.`, {
-      cause: error,
-    });
-  }
+    },
+  });
   const manifest = validateManifest(raw, manifestPath, options.knownKinds);
   const realRoot = await fs.realpath(root);
   for (const role of Object.keys(manifest.files)) resolveArtifactPath(root, manifest.files[role]!);
@@ -308,33 +301,13 @@ export async function readArtifact(dir: string, options: { knownKinds?: readonly
   };
 }
 
-/** Reads model.json, first finishing a directory swap that a crash interrupted. */
-async function readManifestText(root: string, manifestPath: string): Promise<string> {
-  try {
-    return await fs.readFile(manifestPath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
-    const recovered = await recoverDirectory(root, MODEL_DIRECTORY_OPTIONS).catch(() => 'none');
-    if (recovered !== 'rolled-forward' && recovered !== 'rolled-back') throw error;
-    return fs.readFile(manifestPath, 'utf8');
-  }
-}
+/** `model.json` as a versioned file (version 1 is the only one so far: no upgrades yet). */
+const ARTIFACT_SPEC: VersionedFormat = { format: ARTIFACT_FORMAT, version: ARTIFACT_VERSION, what: 'model' };
 
-function validateManifest(raw: unknown, where: string, knownKinds?: readonly string[]): ArtifactManifest {
+/** Checks the manifest's fields (format and version are checked by {@link readVersionedJson}). */
+function validateManifest(m: Record<string, unknown>, where: string, knownKinds?: readonly string[]): ArtifactManifest {
   const bad = (what: string) =>
     new UlasanError('FILE_FORMAT', `${where}: ${what}. This does not look like a model saved by ulasan.`);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('expected a JSON object');
-  const m = raw as Record<string, unknown>;
-  if (m.format !== ARTIFACT_FORMAT) throw bad(`"format" is ${JSON.stringify(m.format)}, expected "${ARTIFACT_FORMAT}"`);
-  if (typeof m.version !== 'number' || !Number.isInteger(m.version) || m.version < 1)
-    throw bad('"version" must be a positive integer');
-  if (m.version > ARTIFACT_VERSION) {
-    throw new UlasanError(
-      'UNSUPPORTED_VERSION',
-      `${where} was written in model format version ${m.version}, but this ulasan reads up to version ${ARTIFACT_VERSION}. Upgrade ulasan (npm install ulasan@latest) to load it.`,
-    );
-  }
   if (typeof m.kind !== 'string' || m.kind === '') throw bad('"kind" must be a non-empty string');
   if (knownKinds && !knownKinds.includes(m.kind)) {
     throw new UlasanError(

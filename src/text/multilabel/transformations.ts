@@ -23,6 +23,7 @@ import {
 } from '../../internal/atomic-fs.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { Random } from '../../internal/random.js';
+import { readVersionedJson, type VersionedFormat } from '../../internal/versioned-json.js';
 import { type CreateTextClassifierOptions, createTextClassifier, loadTextClassifier } from '../models/registry.js';
 import type { TextClassifier } from '../models/text-classifier.js';
 import { type MultiLabelReport, multiLabelReport } from './report.js';
@@ -481,6 +482,13 @@ export class LabelPowerset extends MultiLabelTextClassifier {
   }
 }
 
+/** `multilabel.json` as a versioned file (version 1 is the only one so far: no upgrades yet). */
+const MULTILABEL_SPEC: VersionedFormat = {
+  format: 'ulasan-multilabel-classifier',
+  version: 1,
+  what: 'multi-label model',
+};
+
 /**
  * Loads a multi-label model directory written by `save`.
  *
@@ -492,40 +500,22 @@ export class LabelPowerset extends MultiLabelTextClassifier {
  * @throws UlasanError `FILE_NOT_FOUND`, `FILE_FORMAT`, `UNSUPPORTED_VERSION`.
  */
 export async function loadMultiLabelClassifier(dir: string): Promise<MultiLabelTextClassifier> {
-  let raw: unknown;
   const path = join(dir, MULTILABEL_FILE);
-  try {
-    let text: string;
-    try {
-      text = await fs.readFile(path, 'utf8');
-    } catch (error) {
-      // A save killed between its two renames leaves the model under a temporary name: put it back.
+  const m = (await readVersionedJson(path, MULTILABEL_SPEC, {
+    // A save killed between its two renames leaves the model under a temporary name: put it back.
+    recover: async () => {
       const recovered = await recoverDirectory(dir, MULTILABEL_DIRECTORY_OPTIONS).catch(() => 'none');
-      if (recovered !== 'rolled-forward' && recovered !== 'rolled-back') throw error;
-      text = await fs.readFile(path, 'utf8');
-    }
-    raw = JSON.parse(text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UlasanError(
-      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'FILE_FORMAT',
-      code === 'ENOENT'
-        ? `No multi-label model at ${dir}: expected multilabel.json (written by save()).`
-        : `${path} is not valid JSON.`,
-      { cause: error },
-    );
-  }
-  const m = raw as Partial<MultiLabelManifest>;
-  if (m?.format !== 'ulasan-multilabel-classifier')
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `${path}: not a ulasan multi-label model (format ${JSON.stringify(m?.format)}).`,
-    );
-  if (typeof m.version !== 'number' || m.version > 1)
-    throw new UlasanError(
-      'UNSUPPORTED_VERSION',
-      `${path}: version ${m.version} is newer than this ulasan reads (1); upgrade ulasan.`,
-    );
+      return recovered === 'rolled-forward' || recovered === 'rolled-back';
+    },
+    notFound: (error) =>
+      new UlasanError(
+        'FILE_NOT_FOUND',
+        `No multi-label model at ${dir}: expected multilabel.json (written by save()).`,
+        {
+          cause: error,
+        },
+      ),
+  })) as Partial<MultiLabelManifest>;
   if (
     !Array.isArray(m.outputs) ||
     !Array.isArray(m.classes) ||
