@@ -118,6 +118,7 @@ export class Word2VecTrainer {
     let startEpoch = 0;
     let jobs: JobSource;
     let wordsPerEpoch: number;
+    let inMemory = !isStreamingCorpus(corpus);
     let previous = this.resumable ? this.state : undefined;
     this.resumable = false;
     if (previous) {
@@ -139,7 +140,7 @@ export class Word2VecTrainer {
       previous = undefined;
     } else {
       this.history = [];
-      ({ vocab, jobs, wordsPerEpoch } = await countAndEncode(corpus, o, name, signal));
+      ({ vocab, jobs, wordsPerEpoch, inMemory } = await countAndEncode(corpus, o, name, signal));
     }
     if (wordsPerEpoch === 0) {
       throw new UlasanError(
@@ -155,7 +156,7 @@ export class Word2VecTrainer {
       weights,
       startEpoch,
       jobs,
-      jobsInMemory: !isStreamingCorpus(corpus),
+      jobsInMemory: inMemory,
       signal,
       onProgress,
       onEpochEnd: async (stats, snapshot) => {
@@ -312,18 +313,36 @@ interface CorpusCache {
 const FIRST_CHUNK = 1 << 16;
 const MAX_CHUNK = 1 << 20;
 
+/**
+ * Most tokens of a file corpus kept in memory as word ids after the counting pass (4 bytes each:
+ * 64 MiB). Below it, the epochs train from memory like an array corpus, and no epoch re-reads,
+ * decodes and tokenizes the file on the main thread (which was slower than two training threads
+ * consume: issue 18); above it, the file is streamed on every pass and memory stays bounded.
+ * Internal (not exported by the package); an object so that tests can lower it.
+ */
+export const fileCache = { maxTokens: 1 << 24 };
+
 async function countVocabulary(
   corpus: Word2VecCorpus,
   o: ResolvedWord2VecOptions,
   signal: AbortSignal | undefined,
-  keep: boolean,
+  keepTokens: number,
 ): Promise<{ counter: VocabCounter; cache: CorpusCache | undefined }> {
   const counter = new VocabCounter(o.maxVocabSize);
-  const cache: CorpusCache | undefined = keep ? { chunks: [] } : undefined;
+  let cache: CorpusCache | undefined = keepTokens > 0 ? { chunks: [] } : undefined;
   let chunk: CorpusCache['chunks'][number] | undefined;
+  let kept = 0;
   for await (const batch of sentenceBatches(corpus, signal)) {
     for (const tokens of batch) {
       if (cache) {
+        kept += tokens.length;
+        if (kept > keepTokens) {
+          // Too large to keep: count only, and stream the corpus on every epoch instead.
+          cache = undefined;
+          chunk = undefined;
+          counter.add(tokens);
+          continue;
+        }
         if (!chunk || chunk.length + tokens.length > chunk.ids.length) {
           const size = Math.max(chunk ? Math.min(chunk.ids.length * 2, MAX_CHUNK) : FIRST_CHUNK, tokens.length);
           chunk = { ids: new Int32Array(size), length: 0, lens: [] };
@@ -340,6 +359,12 @@ async function countVocabulary(
   return { counter, cache };
 }
 
+/** How many tokens of `corpus` the counting pass may keep as word ids for the epochs. */
+function tokensToKeep(corpus: Word2VecCorpus): number {
+  if (!isStreamingCorpus(corpus)) return Number.POSITIVE_INFINITY;
+  return typeof corpus === 'function' ? 0 : fileCache.maxTokens;
+}
+
 /**
  * The counting pass of a fresh training: the vocabulary, and the jobs (from the in-memory cache,
  * or streamed per epoch). A function of its own so that the counter and the slot remap are
@@ -350,16 +375,16 @@ async function countAndEncode(
   o: ResolvedWord2VecOptions,
   name: string,
   signal: AbortSignal | undefined,
-): Promise<{ vocab: Vocabulary; jobs: JobSource; wordsPerEpoch: number }> {
-  const counted = await countVocabulary(corpus, o, signal, !isStreamingCorpus(corpus));
+): Promise<{ vocab: Vocabulary; jobs: JobSource; wordsPerEpoch: number; inMemory: boolean }> {
+  const counted = await countVocabulary(corpus, o, signal, tokensToKeep(corpus));
   const { vocab, remap } = finalizeVocabulary(counted.counter, o.minCount, o.maxFinalVocab, name);
   if (counted.cache) {
     const cached = cachedJobs(counted.cache, remap);
-    return { vocab, jobs: cached.jobs, wordsPerEpoch: cached.words };
+    return { vocab, jobs: cached.jobs, wordsPerEpoch: cached.words, inMemory: true };
   }
   let wordsPerEpoch = 0;
   for (const c of vocab.counts) wordsPerEpoch += c;
-  return { vocab, jobs: streamingJobs(corpus, vocab, signal), wordsPerEpoch };
+  return { vocab, jobs: streamingJobs(corpus, vocab, signal), wordsPerEpoch, inMemory: false };
 }
 
 /**

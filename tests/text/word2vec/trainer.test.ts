@@ -11,6 +11,7 @@ import {
   Word2VecTrainer,
   WordVectors,
 } from '../../../src/text/index.js';
+import { fileCache } from '../../../src/text/word2vec/trainer.js';
 import { huffmanTree } from '../../../src/text/word2vec/vocab.js';
 import { realCorpus, smsaSentences } from './real-corpus.js';
 
@@ -108,6 +109,16 @@ describe('Word2VecTrainer determinism, inputs and resume', () => {
       const wv = await trainWord2Vec(input, options);
       expect(wv.words).toEqual(ref.words);
       expect(same(wv.vectors, ref.vectors)).toBe(true);
+    }
+    // A file above the in-memory limit is streamed on every epoch instead (a worker reads ahead),
+    // and trains alike.
+    const limit = fileCache.maxTokens;
+    fileCache.maxTokens = 1000;
+    try {
+      const streamed = await trainWord2Vec(file, options);
+      expect(same(streamed.vectors, ref.vectors)).toBe(true);
+    } finally {
+      fileCache.maxTokens = limit;
     }
   });
 
