@@ -2,13 +2,15 @@
  * Saving and loading tfjs-layers models to and from local folders in the standard TensorFlow.js
  * layers format (`model.json` + `weights.bin`, what `tensorflowjs_converter` writes), without
  * `@tensorflow/tfjs-node`'s `file://` handler. Writes are atomic. Weight shard paths in a
- * `model.json` must stay inside its folder (no absolute paths, URLs, `..` or outward symlinks).
+ * `model.json` must stay inside its folder (no absolute paths, URLs, `..` or outward symlinks):
+ * shards are read by the one guarded reader, `src/backend/weight-files.ts`, shared with text models.
  */
 import { promises as fs } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadTf } from '../backend/tf.js';
+import { checkWeightsManifest, readWeightShards, type WeightGroup } from '../backend/weight-files.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from '../internal/atomic-fs.js';
 import { UlasanError } from '../internal/errors.js';
 
@@ -43,11 +45,11 @@ async function saveInto(tf: typeof tfc, model: tfl.LayersModel, dir: string): Pr
   );
 }
 
-function concat(parts: ArrayBuffer[]): Uint8Array {
+function concat(parts: readonly (ArrayBuffer | Uint8Array)[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
   let o = 0;
   for (const p of parts) {
-    out.set(new Uint8Array(p), o);
+    out.set(p instanceof Uint8Array ? p : new Uint8Array(p), o);
     o += p.byteLength;
   }
   return out;
@@ -56,8 +58,10 @@ function concat(parts: ArrayBuffer[]): Uint8Array {
 /** The parsed `model.json` of a tfjs layers model. */
 interface ModelJson {
   modelTopology?: unknown;
-  weightsManifest?: { paths: string[]; weights: tfc.io.WeightsManifestEntry[] }[];
+  weightsManifest?: unknown;
 }
+
+type WeightSpec = tfc.io.WeightsManifestEntry;
 
 /** Resolves a path that is either a `model.json` file or a folder holding one. */
 async function modelJsonPath(path: string): Promise<string> {
@@ -79,9 +83,7 @@ async function modelJsonPath(path: string): Promise<string> {
 }
 
 /** Reads and checks a model.json: valid JSON with a weightsManifest of `{ paths, weights }` groups. */
-async function readModelJson(
-  file: string,
-): Promise<ModelJson & { weightsManifest: NonNullable<ModelJson['weightsManifest']> }> {
+async function readModelJson(file: string): Promise<{ modelTopology?: unknown; groups: WeightGroup<WeightSpec>[] }> {
   let json: ModelJson;
   try {
     json = JSON.parse(await fs.readFile(file, 'utf8')) as ModelJson;
@@ -92,72 +94,12 @@ async function readModelJson(
       { cause: error },
     );
   }
-  if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest)) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `${file} has no weightsManifest: expected a TensorFlow.js layers model (convert Keras .h5 files with tensorflowjs_converter --output_format tfjs_layers_model).`,
-    );
-  }
-  for (const group of json.weightsManifest) {
-    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new UlasanError('FILE_FORMAT', `${file}: every weightsManifest entry needs "paths" and "weights" arrays.`);
-    }
-  }
-  return json as ModelJson & { weightsManifest: NonNullable<ModelJson['weightsManifest']> };
-}
-
-/**
- * Resolves a weights shard path listed in `file`, refusing absolute paths, URLs, `..` and
- * symlinks that lead outside the model's folder (the same guard as text model directories).
- */
-async function shardPath(file: string, p: unknown): Promise<string> {
-  const folder = dirname(file);
-  if (
-    typeof p !== 'string' ||
-    p === '' ||
-    p.includes('\0') ||
-    p.includes('\\') ||
-    /^[a-z][a-z0-9+.-]*:/i.test(p) ||
-    isAbsolute(p)
-  ) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `Refusing weights path ${JSON.stringify(p)} in ${file}: only plain relative file names inside the model folder are allowed; the model may have been tampered with.`,
-    );
-  }
-  const full = resolve(folder, p);
-  const inside = (root: string, target: string) => {
-    const rel = relative(root, target);
-    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-  };
-  if (!inside(resolve(folder), full)) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `Refusing weights path "${p}" in ${file}: it points outside the model folder ${resolve(folder)}; the model may have been tampered with.`,
-    );
-  }
-  let real: string;
-  try {
-    real = await fs.realpath(full);
-  } catch (error) {
-    throw new UlasanError(
-      'FILE_NOT_FOUND',
-      `Weights file "${p}" listed in ${file} is missing: the model folder is incomplete. Save or convert the model again.`,
-      { cause: error },
-    );
-  }
-  if (!inside(await fs.realpath(folder), real)) {
-    throw new UlasanError(
-      'FILE_FORMAT',
-      `Refusing weights path "${p}" in ${file}: it is a symlink to ${real}, outside the model folder; the model may have been tampered with.`,
-    );
-  }
-  return real;
-}
-
-async function readShard(file: string, p: unknown): Promise<ArrayBuffer> {
-  const b = await fs.readFile(await shardPath(file, p));
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  const groups = checkWeightsManifest<WeightSpec>(
+    json,
+    file,
+    'expected a TensorFlow.js layers model (convert Keras .h5 files with tensorflowjs_converter --output_format tfjs_layers_model).',
+  );
+  return { modelTopology: json.modelTopology, groups };
 }
 
 /** Reads a layers model's topology and named weights (decoded, as tensors the caller must dispose). */
@@ -166,14 +108,12 @@ export async function readLayersArtifacts(
 ): Promise<{ modelTopology: unknown; weights: Record<string, tfc.Tensor>; file: string }> {
   const file = await modelJsonPath(path);
   const json = await readModelJson(file);
+  // Shards are read (and their paths checked) before TensorFlow.js is loaded.
+  const shards = await readWeightShards(file, json.groups);
   const { tf } = await loadTf();
   const weights: Record<string, tfc.Tensor> = {};
-  for (const group of json.weightsManifest) {
-    const parts: ArrayBuffer[] = [];
-    for (const p of group.paths) parts.push(await readShard(file, p));
-    const bytes = concat(parts);
-    Object.assign(weights, tf.io.decodeWeights(bytes.buffer as ArrayBuffer, group.weights));
-  }
+  for (const { weights: specs, bytes } of shards)
+    Object.assign(weights, tf.io.decodeWeights(bytes.buffer as ArrayBuffer, specs));
   return { modelTopology: json.modelTopology, weights, file };
 }
 
@@ -181,18 +121,13 @@ export async function readLayersArtifacts(
 export async function loadLayersModel(path: string): Promise<tfl.LayersModel> {
   const file = await modelJsonPath(path);
   const json = await readModelJson(file);
+  const shards = await readWeightShards(file, json.groups);
   const { tf, layers } = await loadTf();
-  const manifest = json.weightsManifest;
-  const specs = manifest.flatMap((g) => g.weights);
-  const parts: ArrayBuffer[] = [];
-  for (const group of manifest) {
-    for (const p of group.paths) parts.push(await readShard(file, p));
-  }
   return layers.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: json.modelTopology as object,
-      weightSpecs: specs,
-      weightData: concat(parts).buffer as ArrayBuffer,
+      weightSpecs: shards.flatMap((g) => g.weights),
+      weightData: concat(shards.map((g) => g.bytes)).buffer as ArrayBuffer,
     }),
   );
 }

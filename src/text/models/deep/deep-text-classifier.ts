@@ -1,23 +1,15 @@
-/**
- * Deep text classifiers (LSTM, GRU, bidirectional LSTM, CNN-LSTM) on the shared
- * {@link TextClassifier} base: the base does preprocessing, label encoding, validation,
- * `predict`/`evaluate` and the model directory; this class turns tokens into padded id sequences,
- * builds the network with {@link buildDeepTextModel}, trains it with {@link trainDeepModel}, and
- * saves the network as a tfjs `layers-model` (`tfjs/model.json` + `tfjs/weights.bin`, loadable by
- * plain TensorFlow.js too) beside the vocabulary and the model spec.
- */
-import { dirname, isAbsolute, join, relative } from 'node:path';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../../../backend/backends.js';
 import { loadTf } from '../../../backend/tf.js';
+import { checkWeightsManifest, readWeightShards } from '../../../backend/weight-files.js';
 import type { Label } from '../../../core/classifier.js';
 import { invalidArgument, UlasanError } from '../../../internal/errors.js';
 import { stableHash } from '../../../internal/hash.js';
 import type { Logs } from '../../../internal/progress.js';
 import { padSequences } from '../../vectorize/pad-sequences.js';
 import { Vocabulary } from '../../vectorize/vocabulary.js';
-import { type Artifact, type ArtifactManifest, resolveArtifactPath } from '../artifact.js';
+import type { Artifact, ArtifactManifest } from '../artifact.js';
 import type { TextClassifierKindHandler } from '../registry.js';
 import { TextClassifier, type TextClassifierOptions, type TextTrainingData } from '../text-classifier.js';
 import {
@@ -499,55 +491,26 @@ interface DecodedWeight {
 }
 
 /**
- * Reads `tfjs/model.json`'s weights manifest and its binary shards. Every shard path is resolved
- * against the topology's directory and refused when it leaves the model directory.
+ * Reads `tfjs/model.json`'s weights manifest and its binary shards (through the guarded shard reader
+ * of `backend/weight-files.ts`: a shard path that leaves the model directory is refused).
  */
 async function readTfjsWeights(artifact: Artifact): Promise<Map<string, DecodedWeight>> {
   const topologyPath = artifact.path('topology');
   const topology = await artifact.readJson<{
     weightsManifest?: { paths?: unknown; weights?: { name: string; shape: number[]; dtype: string }[] }[];
   }>('topology');
-  const groups = topology?.weightsManifest;
-  if (!Array.isArray(groups) || groups.length === 0) {
+  const groups = checkWeightsManifest<{ name: string; shape: number[]; dtype: string }>(
+    topology,
+    topologyPath,
+    'the model directory is incomplete.',
+  );
+  if (groups.length === 0) {
     throw new UlasanError('FILE_FORMAT', `${topologyPath} has no weightsManifest; the model directory is incomplete.`);
   }
-  const { promises: fs } = await import('node:fs');
-  const realRoot = await fs.realpath(artifact.dir);
   const out = new Map<string, DecodedWeight>();
-  for (const group of groups) {
-    if (!Array.isArray(group.paths) || !Array.isArray(group.weights)) {
-      throw new UlasanError('FILE_FORMAT', `${topologyPath}: every weightsManifest entry needs "paths" and "weights".`);
-    }
-    const chunks: Uint8Array[] = [];
-    for (const p of group.paths) {
-      if (typeof p !== 'string') throw new UlasanError('FILE_FORMAT', `${topologyPath}: weight paths must be strings.`);
-      const relToRoot = join(dirname(artifact.manifest.files.topology ?? 'tfjs/model.json'), p);
-      if (p.includes('\\') || /^[a-z]+:/i.test(p) || isAbsolute(p)) {
-        throw new UlasanError(
-          'FILE_FORMAT',
-          `Refusing weights path "${p}" in ${topologyPath}: only plain relative file names are allowed.`,
-        );
-      }
-      const full = resolveArtifactPath(artifact.dir, relToRoot);
-      let real: string;
-      try {
-        real = await fs.realpath(full);
-      } catch (error) {
-        throw new UlasanError('FILE_NOT_FOUND', `Weights file "${p}" listed in ${topologyPath} is missing.`, {
-          cause: error,
-        });
-      }
-      // A symlink inside the directory must not lead outside it either.
-      resolveArtifactPath(realRoot, relative(realRoot, real) || '.');
-      chunks.push(await fs.readFile(real));
-    }
-    const total = chunks.reduce((s, c) => s + c.length, 0);
-    const bytes = new Uint8Array(total);
-    let o = 0;
-    for (const c of chunks) {
-      bytes.set(c, o);
-      o += c.length;
-    }
+  // Shard paths are relative to tfjs/ and may not leave the model directory (the one guarded reader).
+  for (const group of await readWeightShards(topologyPath, groups, { root: artifact.dir })) {
+    const bytes = group.bytes;
     let offset = 0;
     for (const w of group.weights) {
       if (w.dtype !== 'float32') {
