@@ -1,0 +1,261 @@
+/**
+ * Whole jobs (issue 18): what a user runs, start-up to written files, ours beside the peer in the
+ * same run, alternating (ours first in even pairs, the peer first in odd ones), medians of
+ * `BENCH_E2E_PAIRS` (default 3) same-run pairs, each job in a fresh process:
+ *
+ * - `ulasan train --model lstm --epochs 2 --batch-size 128` on SmSA train (the built CLI,
+ *   `dist/cli/main.js`) vs the same network in PyTorch CPU on 1 thread (`bench/peers/torch_lstm_smsa.py`);
+ * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
+ *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
+ *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
+ * - CLI start-up: `ulasan --help`, and `ulasan predict` on one line with the shipped model (no peer).
+ *
+ * Peers run with Debian's `/usr/bin/python3` (`apt-get install -y python3-torch python3-gensim`);
+ * a missing one is skipped with a note. Ratio = ours ÷ peer seconds (below 1: we are faster).
+ * Every row's notes carry each pair's seconds, our phases and the load average around the pairs.
+ * `BENCH_E2E_JOBS=lstm,word2vec,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
+ * Needs `npm run build` first (it times the built CLI, as a user runs it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { realCorpus, SHARED_DATA } from '../tests/text/word2vec/real-corpus.js';
+import { type Bench, type BenchRow, median } from './harness.js';
+
+const PYTHON = '/usr/bin/python3';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(root, 'dist/cli/main.js');
+const PEERS = join(root, 'bench/peers');
+const SMSA_TRAIN = join(SHARED_DATA, 'smsa/train_preprocess.tsv');
+
+interface Sample {
+  seconds: number;
+  /** What the process printed as JSON on its last stdout line, when it did. */
+  report?: Record<string, unknown>;
+  load: number;
+}
+
+/** Runs one process to the end and times it (wall clock, spawn to exit). */
+function timed(command: string, args: string[], input?: string): Sample {
+  const load = loadavg()[0] as number;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(command, args, {
+    encoding: 'utf8',
+    input,
+    timeout: 900_000,
+    maxBuffer: 64 << 20,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${r.status}: ${(r.stderr ?? '').slice(-2000)}`);
+  }
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  let report: Record<string, unknown> | undefined;
+  try {
+    report = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : undefined;
+  } catch {
+    report = undefined;
+  }
+  return { seconds, report, load };
+}
+
+function pythonHas(module: string): boolean {
+  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
+
+interface Pairs {
+  ours: Sample[];
+  peer: Sample[];
+}
+
+/** `pairs` alternating pairs of (ours, peer); the peer is left out when `peer` is undefined. */
+function alternate(
+  pairs: number,
+  ours: () => Sample,
+  peer: (() => Sample) | undefined,
+  log: (l: string) => void,
+  what: string,
+): Pairs {
+  const out: Pairs = { ours: [], peer: [] };
+  for (let i = 0; i < pairs; i++) {
+    const order = i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+    for (const side of order) {
+      if (side === 'ours') out.ours.push(ours());
+      else if (peer) out.peer.push(peer());
+    }
+    const o = out.ours[i] as Sample;
+    const p = out.peer[i];
+    log(
+      `${what} pair ${i + 1}: ulasan ${o.seconds.toFixed(2)} s` +
+        (p ? `, peer ${p.seconds.toFixed(2)} s (× ${(o.seconds / p.seconds).toFixed(2)})` : '') +
+        `, load ${o.load.toFixed(2)}`,
+    );
+  }
+  return out;
+}
+
+const secs = (xs: Sample[]) => xs.map((x) => x.seconds.toFixed(2)).join(', ');
+const loads = (xs: Sample[]) => {
+  const l = xs.map((x) => x.load);
+  return `${Math.min(...l).toFixed(2)}-${Math.max(...l).toFixed(2)}`;
+};
+const num = (x: unknown) => (typeof x === 'number' ? x : Number.NaN);
+const medianOf = (xs: Sample[], key: string) => median(xs.map((x) => num(x.report?.[key])));
+
+const bench: Bench = async ({ quick, log }) => {
+  if (!existsSync(CLI))
+    throw new Error(`${CLI} is missing: run "npm run build" first (the bench times the built CLI).`);
+  const pairs = Math.max(1, Number(process.env.BENCH_E2E_PAIRS ?? 3));
+  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,word2vec,startup').split(',');
+  const dir = mkdtempSync(join(tmpdir(), 'ulasan-e2e-'));
+  const rows: BenchRow[] = [];
+  const raw: Record<string, Pairs> = {};
+  const hasTorch = pythonHas('torch');
+  const hasGensim = pythonHas('gensim');
+  try {
+    if (jobs.includes('startup')) {
+      const help = alternate(
+        Math.max(pairs, 5),
+        () => timed(process.execPath, [CLI, '--help']),
+        undefined,
+        log,
+        '--help',
+      );
+      const predict = alternate(
+        Math.max(pairs, 5),
+        () => timed(process.execPath, [CLI, 'predict'], 'makanannya enak sekali, pelayanannya ramah\n'),
+        undefined,
+        log,
+        'predict 1 line',
+      );
+      raw.help = help;
+      raw.predict = predict;
+      rows.push({
+        name: 'CLI start-up: ulasan --help',
+        metric: 's',
+        value: median(help.ours.map((s) => s.seconds)),
+        notes: `median of ${help.ours.length} (${secs(help.ours)}); load ${loads(help.ours)}`,
+      });
+      rows.push({
+        name: 'CLI start-up: ulasan predict, 1 line on stdin, shipped model',
+        metric: 's',
+        value: median(predict.ours.map((s) => s.seconds)),
+        notes: `median of ${predict.ours.length} (${secs(predict.ours)}); load ${loads(predict.ours)}`,
+      });
+    }
+
+    if (jobs.includes('word2vec')) {
+      const base = realCorpus();
+      const sentences = [base, base, base, base].flat();
+      const corpus = join(dir, 'corpus.txt');
+      writeFileSync(corpus, `${sentences.map((s) => s.join(' ')).join('\n')}\n`);
+      const tokens = sentences.reduce((s, x) => s + x.length, 0);
+      log(`word2vec corpus: SmSA + EmoT train ×4, ${sentences.length} lines, ${tokens} tokens`);
+      for (const threads of quick ? [2] : [2, 1]) {
+        const ours = () =>
+          timed(process.execPath, [
+            CLI,
+            'word2vec',
+            'train',
+            '--input',
+            corpus,
+            '--out',
+            join(dir, 'ours.txt'),
+            '--size',
+            '100',
+            '--window',
+            '5',
+            '--min-count',
+            '5',
+            '--negative',
+            '5',
+            '--sample',
+            '1e-3',
+            '--epochs',
+            '5',
+            '--threads',
+            String(threads),
+            '--cbow',
+            '--seed',
+            '1',
+            '--json',
+          ]);
+        const peer = hasGensim
+          ? () => timed(PYTHON, [join(PEERS, 'gensim_word2vec.py'), corpus, join(dir, 'gensim.txt'), String(threads)])
+          : undefined;
+        const r = alternate(pairs, ours, peer, log, `word2vec ${threads} thread(s)`);
+        raw[`word2vec-${threads}`] = r;
+        // The CLI's summary: seconds = counting + training; wordsPerSecond = in-vocabulary words / training s.
+        const oursCountTrain = medianOf(r.ours, 'seconds');
+        const note =
+          `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s (vocabulary + training ${oursCountTrain.toFixed(2)} s, median ${(medianOf(r.ours, 'wordsPerSecond') / 1e6).toFixed(2)}M in-vocabulary words/s)` +
+          (hasGensim
+            ? `; gensim ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, read ${medianOf(r.peer, 'read').toFixed(2)}, vocabulary ${medianOf(r.peer, 'vocab').toFixed(2)}, training ${medianOf(r.peer, 'train').toFixed(2)}, writing ${medianOf(r.peer, 'save').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
+            : '; gensim skipped: /usr/bin/python3 cannot import gensim (apt-get install -y python3-gensim)') +
+          `; load ${loads(r.ours)}`;
+        rows.push({
+          name: `word2vec train whole job, ${tokens} tokens, CBOW d100 w5 neg5 min5, 5 epochs, ${threads} thread${threads > 1 ? 's' : ''}, text vectors`,
+          metric: 's',
+          value: median(r.ours.map((s) => s.seconds)),
+          ...(hasGensim
+            ? { reference: median(r.peer.map((s) => s.seconds)), referenceName: `gensim 4, workers=${threads}` }
+            : {}),
+          notes: note,
+        });
+      }
+    }
+
+    if (jobs.includes('lstm')) {
+      const ours = () =>
+        timed(process.execPath, [
+          CLI,
+          'train',
+          '--data',
+          SMSA_TRAIN,
+          '--model',
+          'lstm',
+          '--epochs',
+          '2',
+          '--batch-size',
+          '128',
+          '--out',
+          join(dir, `lstm-${Math.random().toString(36).slice(2)}`),
+          '--json',
+        ]);
+      const peer = hasTorch
+        ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, join(dir, 'torch-out'), '2'])
+        : undefined;
+      const r = alternate(pairs, ours, peer, log, 'lstm train');
+      raw.lstm = r;
+      rows.push({
+        name: 'ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job',
+        metric: 's',
+        value: median(r.ours.map((s) => s.seconds)),
+        ...(hasTorch
+          ? { reference: median(r.peer.map((s) => s.seconds)), referenceName: 'PyTorch CPU, 1 thread, same network' }
+          : {}),
+        notes:
+          `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s` +
+          (hasTorch
+            ? `; PyTorch ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, data ${medianOf(r.peer, 'data').toFixed(2)}, training ${medianOf(r.peer, 'train').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
+            : '; PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)') +
+          `; load ${loads(r.ours)}`,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const outDir = join(root, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  writeFileSync(
+    join(outDir, `e2e-${stamp}.json`),
+    `${JSON.stringify({ date: new Date().toISOString(), pairs, quick, hasTorch, hasGensim, rows, raw }, null, 2)}\n`,
+  );
+  return rows;
+};
+
+export default bench;
