@@ -9,15 +9,15 @@
  */
 
 export type { Classifier, FitOptions, Label, PersistableClassifier } from './core/classifier.js';
-export type { UlasanErrorCode } from './internal/errors.js';
+export type { UlasanErrorCode } from './core/errors.js';
 export {
   AbortError,
   MissingDependencyError,
   NotFittedError,
   UlasanError,
-} from './internal/errors.js';
-export type { Logs, ProgressCallback, ProgressEvent, TrainingCallbacks } from './internal/progress.js';
-export { Random } from './internal/random.js';
-export { ulasanVersion } from './internal/version.js';
+} from './core/errors.js';
+export type { Logs, ProgressCallback, ProgressEvent, TrainingCallbacks } from './core/progress.js';
+export { Random } from './core/random.js';
+export { ulasanVersion } from './core/version.js';
 export type { SentimentPipeline, SentimentPipelineOptions, SentimentPrediction } from './sentiment-pipeline.js';
 export { createSentimentPipeline } from './sentiment-pipeline.js';

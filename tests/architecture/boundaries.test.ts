@@ -170,6 +170,23 @@ describe('module boundaries (docs/architecture.md)', () => {
     expect(stale).toEqual([]);
   });
 
+  it('no public entry (a barrel or src/*.ts) re-exports src/internal/ directly: public names go through a public module (e.g. core/errors.ts)', () => {
+    const entries = files.filter((f) => {
+      const rel = relative(src, f).split(/[\\/]/);
+      return rel.length === 1 || (rel.length === 2 && rel[1] === 'index.ts');
+    });
+    const direct: string[] = [];
+    for (const file of entries) {
+      const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      for (const m of code.matchAll(/^\s*export\s+[^;]*?from\s*['"]([^'"]+)['"]/gm)) {
+        const target = resolve(dirname(file), m[1] as string);
+        if (m[1]?.startsWith('.') && areaOf(target) === 'internal' && areaOf(file) !== 'internal')
+          direct.push(`${relative(root, file)} exports ${m[1]}`);
+      }
+    }
+    expect(direct).toEqual([]);
+  });
+
   it('the import reader sees static, type-only, dynamic and re-exported imports', () => {
     const refs = importsOf(
       [
