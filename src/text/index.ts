@@ -46,7 +46,11 @@ export {
   resolveArtifactPath,
   writeArtifact,
 } from './models/artifact.js';
-export type { ClassicTextClassifierOptions, ClassWeight, FeatureOptions } from './models/classic/features.js';
+export {
+  ClassicTextClassifier,
+  type ClassicTextClassifierOptions,
+} from './models/classic/classic-text-classifier.js';
+export type { ClassWeight, FeatureOptions } from './models/classic/features.js';
 export { DEFAULT_FEATURES, NAIVE_BAYES_FEATURES } from './models/classic/features.js';
 export type { LinearSvmOptions } from './models/classic/linear-svm.js';
 export { LinearSvmClassifier } from './models/classic/linear-svm.js';

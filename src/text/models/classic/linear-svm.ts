@@ -13,14 +13,8 @@ import { invalidArgument, throwIfAborted } from '../../../internal/errors.js';
 import { Random } from '../../../internal/random.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
 import type { TextTrainingData } from '../text-classifier.js';
-import {
-  ClassicTextClassifier,
-  type ClassicTextClassifierOptions,
-  linearScores,
-  readMatrix,
-  readVector,
-  softmaxRows,
-} from './features.js';
+import { ClassicTextClassifier, type ClassicTextClassifierOptions } from './classic-text-classifier.js';
+import { linearScores, readMatrix, readVector, softmaxRows } from './features.js';
 
 /** Options of {@link LinearSvmClassifier}. */
 export interface LinearSvmOptions extends ClassicTextClassifierOptions {

@@ -7,14 +7,8 @@
 import { invalidArgument } from '../../../internal/errors.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
 import type { TextTrainingData } from '../text-classifier.js';
-import {
-  ClassicTextClassifier,
-  type ClassicTextClassifierOptions,
-  linearScores,
-  readMatrix,
-  readVector,
-  softmaxRows,
-} from './features.js';
+import { ClassicTextClassifier, type ClassicTextClassifierOptions } from './classic-text-classifier.js';
+import { linearScores, readMatrix, readVector, softmaxRows } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
 
 /** Options of {@link LogisticRegressionClassifier}. */

@@ -6,9 +6,8 @@
 import { invalidArgument } from '../../../internal/errors.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
 import type { TextTrainingData } from '../text-classifier.js';
+import { ClassicTextClassifier, type ClassicTextClassifierOptions } from './classic-text-classifier.js';
 import {
-  ClassicTextClassifier,
-  type ClassicTextClassifierOptions,
   type FeatureOptions,
   linearScores,
   NAIVE_BAYES_FEATURES,

@@ -8,7 +8,8 @@ import { invalidArgument, throwIfAborted, UlasanError } from '../../../internal/
 import type { Logs } from '../../../internal/progress.js';
 import { Random } from '../../../internal/random.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
-import { ClassicTextClassifier, type ClassicTextClassifierOptions, readVector } from '../classic/features.js';
+import { ClassicTextClassifier, type ClassicTextClassifierOptions } from '../classic/classic-text-classifier.js';
+import { readVector } from '../classic/features.js';
 import type { TextTrainingData } from '../text-classifier.js';
 import { binMatrix, type FlatTree, leafOf, TreeGrower, treeFromJSON, treeToJSON } from './hist-tree.js';
 

@@ -6,7 +6,7 @@
 import { invalidArgument, throwIfAborted, UlasanError } from '../../../internal/errors.js';
 import { Random } from '../../../internal/random.js';
 import type { SparseMatrix } from '../../vectorize/sparse-matrix.js';
-import { ClassicTextClassifier, type ClassicTextClassifierOptions } from '../classic/features.js';
+import { ClassicTextClassifier, type ClassicTextClassifierOptions } from '../classic/classic-text-classifier.js';
 import type { TextTrainingData } from '../text-classifier.js';
 import { binMatrix, type FlatTree, leafOf, TreeGrower, treeFromJSON, treeToJSON } from './hist-tree.js';
 
