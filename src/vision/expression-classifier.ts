@@ -12,6 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../backend/backends.js';
 import { loadTf } from '../backend/tf.js';
 import type { FitOptions, Label, PersistableClassifier } from '../core/classifier.js';
+import { argmax } from '../internal/argmax.js';
 import {
   type FileIntegrity,
   fileIntegrity,
@@ -958,12 +959,6 @@ export async function evaluatePredictor(
   if (yTrue.length === 0) throw new UlasanError('INVALID_DATA', 'evaluate: no image could be classified.');
   const all = [...new Set([...predictor.classes.map(String), ...yTrue])].sort();
   return { ...evaluationSummary(yTrue, yPred, { labels: all }), skipped };
-}
-
-function argmax(row: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < row.length; i++) if ((row[i] as number) > (row[best] as number)) best = i;
-  return best;
 }
 
 function packFeatures(f: Float32Array, face: FaceDetection | null): Float32Array {
