@@ -1,23 +1,17 @@
 /**
- * VADER-style lexicon sentiment: lexicons (Indonesian, ours; English, VADER's) and the analyzer,
- * with its registry handler (kind `'lexicon'`).
+ * VADER-style lexicon sentiment: lexicons (Indonesian, ours; English, VADER's) and the polarity
+ * scorer. The classifier kind built on them (`'lexicon'`, {@link LexiconSentimentAnalyzer}) lives in
+ * `src/text/models/lexicon/` with the other kinds; it is re-exported here so this path keeps working.
  *
  * @packageDocumentation
  */
-import type { Artifact, ArtifactManifest } from '../models/artifact.js';
-import type { TextClassifierKindHandler } from '../models/registry.js';
-import { LexiconSentimentAnalyzer, type LexiconSentimentOptions } from './analyzer.js';
 
-export type { LexiconSentimentOptions, PolarityOptions, PolarityScores } from './analyzer.js';
-export { LexiconSentimentAnalyzer, polarityScores } from './analyzer.js';
+export {
+  LexiconSentimentAnalyzer,
+  type LexiconSentimentOptions,
+  lexiconTextClassifierKinds,
+} from '../models/lexicon/index.js';
 export type { LexiconLanguage, RuleRole, SentimentLexicon } from './lexicon.js';
 export { parseRules, parseValences, sentimentLexicon, vaderLexiconPath } from './lexicon.js';
-
-/** Registry handler of the `lexicon` kind. */
-export const lexiconTextClassifierKinds: Record<'lexicon', TextClassifierKindHandler> = {
-  lexicon: {
-    create: (options) => new LexiconSentimentAnalyzer(options as LexiconSentimentOptions),
-    load: (_dir: string, manifest: ArtifactManifest, artifact: Artifact) =>
-      new LexiconSentimentAnalyzer((manifest.options ?? {}) as LexiconSentimentOptions).restore(artifact),
-  },
-};
+export type { PolarityOptions, PolarityScores } from './polarity.js';
+export { polarityScores } from './polarity.js';

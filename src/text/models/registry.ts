@@ -42,7 +42,7 @@ const builtin: Record<string, () => Promise<TextClassifierKindHandler>> = {
   'cnn-lstm': async () => (await import('./deep/deep-text-classifier.js')).deepTextClassifierKinds['cnn-lstm'],
   'random-forest': async () => (await import('./trees/index.js')).treeTextClassifierKinds['random-forest'],
   gbdt: async () => (await import('./trees/index.js')).treeTextClassifierKinds.gbdt,
-  lexicon: async () => (await import('../lexicon/index.js')).lexiconTextClassifierKinds.lexicon,
+  lexicon: async () => (await import('./lexicon/index.js')).lexiconTextClassifierKinds.lexicon,
   ensemble: async () => (await import('./ensemble/index.js')).ensembleTextClassifierKinds.ensemble,
 };
 

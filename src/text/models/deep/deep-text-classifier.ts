@@ -1,3 +1,11 @@
+/**
+ * Deep text classifiers (LSTM, GRU, bidirectional LSTM, CNN-LSTM) on the shared
+ * {@link TextClassifier} base: the base does preprocessing, label encoding, validation,
+ * `predict`/`evaluate` and the model directory; this class turns tokens into padded id sequences,
+ * builds the network with {@link buildDeepTextModel}, trains it with {@link trainDeepModel}, and
+ * saves the network as a tfjs `layers-model` (`tfjs/model.json` + `tfjs/weights.bin`, loadable by
+ * plain TensorFlow.js too) beside the vocabulary and the model spec.
+ */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type * as TfLayers from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../../../backend/backends.js';
