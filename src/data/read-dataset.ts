@@ -23,15 +23,32 @@ export type ColumnRef = string | number;
  * in `skipped`. Serializable, so experiment configs can record it.
  */
 export interface RatingRule {
-  /** A name for reports, e.g. `'seed003'`. */
+  /** A name for reports, e.g. `'twoWay'`. */
   name?: string;
   /** Inclusive ranges; the first range that contains the rating gives its label. */
   ranges: { min: number; max: number; label: Label }[];
 }
 
-/** Ready-made rating rules. */
+/**
+ * Ready-made rating rules: `twoWay` (1–2 stars negative, 4–5 positive, 3 dropped) and `threeWay`.
+ * `seed003` is the deprecated name of `twoWay` (kept with its old `name`, so configs that used it
+ * hash and report as before).
+ *
+ * @example
+ * ```ts
+ * const reviews = await readDataset('reviews.csv', { labelColumn: 'score', ratingRule: RATING_RULES.twoWay });
+ * ```
+ */
 export const RATING_RULES = {
-  /** Seed 003: 1–2 stars negative, 4–5 positive, 3 dropped. */
+  /** 1–2 stars negative, 4–5 positive, 3 dropped (seed 003's rule). */
+  twoWay: {
+    name: 'twoWay',
+    ranges: [
+      { min: 1, max: 2, label: 'negative' },
+      { min: 4, max: 5, label: 'positive' },
+    ],
+  },
+  /** @deprecated Renamed `twoWay` (`seed` means the random seed elsewhere). */
   seed003: {
     name: 'seed003',
     ranges: [
@@ -64,7 +81,7 @@ export interface ReadDatasetOptions {
   labelColumn?: ColumnRef | ColumnRef[];
   /** Whether a CSV/TSV file has a header line. Default: CSV yes; TSV detected from the first line; SmSA no. */
   header?: boolean;
-  /** Map numeric ratings in the label column to labels (e.g. {@link RATING_RULES}.seed003). */
+  /** Map numeric ratings in the label column to labels (e.g. {@link RATING_RULES}.twoWay). */
   ratingRule?: RatingRule | ((rating: number) => Label | null | undefined);
   /** What to do with a row that has no text or no label: `'error'` (default) or `'skip'` (listed in `skipped`). */
   onInvalidRow?: 'error' | 'skip';
@@ -112,7 +129,7 @@ type Concrete = 'csv' | 'tsv' | 'jsonl';
  * ```ts
  * const train = await readDataset('../shared/data/smsa/train_preprocess.tsv'); // SmSA: TSV, no header
  * console.log(train.texts.length, train.labels[0]);
- * const reviews = await readDataset('reviews.csv', { textColumn: 'content', labelColumn: 'score', ratingRule: RATING_RULES.seed003 });
+ * const reviews = await readDataset('reviews.csv', { textColumn: 'content', labelColumn: 'score', ratingRule: RATING_RULES.twoWay });
  * const casa = await readDataset('casa/train_preprocess.csv', { labelColumn: ['fuel', 'machine', 'price'] });
  * ```
  * @throws UlasanError `FILE_NOT_FOUND` for a missing file, `FILE_FORMAT` for an empty file, bad UTF-8

@@ -96,7 +96,7 @@ Options:
     step(2, `Word2Vec CBOW, 100-d, window 5, min count 1, ${profile.word2vecEpochs} epochs`);
     const { trainWord2Vec, WordVectors, WORD2VEC_PRESETS } = await import('../../text/word2vec/index.js');
     const corpus = [...trainTexts, ...(emot?.texts ?? [])].map((t) => pipeline.process(t)).filter((t) => t.length > 0);
-    const w2vOptions = { ...WORD2VEC_PRESETS.seed003, epochs: profile.word2vecEpochs, seed: 1 };
+    const w2vOptions = { ...WORD2VEC_PRESETS.cbow100, epochs: profile.word2vecEpochs, seed: 1 };
     const w2vKey = stableHash({ w2vOptions, corpus: stableHash(corpus.map((s) => s.join(' ')).join('\n')) });
     const vectorsPath = join(out, 'word2vec.bin');
     let vectors: InstanceType<typeof WordVectors>;

@@ -127,7 +127,7 @@ export const preprocessCommand: Command = {
   name: 'preprocess',
   summary: 'Clean, normalize and tokenize the text column of a data file (file → file)',
   help: `Usage: ulasan preprocess --data FILE --out FILE [--text-col NAME|INDEX]
-                         [--preset sentiment|sentimentEn|seed003|seed004 | --config FILE]
+                         [--preset sentiment|sentimentEn|cleanSlang|stemNoStopwords | --config FILE]
                          [--trace] [--save-config FILE] [--json]
 
 Reads TSV (SmSA: no header), CSV (with header), JSONL or plain text lines, runs the pipeline on the
@@ -138,7 +138,8 @@ Options:
   --data FILE          input file (UTF-8); - for stdin (read as plain lines)
   --out FILE           output file (written atomically); - for stdout
   --text-col C         text column: name or 0-based index (default: text/tweet/review..., else 0)
-  --preset NAME        sentiment (default), sentimentEn, seed003, seed004
+  --preset NAME        sentiment (default), sentimentEn, cleanSlang, stemNoStopwords
+                       (seed003, seed004: deprecated names of the last two)
   --config FILE        a saved pipeline config (pipeline.toJSON()) instead of a preset
   --trace              write one JSON line per row with every step's output (--out becomes JSONL)
   --save-config FILE   also write the self-contained pipeline config used`,
@@ -174,7 +175,7 @@ Options:
       pipeline = TextPipeline.fromJSON(parsed);
     } else {
       const name = presetName ?? 'sentiment';
-      const preset = (PIPELINE_PRESETS as Record<string, PipelineConfig>)[name];
+      const preset = (PIPELINE_PRESETS as unknown as Record<string, PipelineConfig>)[name];
       if (!preset)
         throw new UsageError(
           `unknown --preset ${JSON.stringify(name)}; choose one of ${Object.keys(PIPELINE_PRESETS).join(', ')}`,

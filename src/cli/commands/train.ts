@@ -34,7 +34,8 @@ const DATA_FORMATS = ['auto', 'smsa', 'emot', 'casa', 'csv', 'tsv', 'jsonl'];
 export const DATA_HELP = `  --format F          auto (default) | smsa | emot | csv | tsv | jsonl
   --text-col C        text column, by name or 0-based index
   --label-col C       label column, by name or 0-based index; several (C1,C2,...) for multi-label
-  --rating-rule R     map star ratings to labels: seed003 (1-2 negative, 4-5 positive, 3 dropped) | threeWay
+  --rating-rule R     map star ratings to labels: twoWay (1-2 negative, 4-5 positive, 3 dropped;
+                      seed003 is its old name) | threeWay
   --skip-invalid      leave out rows with no text or no label (counted on stderr) instead of failing`;
 
 /** Reads a labelled data file with the shared data options. */
@@ -124,7 +125,8 @@ Required:
 Data:
   --valid FILE        validation data (early stopping and validation metrics)
 ${DATA_HELP}
-  --pipeline P        preprocessing: sentiment (default) | whitespace | seed003 | seed004 | FILE.json
+  --pipeline P        preprocessing: sentiment (default) | whitespace | cleanSlang | stemNoStopwords
+                      | FILE.json (seed003, seed004: old names of cleanSlang, stemNoStopwords)
 
 Deep models:
   --embeddings FILE   Word2Vec vectors (word2vec text/binary or ulasan native) to initialise the embedding

@@ -22,6 +22,7 @@ export type {
   NormalizeSlangStep,
   PipelineConfig,
   PipelineLoadOptions,
+  PipelinePresets,
   PipelineStep,
   PipelineStepName,
   PipelineTrace,

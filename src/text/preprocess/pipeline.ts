@@ -3,6 +3,8 @@
  * The config is self-contained (user dictionaries are embedded, never referenced by path), so a
  * trained model that stores `pipeline.toJSON()` reproduces its preprocessing exactly.
  */
+
+import { withDeprecatedAliases } from '../../internal/deprecated-aliases.js';
 import { invalidArgument, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import {
@@ -503,8 +505,8 @@ export class TextPipeline {
  *
  * @example
  * ```ts
- * const seed003 = createPipeline(PIPELINE_PRESETS.seed003);
- * seed003.process('Woi aplikasi gak jelas lu , susah amat dibuka, gimana mau chat');
+ * const cleanSlang = createPipeline(PIPELINE_PRESETS.cleanSlang);
+ * cleanSlang.process('Woi aplikasi gak jelas lu , susah amat dibuka, gimana mau chat');
  * // → ['aplikasi', 'tidak', 'jelas', 'kamu', 'susah', 'amat', 'dibuka', 'bagaimana', 'mau', 'pesan']
  * const custom = createPipeline({ steps: [{ step: 'caseFold' }, { step: 'tokenize' }, { step: 'stem' }] });
  * ```
@@ -521,86 +523,112 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The ready-made pipeline configs of {@link PIPELINE_PRESETS}. */
+export interface PipelinePresets {
+  /**
+   * The default: clean (URLs, mentions, IndoNLU placeholders, HTML, emoji → words, elongation),
+   * case folding, tokenizing, built-in slang map, sentiment-safe stopwords (negators and
+   * intensifiers kept), no stemming.
+   */
+  readonly sentiment: Readonly<PipelineConfig>;
+  /** The same for English (no slang map, English stopwords and emoji words). */
+  readonly sentimentEn: Readonly<PipelineConfig>;
+  /**
+   * Noise removal then slang normalization, no stopwords: cleaning (URLs, `@user` and IndoNLU
+   * placeholders, `#hashtag`, emoji, punctuation removed) → case folding → tokenizing → slang
+   * normalization (built-in map plus `chat` → `pesan`; interjections such as `woi` removed). Seed
+   * 003's order.
+   */
+  readonly cleanSlang: Readonly<PipelineConfig>;
+  /**
+   * Case folding → punctuation removal → stopword removal (full list) → tokenizing → stemming
+   * (dictionary-free Tala; add a `dictionary` to the stem step for Sastrawi/ECS). Seed 004's order.
+   */
+  readonly stemNoStopwords: Readonly<PipelineConfig>;
+  /** @deprecated Renamed {@link PipelinePresets.cleanSlang} (`seed` means the random seed elsewhere). */
+  readonly seed003: Readonly<PipelineConfig>;
+  /** @deprecated Renamed {@link PipelinePresets.stemNoStopwords}. */
+  readonly seed004: Readonly<PipelineConfig>;
+}
+
 /**
- * Ready-made configs.
+ * Ready-made configs: `sentiment` (the default), `sentimentEn`, `cleanSlang` and
+ * `stemNoStopwords` (see {@link PipelinePresets}). The old names `seed003` and `seed004` still work
+ * (deprecated aliases, left out of `Object.keys`).
  *
- * - `sentiment` (the default): clean (URLs, mentions, IndoNLU placeholders, HTML, emoji → words,
- *   elongation), case folding, tokenizing, built-in slang map, sentiment-safe stopwords (negators and
- *   intensifiers kept), no stemming.
- * - `sentimentEn`: the same for English (no slang map, English stopwords and emoji words).
- * - `seed003`: exactly seed 003's order: cleaning (URLs, `@user` and IndoNLU placeholders, `#hashtag`, punctuation) → case folding →
- *   tokenizing → slang normalization (built-in map plus `chat` → `pesan`; interjections such as
- *   `woi` removed).
- * - `seed004`: seed 004's order: case folding → punctuation removal → stopword removal (full list) →
- *   tokenizing → stemming (dictionary-free Tala; add a `dictionary` to the stem step for Sastrawi/ECS).
+ * @example
+ * ```ts
+ * const pipeline = createPipeline(PIPELINE_PRESETS.cleanSlang);
+ * ```
  */
-export const PIPELINE_PRESETS: Readonly<
-  Record<'sentiment' | 'sentimentEn' | 'seed003' | 'seed004', Readonly<PipelineConfig>>
-> = deepFreeze({
-  sentiment: {
-    format: PIPELINE_FORMAT,
-    version: PIPELINE_VERSION,
-    language: 'id',
-    steps: [
-      { step: 'clean' },
-      { step: 'caseFold' },
-      { step: 'tokenize' },
-      { step: 'normalizeSlang', builtin: true },
-      { step: 'removeStopwords', profile: 'sentiment-safe' },
-    ],
-  },
-  sentimentEn: {
-    format: PIPELINE_FORMAT,
-    version: PIPELINE_VERSION,
-    language: 'en',
-    steps: [
-      { step: 'clean' },
-      { step: 'caseFold' },
-      { step: 'tokenize' },
-      { step: 'removeStopwords', profile: 'sentiment-safe' },
-    ],
-  },
-  seed003: {
-    format: PIPELINE_FORMAT,
-    version: PIPELINE_VERSION,
-    language: 'id',
-    steps: [
-      {
-        step: 'clean',
-        unicode: 'none',
-        html: 'keep',
-        // IndoNLU's [USERNAME]/[URL] stand for the @users and URLs the seed removes
-        placeholders: 'remove',
-        urls: 'remove',
-        emails: 'keep',
-        mentions: 'remove',
-        hashtags: 'remove',
-        emoji: 'remove',
-        numbers: 'keep',
-        elongation: false,
-        punctuation: 'remove',
-      },
-      { step: 'caseFold' },
-      { step: 'tokenize', clitics: 'keep', reduplication: 'keep', digitReduplication: false },
-      {
-        step: 'normalizeSlang',
-        builtin: true,
-        entries: { chat: 'pesan' },
-        interjections: 'remove',
-        emptyTokens: 'drop',
-      },
-    ],
-  },
-  seed004: {
-    format: PIPELINE_FORMAT,
-    version: PIPELINE_VERSION,
-    language: 'id',
-    steps: [
-      { step: 'caseFold' },
-      { step: 'removePunctuation', keepIntraWord: false },
-      { step: 'removeStopwords', profile: 'full' },
-      { step: 'tokenize', clitics: 'keep', reduplication: 'keep', digitReduplication: false },
-      { step: 'stem' },
-    ],
-  },
-});
+export const PIPELINE_PRESETS: PipelinePresets = withDeprecatedAliases(
+  deepFreeze({
+    sentiment: {
+      format: PIPELINE_FORMAT,
+      version: PIPELINE_VERSION,
+      language: 'id',
+      steps: [
+        { step: 'clean' },
+        { step: 'caseFold' },
+        { step: 'tokenize' },
+        { step: 'normalizeSlang', builtin: true },
+        { step: 'removeStopwords', profile: 'sentiment-safe' },
+      ],
+    },
+    sentimentEn: {
+      format: PIPELINE_FORMAT,
+      version: PIPELINE_VERSION,
+      language: 'en',
+      steps: [
+        { step: 'clean' },
+        { step: 'caseFold' },
+        { step: 'tokenize' },
+        { step: 'removeStopwords', profile: 'sentiment-safe' },
+      ],
+    },
+    cleanSlang: {
+      format: PIPELINE_FORMAT,
+      version: PIPELINE_VERSION,
+      language: 'id',
+      steps: [
+        {
+          step: 'clean',
+          unicode: 'none',
+          html: 'keep',
+          // IndoNLU's [USERNAME]/[URL] stand for the @users and URLs the seed removes
+          placeholders: 'remove',
+          urls: 'remove',
+          emails: 'keep',
+          mentions: 'remove',
+          hashtags: 'remove',
+          emoji: 'remove',
+          numbers: 'keep',
+          elongation: false,
+          punctuation: 'remove',
+        },
+        { step: 'caseFold' },
+        { step: 'tokenize', clitics: 'keep', reduplication: 'keep', digitReduplication: false },
+        {
+          step: 'normalizeSlang',
+          builtin: true,
+          entries: { chat: 'pesan' },
+          interjections: 'remove',
+          emptyTokens: 'drop',
+        },
+      ],
+    },
+    stemNoStopwords: {
+      format: PIPELINE_FORMAT,
+      version: PIPELINE_VERSION,
+      language: 'id',
+      steps: [
+        { step: 'caseFold' },
+        { step: 'removePunctuation', keepIntraWord: false },
+        { step: 'removeStopwords', profile: 'full' },
+        { step: 'tokenize', clitics: 'keep', reduplication: 'keep', digitReduplication: false },
+        { step: 'stem' },
+      ],
+    },
+  }),
+  { seed003: 'cleanSlang', seed004: 'stemNoStopwords' },
+);

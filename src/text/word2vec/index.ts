@@ -5,7 +5,7 @@
  */
 
 export type { SentenceSource, Word2VecCorpus, Word2VecSentence } from './corpus.js';
-export type { ResolvedWord2VecOptions, Word2VecOptions } from './options.js';
+export type { ResolvedWord2VecOptions, Word2VecOptions, Word2VecPresets } from './options.js';
 export { resolveWord2VecOptions, WORD2VEC_DEFAULTS, WORD2VEC_PRESETS } from './options.js';
 export type { Word2VecEpochStats, Word2VecTrainOptions } from './trainer.js';
 export { trainWord2Vec, Word2VecTrainer } from './trainer.js';

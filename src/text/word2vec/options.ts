@@ -3,6 +3,7 @@
  * function so that every entry point (constructor, resume, CLI) rejects the same bad values.
  */
 import { availableParallelism, cpus } from 'node:os';
+import { withDeprecatedAliases } from '../../internal/deprecated-aliases.js';
 import { invalidArgument } from '../../internal/errors.js';
 
 /** Options of {@link Word2VecTrainer}. Every field is optional; defaults are gensim 4's. */
@@ -72,18 +73,29 @@ export const WORD2VEC_DEFAULTS: Readonly<Omit<ResolvedWord2VecOptions, 'threads'
   seed: 1,
 });
 
+/** The named option sets of {@link WORD2VEC_PRESETS}. */
+export interface Word2VecPresets {
+  /** CBOW, 100 dimensions, window 5, min count 1, 120 epochs: the seed study's configuration. */
+  readonly cbow100: Readonly<Word2VecOptions>;
+  /** @deprecated Renamed {@link Word2VecPresets.cbow100} (`seed` means the random seed elsewhere). */
+  readonly seed003: Readonly<Word2VecOptions>;
+}
+
 /**
- * Named option sets. `seed003` is the configuration of the seed study
- * (`vectorSize 100, window 5, minCount 1, CBOW, 120 epochs`).
+ * Named option sets: `cbow100` (`vectorSize 100, window 5, minCount 1, CBOW, 120 epochs`, the seed
+ * study's configuration). The old name `seed003` still works (deprecated alias).
  *
  * @example
  * ```ts
- * const vectors = await new Word2VecTrainer(WORD2VEC_PRESETS.seed003).train(sentences);
+ * const vectors = await new Word2VecTrainer(WORD2VEC_PRESETS.cbow100).train(sentences);
  * ```
  */
-export const WORD2VEC_PRESETS: Readonly<Record<'seed003', Readonly<Word2VecOptions>>> = Object.freeze({
-  seed003: Object.freeze({ vectorSize: 100, window: 5, minCount: 1, sg: 0, epochs: 120 } as Word2VecOptions),
-});
+export const WORD2VEC_PRESETS: Word2VecPresets = withDeprecatedAliases(
+  Object.freeze({
+    cbow100: Object.freeze({ vectorSize: 100, window: 5, minCount: 1, sg: 0, epochs: 120 } as Word2VecOptions),
+  }),
+  { seed003: 'cbow100' },
+);
 
 const INTEGER_FIELDS = ['vectorSize', 'window', 'minCount', 'negative', 'epochs', 'seed', 'threads'] as const;
 

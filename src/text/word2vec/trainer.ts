@@ -68,7 +68,7 @@ interface TrainingState {
  * await vectors.save('vectors.bin', { binary: true });
  *
  * // the seed study's configuration in one line
- * const seedVectors = await new Word2VecTrainer(WORD2VEC_PRESETS.seed003).train(sentences);
+ * const seedVectors = await new Word2VecTrainer(WORD2VEC_PRESETS.cbow100).train(sentences);
  * ```
  */
 export class Word2VecTrainer {
