@@ -14,7 +14,20 @@ import type { ProgressCallback } from '../internal/progress.js';
 import { createPipeline, PIPELINE_PRESETS, type PipelineConfig } from './preprocess/pipeline.js';
 import type { WordVectors } from './word2vec/index.js';
 
-/** What the grid runner hands the embeddings hook. */
+/**
+ * What the grid runner hands the text embeddings hook (`textGridDefaults.prepareEmbeddings`).
+ *
+ * @example
+ * ```ts
+ * const vectors = await textGridDefaults.prepareEmbeddings({
+ *   spec: { word2vec: { vectorSize: 50, epochs: 5 } },
+ *   texts: train.texts,
+ *   fixed: {},
+ *   seed: 42,
+ *   out: 'runs/my-grid',
+ * });
+ * ```
+ */
 export interface GridEmbeddingsRequest {
   /** The config's `embeddings` block. */
   spec: { file?: string; word2vec?: Record<string, unknown> };
@@ -26,8 +39,11 @@ export interface GridEmbeddingsRequest {
   seed: number;
   /** The grid's output folder (the trained vectors are cached under `embeddings/`). */
   out: string;
+  /** Cancels the training. */
   signal?: AbortSignal;
+  /** Word2Vec progress (task `word2vec (training texts only)`). */
   onProgress?: ProgressCallback;
+  /** A line when cached vectors are reused. */
   log?: (line: string) => void;
 }
 

@@ -28,6 +28,7 @@ export {
   selectVectorizerFeatures,
 } from './feature-selection/index.js';
 export { TEXT_GRID_OPTIONS, textClassifierFactory, textGridDefaults, textQueueLabeler } from './grid.js';
+export type { GridEmbeddingsRequest } from './grid-embeddings.js';
 export type {
   LexiconLanguage,
   LexiconSentimentOptions,
