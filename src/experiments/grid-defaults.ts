@@ -6,8 +6,8 @@
  * the public `ulasan/experiments` entry and the CLI.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { GridEmbeddingsRequest } from '../core/grid-embeddings.js';
 import { UlasanError } from '../internal/errors.js';
-import type { ProgressCallback } from '../internal/progress.js';
 import type { ClassifierFactory } from './grid-runner.js';
 
 /** Marks a {@link GridDefaults} object, so a worker finds it among a module's exports whatever their names. */
@@ -37,15 +37,7 @@ export interface GridDefaults<X = string> {
   /** Option names the family's classifiers know; others are warned about (with the nearest name). */
   readonly optionNames?: readonly string[];
   /** Loads or trains the config's `embeddings`, shared by every scenario. */
-  readonly prepareEmbeddings?: (request: {
-    spec: { file?: string; word2vec?: Record<string, unknown> };
-    texts: readonly unknown[];
-    fixed: Record<string, unknown>;
-    seed: number;
-    out: string;
-    signal?: AbortSignal;
-    onProgress?: ProgressCallback;
-  }) => Promise<object>;
+  readonly prepareEmbeddings?: (request: GridEmbeddingsRequest) => Promise<object>;
   /** Reloads the embeddings a coordinator saved for its workers. */
   readonly loadEmbeddings?: (path: string) => Promise<object>;
   /**

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export type { GridEmbeddingsRequest } from '../core/grid-embeddings.js';
 export type { PartScores } from './evaluation.js';
 export type { QueueConnection } from './executors/bullmq.js';
 export { type LocalExecutor, type LocalExecutorOptions, localExecutor } from './executors/local-executor.js';

@@ -8,44 +8,13 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { GridEmbeddingsRequest } from '../core/grid-embeddings.js';
 import { UlasanError } from '../internal/errors.js';
 import { stableHash } from '../internal/hash.js';
-import type { ProgressCallback } from '../internal/progress.js';
 import { createPipeline, PIPELINE_PRESETS, type PipelineConfig } from './preprocess/pipeline.js';
 import type { WordVectors } from './word2vec/index.js';
 
-/**
- * What the grid runner hands the text embeddings hook (`textGridDefaults.prepareEmbeddings`).
- *
- * @example
- * ```ts
- * const vectors = await textGridDefaults.prepareEmbeddings({
- *   spec: { word2vec: { vectorSize: 50, epochs: 5 } },
- *   texts: train.texts,
- *   fixed: {},
- *   seed: 42,
- *   out: 'runs/my-grid',
- * });
- * ```
- */
-export interface GridEmbeddingsRequest {
-  /** The config's `embeddings` block. */
-  spec: { file?: string; word2vec?: Record<string, unknown> };
-  /** The training texts (original training part: never validation or test). */
-  texts: readonly unknown[];
-  /** The grid's `fixed` options (its `pipeline` tokenizes the texts). */
-  fixed: Record<string, unknown>;
-  /** The grid's seed. */
-  seed: number;
-  /** The grid's output folder (the trained vectors are cached under `embeddings/`). */
-  out: string;
-  /** Cancels the training. */
-  signal?: AbortSignal;
-  /** Word2Vec progress (task `word2vec (training texts only)`). */
-  onProgress?: ProgressCallback;
-  /** A line when cached vectors are reused. */
-  log?: (line: string) => void;
-}
+export type { GridEmbeddingsRequest };
 
 /** Tokenizes like the classifiers will: a pipeline instance, a pipeline config, or the default preset. */
 function gridTokenizer(pipeline: unknown): (text: string) => string[] {
