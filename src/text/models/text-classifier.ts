@@ -412,7 +412,6 @@ export function sortLabels(labels: Label[]): Label[] {
   );
 }
 
-
 function checkTexts(texts: unknown, where: string, allowEmpty = false): asserts texts is string[] {
   if (!Array.isArray(texts)) throw invalidArgument(`${where}: expected an array of texts, got ${typeof texts}.`);
   if (!allowEmpty && texts.length === 0)
