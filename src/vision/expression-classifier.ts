@@ -25,6 +25,7 @@ import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '..
 import { stableHash } from '../internal/hash.js';
 import type { Logs } from '../internal/progress.js';
 import { Random } from '../internal/random.js';
+import { checkVersioned } from '../internal/versioned-json.js';
 import { type EvaluationSummary, evaluationSummary } from '../metrics/index.js';
 import { type AugmentOptions, augmentImage } from './augment.js';
 import { BACKBONE_NAMES, type BackboneName, createBackbone, type FeatureBackbone } from './backbone.js';
@@ -902,16 +903,11 @@ export async function readVisionModelMeta(dir: string): Promise<VisionModelMeta>
       { cause: error },
     );
   }
-  const m = raw as Partial<VisionModelMeta>;
-  if (m.format !== FORMAT) {
-    throw new UlasanError('FILE_FORMAT', `${file} has format "${String(m.format)}", expected "${FORMAT}".`);
-  }
-  if (typeof m.version !== 'number' || m.version > VERSION) {
-    throw new UlasanError(
-      'UNSUPPORTED_VERSION',
-      `${file} has version ${String(m.version)}; this ulasan reads up to version ${VERSION}. Upgrade ulasan.`,
-    );
-  }
+  const m = checkVersioned(raw, file, {
+    format: FORMAT,
+    version: VERSION,
+    what: 'vision model',
+  }) as Partial<VisionModelMeta>;
   if (!Array.isArray(m.classes) || !Array.isArray(m.featureMean) || !Array.isArray(m.featureStd) || !m.options) {
     throw new UlasanError('FILE_FORMAT', `${file} is missing classes, feature statistics or options.`);
   }
