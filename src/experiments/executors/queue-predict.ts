@@ -15,6 +15,13 @@ import { stableHash } from '../../internal/hash.js';
 import { DEFAULT_QUEUE_NAME, loadBullMQ, payloadKey, type QueueConnection, redisOptions } from './bullmq.js';
 import type { QueueJobHandler } from './queue-worker.js';
 
+/**
+ * Tries per chunk: labeling a chunk is idempotent, so a chunk whose worker died or whose lease
+ * expired under load (BullMQ moves it to failed) is labeled again by a worker before the whole
+ * batch is given up.
+ */
+const CHUNK_ATTEMPTS = 3;
+
 /** Options of {@link predictOnQueue}. */
 export interface QueuePredictOptions {
   /** The Redis server: `redis://HOST:6379`. */
@@ -109,7 +116,7 @@ export async function* predictOnQueue(
         await queue.add(
           'predict',
           { modelHash, texts: chunk, batchSize: options.batchSize ?? 512, name: `chunk ${next}` },
-          { jobId: jobId(next), attempts: 1, removeOnComplete: false, removeOnFail: false },
+          { jobId: jobId(next), attempts: CHUNK_ATTEMPTS, removeOnComplete: false, removeOnFail: false },
         );
         inFlight.set(next, chunk);
         next++;
@@ -153,7 +160,7 @@ export async function* predictOnQueue(
         await queue.add(
           'predict',
           { modelHash, texts: inFlight.get(emit), batchSize: options.batchSize ?? 512, name: `chunk ${emit}` },
-          { jobId: jobId(emit), attempts: 1, removeOnComplete: false, removeOnFail: false },
+          { jobId: jobId(emit), attempts: CHUNK_ATTEMPTS, removeOnComplete: false, removeOnFail: false },
         );
       }
       await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
