@@ -356,13 +356,29 @@ export async function recoverDirectory(
       await fsyncDirectory(dirname(root));
       found.get(onlyOld[0])!.old = false;
       result = 'rolled-back';
+    } else if (options.commitFile) {
+      // A first save (no previous directory) killed before its one rename: the staged copy is
+      // complete when its commit file, written last, is there; a partial one is removed below.
+      for (const [token, v] of dead) {
+        const staging = swapNames(root, token).staging;
+        if (v.saving && (await exists(join(staging, options.commitFile)))) {
+          await fs.rename(staging, root);
+          await fsyncDirectory(dirname(root));
+          result = 'rolled-forward';
+          break;
+        }
+      }
     }
   }
-  if (!(await exists(root))) return result;
+  const rootExists = await exists(root);
   for (const [token, v] of dead) {
     const names = swapNames(root, token);
-    if (v.old && (await exists(names.previous))) await retirePrevious(root, names.previous, options);
-    if (await exists(names.staging)) await fs.rm(names.staging, { recursive: true, force: true });
+    if (rootExists && v.old && (await exists(names.previous))) await retirePrevious(root, names.previous, options);
+    if (!(await exists(names.staging))) continue;
+    // With no directory in place, only a copy known to be partial (no commit file) is removed; one
+    // that cannot be judged is left for a person to look at rather than deleting a finished save.
+    if (!rootExists && !options.commitFile) continue;
+    await fs.rm(names.staging, { recursive: true, force: true });
     if (result === 'none') result = 'cleaned';
   }
   return result;

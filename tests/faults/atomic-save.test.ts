@@ -216,6 +216,35 @@ describe('saving a text model over another one', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
+  it('a first save killed before its one rename: the complete copy is moved in, a partial one removed', async () => {
+    const dir = join(work, 'first-save', 'model');
+    const original = fsp.rename;
+    let hung = false;
+    vi.spyOn(fsp, 'rename').mockImplementation((async (from: string, to: string) => {
+      if (String(from).endsWith('.saving') && String(to) === dir) {
+        hung = true;
+        return new Promise(() => {}); // "killed" just before the staged copy is renamed in
+      }
+      return original(from, to);
+    }) as never);
+    void modelB.save(dir);
+    await vi.waitFor(() => expect(hung).toBe(true), { timeout: 5000 });
+    vi.restoreAllMocks();
+    asIfProcessDied(dir);
+    expect(existsSync(dir)).toBe(false);
+    expect(await predictionsOf(dir)).toBe(predB); // loading finishes the save
+    expect(leftovers(dir)).toEqual([]);
+
+    const partialDir = join(work, 'first-save-partial', 'model');
+    const staging = join(dirname(partialDir), `.model.999999999-0123456789ab.saving`);
+    await fsp.mkdir(staging, { recursive: true });
+    writeFileSync(join(staging, 'vectorizer.json'), '{"half": ');
+    const { recoverModelDirectory } = await import('../../src/text/models/artifact.js');
+    expect(await recoverModelDirectory(partialDir)).toBe('cleaned');
+    expect(existsSync(staging)).toBe(false);
+    expect(existsSync(partialDir)).toBe(false);
+  });
+
   it('a failing write (disk full) leaves the previous model intact and no temporary file', async () => {
     const dir = join(work, 'enospc', 'model');
     await modelA.save(dir);
