@@ -4,7 +4,8 @@
  * precision 1, recall 0), `auc` (trapezoidal rule), `average_precision_score`, and one-vs-rest
  * curves per class for multi-class probabilities.
  */
-import { invalidArgument, UlasanError } from '../internal/errors.js';
+import { invalidArgument } from '../internal/errors.js';
+import { type ScoreData, type ScoreMatrix, toScores } from './probability.js';
 import {
   checkLabelArray,
   checkLabelsOption,
@@ -305,39 +306,15 @@ function binaryAp(yTrue: LabelArray, yScore: ArrayLike<number>, options: BinaryC
   return -pairwiseSum(parts);
 }
 
-interface Matrix {
-  data: Float64Array;
-  n: number;
-  cols: number;
-}
+type Matrix = Omit<ScoreData, 'oneD'>;
 
+/** A 2-D score matrix validated by the shared reader, or undefined for 1-D (binary) scores. */
 function toMatrix(y: CurveScores, name: string): Matrix | undefined {
-  if (!y || typeof (y as { length?: unknown }).length !== 'number') {
-    throw invalidArgument(
-      `${name} must be an array of scores (one row per sample) or a 1-D array for binary problems.`,
-    );
+  if (y && typeof (y as { length?: unknown }).length === 'number') {
+    const first = (y as ArrayLike<unknown>)[0];
+    if (!(Array.isArray(first) || ArrayBuffer.isView(first))) return undefined;
   }
-  const first = (y as ArrayLike<unknown>)[0];
-  if (!(Array.isArray(first) || ArrayBuffer.isView(first))) return undefined;
-  const n = y.length;
-  const cols = (first as ArrayLike<number>).length;
-  const data = new Float64Array(n * cols);
-  for (let i = 0; i < n; i++) {
-    const row = (y as ArrayLike<ArrayLike<unknown>>)[i]!;
-    if (!row || typeof row.length !== 'number' || row.length !== cols) {
-      throw new UlasanError(
-        'SHAPE_MISMATCH',
-        `${name} rows must all have ${cols} columns; row ${i} has ${row?.length}.`,
-      );
-    }
-    for (let j = 0; j < cols; j++) {
-      const v = row[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw invalidArgument(`${name}[${i}][${j}] is not a finite number: scores must be finite.`);
-      }
-      data[i * cols + j] = v;
-    }
-  }
+  const { data, n, cols } = toScores(y as ScoreMatrix, name);
   return { data, n, cols };
 }
 

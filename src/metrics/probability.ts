@@ -23,14 +23,15 @@ import { emitMetricWarning, type WarningOptions } from './warnings.js';
 export type ScoreMatrix = readonly (readonly number[] | ArrayLike<number>)[] | readonly number[] | ArrayLike<number>;
 
 /** Scores as a flat row-major matrix (`cols` = 1 for 1-D input). */
-interface ScoreData {
+export interface ScoreData {
   data: Float64Array;
   n: number;
   cols: number;
   oneD: boolean;
 }
 
-function toScores(y: ScoreMatrix, name: string): ScoreData {
+/** Validates scores (finite numbers, equal row lengths) into a flat matrix; shared with the curves. @internal */
+export function toScores(y: ScoreMatrix, name: string): ScoreData {
   if (!y || typeof (y as { length?: unknown }).length !== 'number') {
     throw invalidArgument(
       `${name} must be an array of scores (one row per sample) or a 1-D array for binary problems.`,
