@@ -107,6 +107,27 @@ function asIfProcessDied(dir: string): void {
   }
 }
 
+/**
+ * Saves modelB over `dir` and "kills" the save between its two renames: the first directory rename
+ * (the previous model moved aside to `.old`) runs, the second never does; then stands a dead
+ * process id in for ours.
+ */
+async function killSaveBetweenRenames(dir: string): Promise<void> {
+  let renames = 0;
+  const original = fsp.rename;
+  vi.spyOn(fsp, 'rename').mockImplementation((async (from: string, to: string) => {
+    if (String(to).endsWith('.old') && ++renames === 1) {
+      await original(from, to);
+      return new Promise(() => {});
+    }
+    return original(from, to);
+  }) as never);
+  void modelB.save(dir);
+  await vi.waitFor(() => expect(renames).toBe(1), { timeout: 5000 });
+  vi.restoreAllMocks();
+  asIfProcessDied(dir);
+}
+
 describe('saving a text model over another one', () => {
   it('a mixed directory (new state files, old model.json) is refused, naming the file', async () => {
     const a = join(work, 'mixed-a');
@@ -168,20 +189,7 @@ describe('saving a text model over another one', () => {
   it('killed between the two renames: load puts the new model in place', async () => {
     const dir = join(work, 'between', 'model');
     await modelA.save(dir);
-    let renames = 0;
-    const original = fsp.rename;
-    vi.spyOn(fsp, 'rename').mockImplementation((async (from: string, to: string) => {
-      // The first directory rename moves the previous model aside; stop before the second.
-      if (String(to).endsWith('.old') && ++renames === 1) {
-        await original(from, to);
-        return new Promise(() => {});
-      }
-      return original(from, to);
-    }) as never);
-    void modelB.save(dir);
-    await vi.waitFor(() => expect(renames).toBe(1), { timeout: 5000 });
-    vi.restoreAllMocks();
-    asIfProcessDied(dir);
+    await killSaveBetweenRenames(dir);
     expect(readdirSync(dirname(dir)).sort()).toEqual(
       expect.arrayContaining([expect.stringMatching(/\.old$/), expect.stringMatching(/\.saving$/)]),
     );
@@ -194,19 +202,7 @@ describe('saving a text model over another one', () => {
     await modelA.save(dir);
     await fsp.mkdir(join(dir, 'checkpoint'));
     writeFileSync(join(dir, 'checkpoint', 'state.bin'), 'epoch 3');
-    let renames = 0;
-    const original = fsp.rename;
-    vi.spyOn(fsp, 'rename').mockImplementation((async (from: string, to: string) => {
-      if (String(to).endsWith('.old') && ++renames === 1) {
-        await original(from, to);
-        return new Promise(() => {});
-      }
-      return original(from, to);
-    }) as never);
-    void modelB.save(dir);
-    await vi.waitFor(() => expect(renames).toBe(1), { timeout: 5000 });
-    vi.restoreAllMocks();
-    asIfProcessDied(dir);
+    await killSaveBetweenRenames(dir);
     // The model directory is gone and the checkpoint sits in the set-aside copy until recovery.
     expect(existsSync(join(dir, 'checkpoint', 'state.bin'))).toBe(false);
     const { recoverModelDirectory } = await import('../../src/text/models/artifact.js');
