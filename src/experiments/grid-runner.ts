@@ -833,7 +833,7 @@ async function writeComparisonFigure(
       metric: metric === 'accuracy' ? 'accuracy' : 'macroF1',
       best,
     });
-    await writeFigureFiles(out, { comparison: svg }, { onWarning: () => {} } as Parameters<typeof writeFigureFiles>[2]);
+    await writeFigureFiles(out, { comparison: svg }, { onWarning: () => {} });
   } catch (error) {
     process.emitWarning(`grid: could not draw comparison.svg: ${(error as Error).message}`, { code: 'ULASAN_FIGURE' });
   }

@@ -268,8 +268,8 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
         out,
         { 'self-training': selfTrainingSvg(result.log, { title: `Self-training (${kind})` }) },
         {
-          onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
-        } as Parameters<typeof writeFigures>[2],
+          onWarning: (w) => ctx.log(`warning: ${w.message}`),
+        },
       );
     } catch (error) {
       ctx.log(`warning: could not write the self-training figure: ${(error as Error).message}`);

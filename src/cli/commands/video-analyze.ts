@@ -62,9 +62,13 @@ Options:
         const { mkdir } = await import('node:fs/promises');
         const { videoTimelineSvg, writeFigures } = await import('../../metrics/index.js');
         await mkdir(ctx.values.figures, { recursive: true });
-        const written = await writeFigures(ctx.values.figures, { 'video-timeline': videoTimelineSvg(r) }, {
-          onWarning: (w: { message: string }) => ctx.log(`warning: ${w.message}`),
-        } as Parameters<typeof writeFigures>[2]);
+        const written = await writeFigures(
+          ctx.values.figures,
+          { 'video-timeline': videoTimelineSvg(r) },
+          {
+            onWarning: (w) => ctx.log(`warning: ${w.message}`),
+          },
+        );
         ctx.log(`Wrote ${written.join(', ')}`);
       }
       if (ctx.json) {
