@@ -207,7 +207,7 @@ export async function runGrid<X = string>(
   // option fails now, not hours into the grid.
   for (const scenario of scenarios) {
     try {
-      dispose(await baseFactory(scenario.options, scenario));
+      await dispose(checkContract(await baseFactory(scenario.options, scenario)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       throw new UlasanError('CONFIG', `grid "${config.name}", scenario ${scenario.name}: ${message}`, { cause: error });
@@ -634,7 +634,7 @@ async function runScenario<X>(
       finishedAt: new Date().toISOString(),
     };
   } finally {
-    dispose(classifier);
+    await dispose(classifier);
   }
 }
 
@@ -675,7 +675,7 @@ async function runCvScenario<X>(
       trainAccuracies.push(trainAccuracy);
       lastHistory = history;
     } finally {
-      dispose(classifier);
+      await dispose(classifier);
     }
   }
   const stat = (m: 'accuracy' | 'macroF1' | 'weightedF1') => meanStd(foldScores.map((s) => s[m]));
@@ -741,7 +741,7 @@ async function fitOne<X>(
       },
     });
   } catch (error) {
-    dispose(classifier);
+    await dispose(classifier);
     throw error;
   }
   const own = (classifier as { history?: Logs[] }).history;
@@ -803,7 +803,7 @@ async function refitBest<X>(
       seconds: (performance.now() - t0) / 1000,
     };
   } finally {
-    dispose(classifier);
+    await dispose(classifier);
   }
 }
 
@@ -876,9 +876,25 @@ function meanStd(values: number[]): MeanStd {
   return { mean, std: Math.sqrt(variance) };
 }
 
-function dispose(classifier: unknown): void {
-  const d = (classifier as { dispose?: () => void } | undefined)?.dispose;
-  if (typeof d === 'function') d.call(classifier);
+// Every classifier of the contract has an async dispose(); the runner awaits it, so a scenario's
+// tensors are freed before the next one trains.
+async function dispose(classifier: Classifier<unknown>): Promise<void> {
+  await classifier.dispose();
+}
+
+/** The factory's classifier has the methods the runner calls (a plain-JS factory may miss some). */
+function checkContract<C extends Classifier<unknown>>(classifier: C): C {
+  const c = classifier as unknown as Record<string, unknown> | undefined;
+  const missing = ['fit', 'predictProba', 'predict', 'getParams', 'dispose'].filter(
+    (m) => typeof c?.[m] !== 'function',
+  );
+  if (missing.length > 0) {
+    throw new UlasanError(
+      'CONFIG',
+      `the classifier factory returned an object without ${missing.map((m) => `${m}()`).join(', ')}; every classifier needs the contract of Classifier (ulasan's core/classifier), including getParams() and an async dispose().`,
+    );
+  }
+  return classifier;
 }
 
 /** JSON cannot hold NaN/Infinity: store them as null. */

@@ -3,6 +3,7 @@
  * `ulasan/experiments` (not re-exported).
  */
 import type { Label } from '../core/classifier.js';
+import { compareLabels } from '../core/labels.js';
 import { invalidArgument, UlasanError } from '../internal/errors.js';
 
 /** Indices per class, classes in sorted order (numbers numerically, strings by code point). */
@@ -42,13 +43,8 @@ export function groupByLabel(labels: readonly Label[], what = 'labels'): LabelGr
   return { classes, indices: classes.map((c) => byLabel.get(c) as number[]) };
 }
 
-/** Sort order for labels: numeric for numbers, code-point order for strings (like NumPy's unique). */
-export function compareLabels(a: Label, b: Label): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
+/** Sort order for labels: the one label order of ulasan (`core/labels.ts`), re-exported for older imports. */
+export { compareLabels };
 
 /** Ascending numeric sort, in place. */
 export function sortAscending(values: number[]): number[] {

@@ -4,6 +4,7 @@
  * rectangle collision on exact DejaVu Sans advance widths, horizontal and vertical words, and a
  * seed that makes the layout reproducible. No canvas, no browser.
  */
+import { compareLabels } from '../core/labels.js';
 import { invalidArgument } from '../internal/errors.js';
 import { Random } from '../internal/random.js';
 import { esc, labelColor, svgOpen, textWidth, truncate } from './figures-common.js';
@@ -239,9 +240,7 @@ export function classWordCloudsSvg(
       `classWordCloudsSvg needs texts and labels of the same non-zero length (got ${texts?.length} texts and ${labels?.length} labels).`,
     );
   }
-  const classes = [...new Set(labels)].sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : 1,
-  );
+  const classes = [...new Set(labels)].sort(compareLabels);
   const cols = options.columns ?? (classes.length === 4 ? 2 : Math.min(3, classes.length));
   const cw = options.cloudWidth ?? 440;
   const ch = options.cloudHeight ?? 270;

@@ -3,6 +3,7 @@
  * and `unique_labels` do, with errors that name the problem.
  */
 import type { Label } from '../core/classifier.js';
+import { compareLabels } from '../core/labels.js';
 import { invalidArgument, UlasanError } from '../internal/errors.js';
 
 export type { Label };
@@ -19,21 +20,8 @@ export type Targets = LabelArray | IndicatorMatrix;
 /** Per-sample weights. */
 export type SampleWeight = readonly number[] | ArrayLike<number>;
 
-/** Compares labels the way numpy sorts them: numbers ascending, strings by code point. */
-export function compareLabels(a: Label, b: Label): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  // UTF-16 comparison differs from code-point order only around surrogates; numpy sorts by code point.
-  const n = Math.min(sa.length, sb.length);
-  for (let i = 0; i < n; i++) {
-    const ca = sa.codePointAt(i)!;
-    const cb = sb.codePointAt(i)!;
-    if (ca !== cb) return ca - cb;
-    if (ca > 0xffff) i++;
-  }
-  return sa.length - sb.length;
-}
+/** Compares labels the way numpy sorts them: the one label order of ulasan (`core/labels.ts`). */
+export { compareLabels };
 
 /** Length of a string in code points (Python's `len`). */
 export function codePointLength(s: string): number {

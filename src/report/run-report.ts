@@ -8,6 +8,7 @@
 import { existsSync, promises as fs, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Label } from '../core/classifier.js';
+import { compareLabels } from '../core/labels.js';
 import { writeFileAtomic } from '../internal/atomic-fs.js';
 import { UlasanError } from '../internal/errors.js';
 import {
@@ -517,7 +518,7 @@ async function sslReport(page: Page, dir: string, options: RunReportOptions): Pr
     ]),
   );
   if (Array.isArray(r.log) && r.log.length > 0) {
-    const labels = [...new Set(r.log.flatMap((e) => Object.keys(e.labelDistribution ?? {})))].sort();
+    const labels = [...new Set(r.log.flatMap((e) => Object.keys(e.labelDistribution ?? {})))].sort(compareLabels);
     page.section(
       'Iterations',
       page.figure('self-training', selfTrainingSvg(r.log, { title: `Self-training per iteration: ${r.model}` })) +

@@ -11,6 +11,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Classifier, Label } from '../core/classifier.js';
+import { compareLabels } from '../core/labels.js';
 import { argmax } from '../internal/argmax.js';
 import { writeJsonAtomic } from '../internal/atomic-fs.js';
 import { invalidArgument, throwIfAborted, UlasanError } from '../internal/errors.js';
@@ -776,16 +777,6 @@ function histogram(values: number[]): number[] {
 function fingerprint(inputs: unknown[], labels: Label[] | undefined): string {
   const sample = inputs.every((x) => typeof x === 'string') ? inputs : inputs.length;
   return stableHash({ sample, labels: labels ?? null });
-}
-
-function compareLabels(a: Label, b: Label): number {
-  return typeof a === 'number' && typeof b === 'number'
-    ? a - b
-    : String(a) < String(b)
-      ? -1
-      : String(a) > String(b)
-        ? 1
-        : 0;
 }
 
 async function readState(path: string): Promise<State | undefined> {

@@ -1,64 +1,39 @@
 /**
  * Plugs the text models into the experiments runner (`runGrid` from `ulasan/experiments`), the way
  * `src/vision/grid.ts` plugs in the vision models: the classifier factory (`options.model` picks the
- * kind in the text-model registry), the option names the text classifiers know, and the grid's shared
+ * kind in the text-model registry), the option names the text classifiers declare, and the grid's shared
  * Word2Vec embeddings. `ulasan/experiments` and the CLI hand {@link textGridDefaults} to the runner
  * when a grid names no `classifierFactory`; experiments itself never imports text.
  */
 import { pathToFileURL } from 'node:url';
 import type { Classifier, Label } from '../core/classifier.js';
 import type { GridEmbeddingsRequest } from './grid-embeddings.js';
+import { textClassifierParamNames } from './models/registry.js';
 
 /**
- * Options understood by the built-in text classifiers (all kinds together: a grid over
- * `model: [nb, lstm]` passes `epochs` to naive Bayes too, which ignores it). The classifiers accept
- * unknown options silently, so the grid warns about any other name (a typo such as `learningrate`
- * would otherwise change nothing).
+ * The option names a text grid scenario may set: `model` plus the declared parameters of every kind
+ * (the built-in table in `models/params.ts` and the `paramNames` of registered plugin kinds), all
+ * kinds together (a grid over `model: [nb, lstm]` passes `epochs` to naive Bayes too, which ignores
+ * it). The classifiers accept unknown options silently, so the grid warns about any other name (a
+ * typo such as `learningrate` would otherwise change nothing).
  *
  * @example
  * ```ts
- * import { TEXT_GRID_OPTIONS } from 'ulasan/text';
- * TEXT_GRID_OPTIONS.includes('learningRate'); // true
+ * import { textGridOptionNames } from 'ulasan/text';
+ * textGridOptionNames().includes('learningRate'); // true
  * ```
  */
-export const TEXT_GRID_OPTIONS: readonly string[] = Object.freeze([
-  'model',
-  'seed',
-  'pipeline',
-  'embeddings',
-  // deep models
-  'units',
-  'recurrentLayers',
-  'dropout',
-  'recurrentDropout',
-  'l2',
-  'embeddingDim',
-  'filters',
-  'kernelSize',
-  'poolSize',
-  'maxLen',
-  'minCount',
-  'maxVocabulary',
-  'trainableEmbeddings',
-  'epochs',
-  'batchSize',
-  'optimizer',
-  'learningRate',
-  'classWeight',
-  'earlyStopping',
-  'checkpointDir',
-  'resume',
-  'inferenceBatchSize',
-  // classic baselines
-  'features',
-  'alpha',
-  'fitPrior',
-  'C',
-  'maxIter',
-  'tol',
-  'fitIntercept',
-  'interceptScaling',
-]);
+export function textGridOptionNames(): readonly string[] {
+  return ['model', ...textClassifierParamNames()];
+}
+
+/**
+ * The built-in kinds' grid option names, computed once from their declared parameters.
+ *
+ * @deprecated Use {@link textGridOptionNames}, which also lists the options of plugin kinds
+ *   registered later; this frozen list is kept for code that imported it.
+ */
+export const TEXT_GRID_OPTIONS: readonly string[] = Object.freeze([...textGridOptionNames()]);
 
 /**
  * A `classifierFactory` for `runGrid`: a new text classifier of kind `options.model` (default
@@ -100,7 +75,10 @@ export const textGridDefaults = {
   kind: 'ulasan.grid-defaults' as const,
   name: 'text',
   factory: textClassifierFactory,
-  optionNames: TEXT_GRID_OPTIONS,
+  /** Read at each `runGrid`, so plugin kinds registered meanwhile are known. */
+  get optionNames(): readonly string[] {
+    return textGridOptionNames();
+  },
   prepareEmbeddings: async (request: GridEmbeddingsRequest): Promise<object> => {
     const { prepareTextGridEmbeddings } = await import('./grid-embeddings.js');
     return prepareTextGridEmbeddings(request);

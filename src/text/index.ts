@@ -27,7 +27,13 @@ export {
   selectKBest,
   selectVectorizerFeatures,
 } from './feature-selection/index.js';
-export { TEXT_GRID_OPTIONS, textClassifierFactory, textGridDefaults, textQueueLabeler } from './grid.js';
+export {
+  TEXT_GRID_OPTIONS,
+  textClassifierFactory,
+  textGridDefaults,
+  textGridOptionNames,
+  textQueueLabeler,
+} from './grid.js';
 export type { GridEmbeddingsRequest } from './grid-embeddings.js';
 export type {
   LexiconLanguage,
@@ -94,6 +100,8 @@ export { evaluateEncoded, predictEncoded, trainDeepModel } from './models/deep/t
 // Soft-voting ensembles of any kinds (src/text/models/ensemble), the shipped model's recipe.
 export type { EnsembleCombine, EnsembleMemberSpec, EnsembleOptions } from './models/ensemble/index.js';
 export { DEFAULT_ENSEMBLE_MEMBERS, EnsembleClassifier } from './models/ensemble/index.js';
+export type { TextClassifierParamsKind } from './models/params.js';
+export { TEXT_CLASSIFIER_PARAMS } from './models/params.js';
 export type { PretrainedModelName } from './models/pretrained.js';
 export { loadPretrainedModel, pretrainedModelPath } from './models/pretrained.js';
 export type {
@@ -106,6 +114,7 @@ export {
   loadTextClassifier,
   registerTextClassifierKind,
   textClassifierKinds,
+  textClassifierParamNames,
 } from './models/registry.js';
 export type {
   PipelineReviver,

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
+import { compareLabels } from '../core/labels.js';
 import { invalidArgument, UlasanError } from '../internal/errors.js';
 import { Random } from '../internal/random.js';
 
@@ -66,7 +67,7 @@ export async function readClassFolders(dir: string): Promise<ImageSplit & { igno
   const classes = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
-    .sort();
+    .sort(compareLabels);
   if (classes.length === 0) {
     throw new UlasanError(
       'INVALID_DATA',
@@ -193,7 +194,7 @@ export function stratifiedSplit(labels: readonly string[], fractions: number[], 
     byClass.set(l, list);
   });
   const out: number[][] = Array.from({ length: fractions.length + 1 }, () => []);
-  for (const key of [...byClass.keys()].sort()) {
+  for (const key of [...byClass.keys()].sort(compareLabels)) {
     const idx = rng.shuffle([...(byClass.get(key) as number[])]);
     let start = 0;
     fractions.forEach((f, p) => {

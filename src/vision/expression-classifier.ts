@@ -11,7 +11,8 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { ensureBackend } from '../backend/backends.js';
 import { loadTf } from '../backend/tf.js';
-import type { FitOptions, Label, PersistableClassifier } from '../core/classifier.js';
+import { type FitOptions, type Label, type PersistableClassifier, paramsInEffect } from '../core/classifier.js';
+import { uniqueLabels } from '../core/labels.js';
 import { argmax } from '../internal/argmax.js';
 import {
   type FileIntegrity,
@@ -174,6 +175,40 @@ interface Featurized {
 }
 
 /**
+ * The declared parameters of {@link FaceExpressionClassifier}: name → default (`undefined`: none,
+ * or decided at fit). One list, read by `paramNames`/`getParams()`, by `visionClassifierFactory`
+ * (which refuses other option names) and by `VISION_GRID_OPTIONS`.
+ */
+export const VISION_CLASSIFIER_PARAMS: Readonly<Record<keyof FaceExpressionClassifierOptions, unknown>> = Object.freeze(
+  {
+    backbone: 'expression-net',
+    weights: null,
+    inputSize: 224,
+    faceMode: 'auto',
+    faceMargin: 0.2,
+    detectorInputSize: 320,
+    faceDetector: 'tiny',
+    faceCascade: undefined,
+    hiddenUnits: 128,
+    dropout: 0.3,
+    l2: 1e-4,
+    epochs: 40,
+    batchSize: 32,
+    learningRate: 1e-3,
+    optimizer: 'adam',
+    augmentViews: 0,
+    augment: undefined,
+    testViews: 0,
+    ensembleSize: 1,
+    fineTune: undefined,
+    cacheDir: undefined,
+    modelDir: undefined,
+    seed: 42,
+    onWarning: undefined,
+  },
+);
+
+/**
  * Trains and runs facial-expression classifiers on image files.
  *
  * @example
@@ -209,9 +244,19 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
     this.cache = new FeatureCache(options.cacheDir);
   }
 
-  /** Class labels in `predictProba` column order (set by `fit`). */
+  /** Class labels in `predictProba` column order (set by `fit`; empty before). */
   get classes(): readonly string[] {
     return this._classes;
+  }
+
+  /** The declared constructor options ({@link VISION_CLASSIFIER_PARAMS}). */
+  get paramNames(): readonly string[] {
+    return Object.keys(VISION_CLASSIFIER_PARAMS);
+  }
+
+  /** The declared options as in effect (given value, else the default); `new FaceExpressionClassifier(getParams())` is an unfitted twin. */
+  getParams(): Record<string, unknown> {
+    return paramsInEffect(this.options, VISION_CLASSIFIER_PARAMS);
   }
 
   /** Training history, one entry per epoch (head epochs, then fine-tuning epochs with `phase: 1`). */
@@ -368,10 +413,25 @@ export class FaceExpressionClassifier implements PersistableClassifier<string>, 
         `fit: sampleWeights has ${options.sampleWeights.length} entries for ${inputs.length} images.`,
       );
     }
+    // The shared label order (compareLabels), as strings: the vision head's classes are names.
+    const classes = [...new Set(uniqueLabels(labels).map(String))];
+    if (classes.length < 2) {
+      throw new UlasanError(
+        'INVALID_DATA',
+        `fit: the training labels contain only one class (${JSON.stringify(classes[0])}); need at least two classes. Check the label folders.`,
+      );
+    }
+    if (options.validation) {
+      options.validation.labels.forEach((l, i) => {
+        if (!classes.includes(String(l))) {
+          throw invalidArgument(
+            `fit (validation): labels[${i}] is ${JSON.stringify(l)}, which is not a training class. Known classes: ${classes.map((c) => JSON.stringify(c)).join(', ')}.`,
+          );
+        }
+      });
+    }
     await ensureBackend();
     const backbone = await this.ensureBackbone();
-    const classes = [...new Set(labels.map(String))].sort();
-    if (classes.length < 2) throw invalidArgument(`fit: need at least two classes, got ${JSON.stringify(classes)}.`);
     const views = this.options.augmentViews ?? 0;
     if (!(Number.isInteger(views) && views >= 0))
       throw invalidArgument(`augmentViews must be an integer ≥ 0, got ${views}.`);
@@ -953,7 +1013,7 @@ export async function evaluatePredictor(
     }
   });
   if (yTrue.length === 0) throw new UlasanError('INVALID_DATA', 'evaluate: no image could be classified.');
-  const all = [...new Set([...predictor.classes.map(String), ...yTrue])].sort();
+  const all = [...new Set(uniqueLabels([...predictor.classes.map(String), ...yTrue]))];
   return { ...evaluationSummary(yTrue, yPred, { labels: all }), skipped };
 }
 

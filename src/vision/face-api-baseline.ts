@@ -4,7 +4,8 @@
  * Probabilities of face-api expressions that have no dataset class (e.g. fearful, disgusted for the
  * seed's 5 classes) are dropped and the rest renormalised.
  */
-import type { FitOptions, Label } from '../core/classifier.js';
+import { type FitOptions, type Label, paramsInEffect } from '../core/classifier.js';
+import { uniqueLabels } from '../core/labels.js';
 import { invalidArgument, UlasanError } from '../internal/errors.js';
 import type { EvaluationSummary } from '../metrics/index.js';
 import { evaluatePredictor } from './expression-classifier.js';
@@ -40,6 +41,18 @@ export const FACE_API_LABEL_ALIASES: Readonly<Record<string, FaceApiExpression>>
   surprised: 'surprised',
   kaget: 'surprised',
 };
+
+/** Declared parameters of {@link FaceApiExpressionClassifier}: name → default. */
+const FACE_API_BASELINE_PARAMS: Readonly<Record<keyof FaceApiBaselineOptions, unknown>> = Object.freeze({
+  classes: Object.freeze(['anger', 'happiness', 'neutral', 'sadness', 'surprise']),
+  faceMode: 'auto',
+  faceMargin: 0.2,
+  detectorInputSize: 320,
+  faceDetector: 'tiny',
+  faceCascade: undefined,
+  modelDir: undefined,
+  aliases: undefined,
+});
 
 /** Options of {@link FaceApiExpressionClassifier}. */
 export interface FaceApiBaselineOptions {
@@ -90,6 +103,16 @@ export class FaceApiExpressionClassifier implements FaceExpressionPredictor {
     return this._classes;
   }
 
+  /** The declared constructor options. */
+  get paramNames(): readonly string[] {
+    return Object.keys(FACE_API_BASELINE_PARAMS);
+  }
+
+  /** The declared options as in effect (given value, else the default). */
+  getParams(): Record<string, unknown> {
+    return paramsInEffect(this.options, FACE_API_BASELINE_PARAMS);
+  }
+
   private indices(classes: string[]): number[] {
     const aliases = { ...FACE_API_LABEL_ALIASES, ...(this.options.aliases ?? {}) };
     return classes.map((c) => {
@@ -105,7 +128,7 @@ export class FaceApiExpressionClassifier implements FaceExpressionPredictor {
 
   /** Sets the classes from `labels` (sorted); no training happens. */
   async fit(_inputs: string[], labels: Label[], _options?: FitOptions<string>): Promise<this> {
-    const classes = [...new Set(labels.map(String))].sort();
+    const classes = [...new Set(uniqueLabels(labels).map(String))];
     this.indices(classes);
     this._classes = classes;
     return this;

@@ -5,32 +5,22 @@
  */
 import type { Classifier } from '../core/classifier.js';
 import { invalidArgument } from '../internal/errors.js';
-import { FaceExpressionClassifier, type FaceExpressionClassifierOptions } from './expression-classifier.js';
+import {
+  FaceExpressionClassifier,
+  type FaceExpressionClassifierOptions,
+  VISION_CLASSIFIER_PARAMS,
+} from './expression-classifier.js';
 
-/** Grid option names a vision scenario may set (`fixed` + grid axes + `seed`). */
-export const VISION_GRID_OPTIONS: readonly (keyof FaceExpressionClassifierOptions)[] = [
-  'backbone',
-  'weights',
-  'inputSize',
-  'faceMode',
-  'faceMargin',
-  'detectorInputSize',
-  'faceDetector',
-  'faceCascade',
-  'hiddenUnits',
-  'dropout',
-  'l2',
-  'epochs',
-  'batchSize',
-  'learningRate',
-  'optimizer',
-  'augmentViews',
-  'augment',
-  'fineTune',
-  'cacheDir',
-  'modelDir',
-  'seed',
-];
+/**
+ * Grid option names a vision scenario may set: the declared parameters of
+ * {@link FaceExpressionClassifier} ({@link VISION_CLASSIFIER_PARAMS}).
+ *
+ * @deprecated Read `VISION_CLASSIFIER_PARAMS` (or a classifier's `paramNames`); this list is now
+ *   computed from it and kept for code that imported it.
+ */
+export const VISION_GRID_OPTIONS: readonly (keyof FaceExpressionClassifierOptions)[] = Object.freeze(
+  Object.keys(VISION_CLASSIFIER_PARAMS) as (keyof FaceExpressionClassifierOptions)[],
+);
 
 /**
  * A `classifierFactory` for `runGrid`: each scenario gets a new {@link FaceExpressionClassifier}

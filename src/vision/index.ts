@@ -38,7 +38,12 @@ export type {
   VisionModelMeta,
   VisionOptimizer,
 } from './expression-classifier.js';
-export { evaluatePredictor, FaceExpressionClassifier, readVisionModelMeta } from './expression-classifier.js';
+export {
+  evaluatePredictor,
+  FaceExpressionClassifier,
+  readVisionModelMeta,
+  VISION_CLASSIFIER_PARAMS,
+} from './expression-classifier.js';
 export type { FaceApiBaselineOptions } from './face-api-baseline.js';
 export { FACE_API_LABEL_ALIASES, FaceApiExpressionClassifier } from './face-api-baseline.js';
 export type { FaceApiModelName, WeightMap } from './face-api-weights.js';

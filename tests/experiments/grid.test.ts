@@ -24,10 +24,18 @@ class TinyNaiveBayes implements Classifier<string> {
   private logPrior: number[] = [];
   private logLik: Map<string, number>[] = [];
   private unseen: number[] = [];
+  readonly paramNames: readonly string[] = ['alpha', 'epochs', 'learningRate', 'seed'];
+  disposeCalls = 0;
   constructor(readonly options: Record<string, unknown>) {
     if (options.alpha !== undefined && !(Number(options.alpha) > 0)) {
       throw new Error(`alpha must be > 0, got ${String(options.alpha)}`);
     }
+  }
+  getParams(): Record<string, unknown> {
+    return { alpha: 1, ...this.options };
+  }
+  async dispose(): Promise<void> {
+    this.disposeCalls++;
   }
   async fit(inputs: string[], labels: Label[], fitOptions: FitOptions<string> = {}): Promise<this> {
     this.fitCalls++;

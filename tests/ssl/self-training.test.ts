@@ -322,6 +322,9 @@ describe('selfTrain bad input', () => {
       },
       predict: (x) => real.predict(x),
       predictProba: async (x) => (await real.predictProba(x)).map((r, i) => (i === 3 ? r.map(() => Number.NaN) : r)),
+      paramNames: real.paramNames,
+      getParams: () => real.getParams(),
+      dispose: () => real.dispose(),
     };
     await expect(selfTrain({ ...base(), classifier: broken })).rejects.toThrow(/row 3 contains NaN/);
   });

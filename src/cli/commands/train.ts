@@ -18,6 +18,27 @@ import { createProgressBar, trainingProgress } from '../progress-bar.js';
 const DEEP_KINDS = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
 const CLASSIC_KINDS = ['nb', 'logreg', 'svm', 'random-forest', 'gbdt', 'lexicon', 'ensemble'];
 
+/**
+ * Model flags → the declared parameter each one sets. Whether a kind accepts a flag is read from
+ * the kind's declared parameters, so there is no per-command list of "deep-only" flags to keep.
+ */
+const PARAM_FLAGS: Readonly<Record<string, string>> = {
+  embeddings: 'embeddings',
+  'freeze-embeddings': 'trainableEmbeddings',
+  epochs: 'epochs',
+  'batch-size': 'batchSize',
+  lr: 'learningRate',
+  optimizer: 'optimizer',
+  units: 'units',
+  'max-len': 'maxLen',
+  l2: 'l2',
+  dropout: 'dropout',
+  patience: 'earlyStopping',
+  monitor: 'earlyStopping',
+  'checkpoint-dir': 'checkpointDir',
+  resume: 'resume',
+};
+
 /** Data-file options shared by `train`, `evaluate` and `predict`. */
 export const DATA_OPTIONS = {
   format: { type: 'string' },
@@ -132,7 +153,7 @@ Deep models:
   --embeddings FILE   Word2Vec vectors (word2vec text/binary or ulasan native) to initialise the embedding
   --freeze-embeddings keep the pre-trained embedding fixed
   --epochs N          default 10        --batch-size N   default 64
-  --lr X              learning rate     --optimizer O    adam | adamax | sgd | rmsprop
+  --lr X              learning rate (also gbdt)  --optimizer O  adam | adamax | sgd | rmsprop
   --units N           default 64        --max-len N      default 50
   --l2 X[,Y]          L2 per recurrent layer (default 0.001)
   --dropout X         default 0.2 (0.3 for cnn-lstm)
@@ -184,26 +205,19 @@ All models:
     if (!deep && !CLASSIC_KINDS.includes(kind)) {
       throw new UsageError(`--model expects one of ${[...DEEP_KINDS, ...CLASSIC_KINDS].join(', ')}, got "${kind}"`);
     }
-    const deepOnly = [
-      'embeddings',
-      'epochs',
-      'batch-size',
-      'lr',
-      'optimizer',
-      'units',
-      'max-len',
-      'l2',
-      'dropout',
-      'patience',
-      'monitor',
-      'checkpoint-dir',
-      'resume',
-      'freeze-embeddings',
-    ];
-    if (!deep) {
-      const given = deepOnly.filter((o) => ctx.values[o] !== undefined);
-      if (given.length)
-        throw new UsageError(`--${given[0]} applies to deep models only (lstm, gru, bilstm, cnn-lstm), not ${kind}`);
+    // Which model flags a kind accepts comes from its declared parameters (TEXT_CLASSIFIER_PARAMS),
+    // not from a list kept here: a flag is refused for a kind that does not declare its parameter.
+    const { textClassifierParamNames } = await import('../../text/models/registry.js');
+    const declared = new Set(textClassifierParamNames(kind));
+    const givenFlags = Object.keys(PARAM_FLAGS).filter((o) => ctx.values[o] !== undefined);
+    const refused = givenFlags.find((o) => !declared.has(PARAM_FLAGS[o]!));
+    if (refused) {
+      const param = PARAM_FLAGS[refused]!;
+      const kinds = [...DEEP_KINDS, ...CLASSIC_KINDS].filter((k) => textClassifierParamNames(k).includes(param));
+      const who = kinds.every((k) => DEEP_KINDS.includes(k))
+        ? `deep models only (${kinds.join(', ')})`
+        : `${kinds.join(', ')} only`;
+      throw new UsageError(`--${refused} applies to ${who}, not ${kind}`);
     }
     const { useBackend } = await import('../../backend/backends.js');
     if (deep) await useBackend(typeof ctx.values.backend === 'string' ? ctx.values.backend : undefined);
@@ -211,10 +225,9 @@ All models:
     const multiLabel = await import('./multilabel.js');
     if (multiLabel.isMultiLabelColumn(ctx.values['label-col'])) {
       // Several label columns: a multi-label wrapper over --model.
-      const deepGiven = deepOnly.filter((o) => ctx.values[o] !== undefined);
-      if (deep && deepGiven.length)
+      if (givenFlags.length)
         throw new UsageError(
-          `--${deepGiven[0]} is not supported with several --label-col columns yet; use BinaryRelevance/ClassifierChain/LabelPowerset from ulasan/text with a classifier factory`,
+          `--${givenFlags[0]} is not supported with several --label-col columns yet; use BinaryRelevance/ClassifierChain/LabelPowerset from ulasan/text with a classifier factory`,
         );
       const baseOptions: Record<string, unknown> = { model: kind, pipeline, seed: optionalNumber(ctx, 'seed') ?? 42 };
       const classWeight = parseClassWeight(ctx.values['class-weight']);
@@ -234,6 +247,8 @@ All models:
       pipeline,
       seed: optionalNumber(ctx, 'seed') ?? 42,
       classWeight: parseClassWeight(ctx.values['class-weight']),
+      // Declared by the deep kinds and gbdt (checked above).
+      learningRate: optionalNumber(ctx, 'lr'),
     };
     if (deep) {
       const embeddingsPath = ctx.values.embeddings;
@@ -245,7 +260,6 @@ All models:
       Object.assign(options, {
         epochs: optionalNumber(ctx, 'epochs'),
         batchSize: optionalNumber(ctx, 'batch-size'),
-        learningRate: optionalNumber(ctx, 'lr'),
         optimizer: ctx.values.optimizer,
         units: optionalNumber(ctx, 'units'),
         maxLen: optionalNumber(ctx, 'max-len'),

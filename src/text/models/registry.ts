@@ -5,6 +5,7 @@
  */
 import { invalidArgument, UlasanError } from '../../internal/errors.js';
 import { type Artifact, type ArtifactManifest, readArtifact } from './artifact.js';
+import { builtinParamNames } from './params.js';
 import type { TextClassifier } from './text-classifier.js';
 
 /** The model kinds ulasan ships. */
@@ -27,6 +28,11 @@ export interface TextClassifierKindHandler {
   create(options: Record<string, unknown>): TextClassifier;
   /** A fitted classifier from a validated model directory. */
   load(dir: string, manifest: ArtifactManifest, artifact: Artifact): Promise<TextClassifier>;
+  /**
+   * The option names `create` understands (the classifier's `paramNames`), so grids over this kind
+   * do not warn about them. Optional: a kind without it is only checked by its own constructor.
+   */
+  paramNames?: readonly string[];
 }
 
 const registered = new Map<string, TextClassifierKindHandler>();
@@ -67,6 +73,20 @@ export function registerTextClassifierKind(kind: string, handler: TextClassifier
     throw invalidArgument('registerTextClassifierKind: the handler needs create(options) and load(dir, manifest).');
   }
   registered.set(kind, handler);
+}
+
+/**
+ * The declared parameter names of every kind that can be created now: the built-in table of
+ * `params.ts` plus the `paramNames` of registered plugin kinds. Read by the grid and the CLI.
+ */
+export function textClassifierParamNames(kind?: string): readonly string[] {
+  const names = new Set<string>();
+  const add = (k: string) => {
+    for (const n of registered.get(k)?.paramNames ?? builtinParamNames(k) ?? []) names.add(n);
+  };
+  if (kind !== undefined) add(kind);
+  else for (const k of textClassifierKinds()) add(k);
+  return [...names];
 }
 
 /** All kinds that can be created or loaded now. */

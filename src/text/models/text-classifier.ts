@@ -7,7 +7,8 @@
  * holding the exact preprocessing, label set, state and metadata, and `loadTextClassifier(dir)`
  * gives back a classifier that predicts identically and needs nothing else.
  */
-import type { FitOptions, Label, PersistableClassifier } from '../../core/classifier.js';
+import { type FitOptions, type Label, type PersistableClassifier, paramsInEffect } from '../../core/classifier.js';
+import { compareLabels, uniqueLabels } from '../../core/labels.js';
 import { argmax } from '../../internal/argmax.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
@@ -15,8 +16,8 @@ import type { Logs, TrainingCallbacks } from '../../internal/progress.js';
 import { ulasanVersion } from '../../internal/version.js';
 import { classificationReport, evaluationSummary, type ReportRow } from '../../metrics/report.js';
 import { createPipeline, PIPELINE_PRESETS, TextPipeline } from '../preprocess/pipeline.js';
-import { compareCodePoints } from '../vectorize/vocabulary.js';
 import { type Artifact, type ArtifactManifest, type TrainingMetadata, writeArtifact } from './artifact.js';
+import { TEXT_CLASSIFIER_PARAMS } from './params.js';
 
 /**
  * What a text classifier needs from a preprocessing pipeline: text → tokens, and a JSON config
@@ -173,6 +174,41 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
     return this.fittedClasses !== undefined;
   }
 
+  /** The declared constructor options of this kind (see `TEXT_CLASSIFIER_PARAMS` in `params.ts`). */
+  get paramNames(): readonly string[] {
+    return Object.keys(this.declaredParams());
+  }
+
+  /**
+   * The declared options as in effect: the given value, else the default (`undefined` where the
+   * default is decided at `fit`, and for the default pipeline, built on first use). Pass it to the
+   * constructor (or `cloneClassifier`) for an equal, unfitted model.
+   */
+  getParams(): Record<string, unknown> {
+    return paramsInEffect(this.options, this.declaredParams());
+  }
+
+  /**
+   * Frees what the model holds. The base holds only JavaScript memory, so this resolves at once;
+   * tensor-backed kinds (the deep models, ensembles of them) release their networks. Idempotent.
+   */
+  async dispose(): Promise<void> {}
+
+  /**
+   * Declared parameter names → defaults. Built-in kinds read the one table in `params.ts`; a plugin
+   * kind not in it declares `pipeline`, `seed` and whatever options it was given (override this to
+   * declare its own defaults).
+   */
+  protected declaredParams(): Readonly<Record<string, unknown>> {
+    const table = (TEXT_CLASSIFIER_PARAMS as Record<string, Readonly<Record<string, unknown>>>)[this.kind];
+    if (table) return table;
+    return {
+      pipeline: undefined,
+      seed: 42,
+      ...Object.fromEntries(Object.keys(this.options).map((k) => [k, undefined])),
+    };
+  }
+
   /** The preprocessing pipeline in use (the fitted/loaded one after `fit`/`load`). */
   get pipeline(): TokenPipeline {
     return this.fittedPipeline ?? this.options.pipeline ?? this.defaultPipeline();
@@ -204,7 +240,7 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
   async fit(texts: string[], labels: Label[], options: FitOptions<string> = {}): Promise<this> {
     checkTexts(texts, 'fit');
     checkLabels(labels, texts.length, 'fit');
-    const classes = sortLabels([...new Set(labels)]);
+    const classes = uniqueLabels(labels);
     if (classes.length < 2) {
       throw new UlasanError(
         'INVALID_DATA',
@@ -405,11 +441,14 @@ export function hashTrainingData(texts: readonly string[], labels: readonly Labe
   return stableHash({ texts, labels });
 }
 
-/** Sorts labels like scikit-learn's `np.unique`: numbers ascending, strings by code point. */
+/**
+ * Sorts labels like scikit-learn's `np.unique`: numbers ascending, strings by code point.
+ *
+ * @deprecated Use `uniqueLabels` (or `[...labels].sort(compareLabels)`) from the root `ulasan`
+ *   entry: the one label order every classifier and metric shares.
+ */
 export function sortLabels(labels: Label[]): Label[] {
-  return [...labels].sort((a, b) =>
-    typeof a === 'number' && typeof b === 'number' ? a - b : compareCodePoints(String(a), String(b)),
-  );
+  return [...labels].sort(compareLabels);
 }
 
 function checkTexts(texts: unknown, where: string, allowEmpty = false): asserts texts is string[] {

@@ -12,7 +12,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { Label } from '../../core/classifier.js';
+import { type Label, paramsInEffect } from '../../core/classifier.js';
+import { uniqueLabels } from '../../core/labels.js';
 import {
   type FileIntegrity,
   fileIntegrity,
@@ -22,6 +23,7 @@ import {
   writeJsonAtomic,
 } from '../../internal/atomic-fs.js';
 import { invalidArgument, NotFittedError, throwIfAborted, UlasanError } from '../../internal/errors.js';
+import type { ProgressCallback } from '../../internal/progress.js';
 import { Random } from '../../internal/random.js';
 import { readVersionedJson, type VersionedFormat } from '../../internal/versioned-json.js';
 import { type CreateTextClassifierOptions, createTextClassifier, loadTextClassifier } from '../models/registry.js';
@@ -51,8 +53,20 @@ export interface ClassifierChainOptions extends MultiLabelOptions {
 export interface MultiLabelFitOptions {
   /** Cancels between base classifiers. */
   signal?: AbortSignal;
-  /** Called after each base classifier is trained. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after each base classifier is trained, with the library's progress event
+   * (`{ task: 'multilabel', done, total }`, as the deep trainer and Word2Vec report). A function of
+   * two parameters is called the old way, `(done, total)` (deprecated; take the event instead).
+   */
+  onProgress?: ProgressCallback | ((done: number, total: number) => void);
+}
+
+/** Reports one trained base classifier through either shape of `onProgress`. */
+function reportProgress(options: MultiLabelFitOptions, done: number, total: number): void {
+  const callback = options.onProgress;
+  if (!callback) return;
+  if (callback.length >= 2) (callback as (done: number, total: number) => void)(done, total);
+  else (callback as ProgressCallback)({ task: 'multilabel', done, total });
 }
 
 /** The saved form of a multi-label model directory's `multilabel.json`. */
@@ -119,9 +133,13 @@ function checkData(texts: unknown, labels: unknown, where: string): number {
   return m;
 }
 
-function sortStrings(values: Iterable<string>): string[] {
-  return [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
+/** Declared parameters of the transformations: name → default. */
+const MULTILABEL_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({ base: undefined, outputs: undefined });
+const CHAIN_PARAMS: Readonly<Record<string, unknown>> = Object.freeze({
+  ...MULTILABEL_PARAMS,
+  order: undefined,
+  seed: 42,
+});
 
 /**
  * Base of the three transformations: fit on `string[][]` labels, predict rows, per-output
@@ -147,10 +165,31 @@ export abstract class MultiLabelTextClassifier {
     return this.fittedOutputs!;
   }
 
-  /** Classes of each output (after `fit`/`load`). */
+  /**
+   * Classes of each output in the shared label order (`compareLabels`), after `fit`/`load`; empty
+   * before, like every classifier's `classes` (it used to throw `NotFittedError`).
+   */
   get classes(): readonly (readonly string[])[] {
-    this.checkFitted();
-    return this.fittedClasses!;
+    return this.fittedClasses ?? [];
+  }
+
+  /** The declared constructor options (`base`, `outputs`; chains add `order`, `seed`). */
+  get paramNames(): readonly string[] {
+    return Object.keys(this.declaredParams());
+  }
+
+  /** The declared options as in effect; `new (this.constructor)(getParams())` is an unfitted twin. */
+  getParams(): Record<string, unknown> {
+    return paramsInEffect(this.options, this.declaredParams());
+  }
+
+  /** Disposes every base classifier (deep bases free their networks). Idempotent. */
+  async dispose(): Promise<void> {
+    for (const model of this.models) await model?.dispose();
+  }
+
+  protected declaredParams(): Readonly<Record<string, unknown>> {
+    return MULTILABEL_PARAMS;
   }
 
   /** Whether the model is fitted or loaded. */
@@ -164,7 +203,7 @@ export abstract class MultiLabelTextClassifier {
     const outputs = [...(this.options.outputs ?? Array.from({ length: m }, (_, j) => `label${j}`))];
     if (outputs.length !== m)
       throw invalidArgument(`fit: options.outputs names ${outputs.length} outputs but the label rows have ${m}.`);
-    const classes = outputs.map((_, j) => sortStrings(labels.map((r) => r[j]!)));
+    const classes = outputs.map((_, j) => uniqueLabels(labels.map((r) => r[j]!)));
     await this.fitOutputs(texts, labels, classes, options);
     this.fittedOutputs = outputs;
     this.fittedClasses = classes;
@@ -323,7 +362,7 @@ export class BinaryRelevance extends MultiLabelTextClassifier {
         );
         models.push(model);
       }
-      o.onProgress?.(j + 1, classes.length);
+      reportProgress(o, j + 1, classes.length);
     }
     this.models = models;
   }
@@ -364,6 +403,10 @@ export class ClassifierChain extends MultiLabelTextClassifier {
     super(options);
   }
 
+  protected override declaredParams(): Readonly<Record<string, unknown>> {
+    return CHAIN_PARAMS;
+  }
+
   /** The chain order (output indices), after `fit`. */
   get order(): readonly number[] {
     this.checkFitted();
@@ -374,7 +417,7 @@ export class ClassifierChain extends MultiLabelTextClassifier {
     const m = classes.length;
     const opts = this.options as ClassifierChainOptions;
     const order = opts.order ? [...opts.order] : new Random(opts.seed ?? 42).permutation(m);
-    if (order.length !== m || sortStrings(order.map(String)).length !== m || order.some((j) => !(j >= 0 && j < m)))
+    if (order.length !== m || new Set(order).size !== m || order.some((j) => !(j >= 0 && j < m)))
       throw invalidArgument(
         `ClassifierChain: order must be a permutation of 0..${m - 1}, got ${JSON.stringify(order)}.`,
       );
@@ -393,7 +436,7 @@ export class ClassifierChain extends MultiLabelTextClassifier {
         models[j] = model;
       }
       for (let i = 0; i < texts.length; i++) augmented[i] = `${augmented[i]} ${chainToken(j, labels[i]![j]!)}`;
-      o.onProgress?.(step + 1, m);
+      reportProgress(o, step + 1, m);
     }
     this.models = models;
     this.fittedOrder = order;
@@ -452,7 +495,7 @@ export class LabelPowerset extends MultiLabelTextClassifier {
       );
     const model = await makeBase(this.options.base);
     await model.fit(texts, keys, o.signal ? { signal: o.signal } : {});
-    o.onProgress?.(1, 1);
+    reportProgress(o, 1, 1);
     this.models = [model];
   }
 

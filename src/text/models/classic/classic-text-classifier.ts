@@ -101,6 +101,11 @@ export abstract class ClassicTextClassifier<
     this.vectorizerState = vectorizer;
   }
 
+  /** The declared options in effect; `features` is the model's default settings overridden by the given fields. */
+  override getParams(): Record<string, unknown> {
+    return { ...super.getParams(), features: { ...this.defaultFeatures(), ...(this.options.features ?? {}) } };
+  }
+
   /** The features used when `options.features` leaves a field out. */
   protected defaultFeatures(): Readonly<FeatureOptions> {
     return DEFAULT_FEATURES;

@@ -378,8 +378,12 @@ export abstract class DeepTextClassifier extends TextClassifier<DeepTextClassifi
     return json;
   }
 
-  /** Frees the network's tensors. The classifier must be fitted or loaded again before use. */
-  dispose(): void {
+  /**
+   * Frees the network's tensors. The classifier must be fitted or loaded again before use; calling
+   * it again does nothing. Async like every classifier's `dispose` (it used to return `void`; an
+   * `await` on it works either way).
+   */
+  override async dispose(): Promise<void> {
     this.disposeNetwork();
   }
 

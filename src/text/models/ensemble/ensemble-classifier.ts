@@ -142,6 +142,20 @@ export class EnsembleClassifier extends TextClassifier<EnsembleOptions> {
       );
   }
 
+  /** The declared options in effect: the members' pipeline as given (not the raw-text pass-through) and the default members. */
+  override getParams(): Record<string, unknown> {
+    return {
+      ...super.getParams(),
+      pipeline: this.memberPipeline,
+      members: this.options.members ?? DEFAULT_ENSEMBLE_MEMBERS.map((m) => ({ ...m })),
+    };
+  }
+
+  /** Disposes every fitted member (deep members free their networks). Idempotent. */
+  override async dispose(): Promise<void> {
+    for (const m of this.fittedMembers ?? []) await m.model.dispose();
+  }
+
   /** The raw-text pass-through (each member preprocesses itself). */
   override get pipeline(): TokenPipeline {
     return RAW_TEXT;
