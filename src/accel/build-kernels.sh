@@ -28,10 +28,21 @@ emit() {
   echo "$(basename "$3"): $(wc -c < "$3") bytes"
 }
 
-clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -fno-builtin \
+# Shared memory: the recurrent kernels run in parts on several threads (kernel-pool.ts), each
+# thread with its own instance of the module on the layer's one memory.
+clang --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -nostdlib -fno-builtin \
   -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--stack-first -Wl,-z,stack-size=65536 \
+  -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+  -Wl,--stack-first -Wl,-z,stack-size=65536 \
   -Wl,--export=__heap_base -o "$tmp/kernels.wasm" kernels.c
+# The instances share the memory but not the stack pointer, so every function a pool thread may
+# run must not touch the stack; only the Winograd forward (run on the calling thread) does.
+stack_users="$(/usr/lib/llvm-14/bin/llvm-objdump -d "$tmp/kernels.wasm" |
+  awk '/^[0-9a-f]+ <[^>]+>:$/ { fn = $2 } /global\.get[ \t]+0$/ { print fn }' | sort -u | tr -d '<>:' | tr '\n' ' ')"
+if [ "$stack_users" != "conv1d_forward_winograd " ]; then
+  echo "kernels.c: functions using the stack: '$stack_users' (only conv1d_forward_winograd may)" >&2
+  exit 1
+fi
 emit KERNELS_WASM_BASE64 kernels.c "$tmp/kernels.wasm" \
   'The fused recurrent-layer and Conv1D kernels as base64 WebAssembly (SIMD).' "$out/kernels-wasm.ts"
 

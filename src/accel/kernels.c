@@ -235,8 +235,8 @@ static void pack_b(const f32 *B, int kc, int N8, int ldb, f32 *out) {
   }
 }
 
-static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
-                 int accumulate) {
+static void gemm_pk(f32 *pk, int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C,
+                    int ldc, int accumulate) {
   if (K == 0) {
     if (!accumulate)
       for (int i = 0; i < M; i++)
@@ -250,14 +250,14 @@ static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 
     int acc = accumulate || k0 > 0;
 #if PACK
     int N8 = N & ~7;
-    if (pack_buf && N8 > 0 && M >= 8) {
-      pack_b(b, kc, N8, ldb, pack_buf);
+    if (pk && N8 > 0 && M >= 8) {
+      pack_b(b, kc, N8, ldb, pk);
       /* MC rows of A (≤ 64 × KC floats) stay in L2 while every packed strip streams through L1. */
       for (int i0 = 0; i0 < M; i0 += MC) {
         int mc = M - i0 < MC ? M - i0 : MC;
         const f32 *ai = a + (long)i0 * ars;
         f32 *ci = C + (long)i0 * ldc;
-        for (int j = 0; j < N8; j += 8) gemm_block(mc, 8, kc, ai, ars, acs, pack_buf + (long)j * kc, 8, ci + j, ldc, acc);
+        for (int j = 0; j < N8; j += 8) gemm_block(mc, 8, kc, ai, ars, acs, pk + (long)j * kc, 8, ci + j, ldc, acc);
         if (N8 < N) gemm_block(mc, N - N8, kc, ai, ars, acs, b + N8, ldb, ci + N8, ldc, acc);
       }
       continue;
@@ -266,6 +266,9 @@ static void gemm(int M, int N, int K, const f32 *A, int ars, int acs, const f32 
     gemm_block(M, N, kc, a, ars, acs, b, ldb, C, ldc, acc);
   }
 }
+
+/* The product with the single-threaded kernels' scratch (set_scratch). */
+#define gemm(...) gemm_pk(pack_buf, __VA_ARGS__)
 
 /* dst[c * rows + r] = src[r * lds + c] for a rows × cols block. */
 static void transpose(const f32 *src, int rows, int cols, int lds, f32 *dst) {
@@ -328,21 +331,64 @@ static void shift_states(const f32 *h, int B, int T, int H, f32 *hp) {
   }
 }
 
+/* ---------------------------------------------------------------- parts (several threads) */
+
+/*
+ * The recurrent kernels run as `parts` independent parts, one per thread (kernel-pool.ts calls the
+ * same export with part = 0 .. parts − 1 at once, on one shared memory). Sequences never interact
+ * in a recurrent layer, so the forward pass and the per-step backward pass split the batch; the
+ * weight gradients (sums over the whole batch) split the rows of each gradient matrix instead.
+ * Every output element is computed by exactly one part, with the same operations in the same
+ * order as with parts = 1: results do not depend on the number of threads.
+ *
+ * Boundaries are multiples of 4 (the matrix product's row tile). Each part gets its own packing
+ * scratch, pk + part · pk_stride floats, and no part touches the stack (threads share the memory
+ * but not the stack pointer; build-kernels.sh checks this).
+ */
+static inline int part_lo(int n, int part, int parts) {
+  if (part >= parts) return n;
+  return (int)(((long)n * part / parts) & ~3L);
+}
+
+#define PART_RANGE(n, lo, hi) const int lo = part_lo(n, part, parts), hi = part_lo(n, part + 1, parts)
+#define PART_SCRATCH f32 *pk = pk0 + (long)part * pk_stride
+
+/* bias gradient columns [j0, j1): db[j] = Σ_r dz[r, j], summed over r in order. */
+static void col_sums_range(const f32 *dz, int rows, int n, int j0, int j1, f32 *out) {
+  for (int j = j0; j < j1; j++) out[j] = 0;
+  for (int r = 0; r < rows; r++) {
+    const f32 *row = dz + (long)r * n;
+    int j = j0;
+    for (; j + 4 <= j1; j += 4) wasm_v128_store(out + j, wasm_f32x4_add(wasm_v128_load(out + j), wasm_v128_load(row + j)));
+    for (; j < j1; j++) out[j] += row[j];
+  }
+}
+
+/* dst [cols, rows] = srcᵀ for src [rows, cols] with leading dimension lds (run once, before the parts). */
+EXPORT(transpose_ex) void transpose_ex(const f32 *src, int rows, int cols, int lds, f32 *dst) {
+  transpose(src, rows, cols, lds, dst);
+}
+
 /* ---------------------------------------------------------------- LSTM */
 
 /*
- * Forward over all steps. z [B, T, 4H] receives the gate pre-activations, c and h [B, T, H] the
- * cell and hidden states of every step. bias may be 0 (useBias false). H must be a multiple of 4.
+ * Forward over all steps, for this part's sequences. z [B, T, 4H] receives the gate
+ * pre-activations, c and h [B, T, H] the cell and hidden states of every step. bias may be 0
+ * (useBias false). H must be a multiple of 4.
  */
 EXPORT(lstm_forward)
 void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                  int ract, f32 *z, f32 *c, f32 *h) {
+                  int ract, f32 *z, f32 *c, f32 *h, f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 4 * H;
-  fill_bias(z, B * T, G, bias);
-  gemm(B * T, G, D, x, D, 1, W, G, z, G, 1);
+  PART_RANGE(B, b0, b1);
+  PART_SCRATCH;
+  const int nb = b1 - b0;
+  x += (long)b0 * T * D, z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H;
+  fill_bias(z, nb * T, G, bias);
+  gemm_pk(pk, nb * T, G, D, x, D, 1, W, G, z, G, 1);
   for (int t = 0; t < T; t++) {
-    if (t > 0) gemm(B, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
-    for (int b = 0; b < B; b++) {
+    if (t > 0) gemm_pk(pk, nb, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
       f32 *cr = c + ((long)b * T + t) * H;
@@ -362,21 +408,25 @@ void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
 }
 
 /*
- * Backward through time. dy is [B, T, H] when seq, else [B, H] (gradient of the last output).
- * Outputs dW [D, 4H], dU [H, 4H], db [4H] (db ignored when 0) and dz [B, T, 4H], the gradient of
- * the gate pre-activations, from which input_grad computes dx. Scratch: hp [B, T, H], ut [4H, H],
- * dh [B, H], dc [B, H]. (x, dx and W are unused: kept so both cells share one signature.)
+ * Backward through time for this part's sequences. dy is [B, T, H] when seq, else [B, H] (gradient
+ * of the last output). Writes dz [B, T, 4H], the gradient of the gate pre-activations (from which
+ * lstm_weight_grads and input_grad take the rest), and hp [B, T, H] = the previous hidden state of
+ * every step. ut [4H, H] = Uᵀ (transpose_ex, before the parts); scratch dh, dc [B, H].
  */
 EXPORT(lstm_backward)
-void lstm_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
-                   const f32 *z, const f32 *c, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
-                   f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *dh, f32 *dc) {
+void lstm_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f32 *z, const f32 *c, const f32 *h,
+                   const f32 *dy, int seq, f32 *dz, f32 *hp, f32 *dh, f32 *dc, f32 *pk0, int pk_stride, int part,
+                   int parts) {
   const int G = 4 * H;
-  (void)W;
-  transpose(U, H, G, G, ut);
-  for (int j = 0; j < B * H; j++) dh[j] = 0, dc[j] = 0;
+  PART_RANGE(B, b0, b1);
+  PART_SCRATCH;
+  const int nb = b1 - b0;
+  z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H, dz += (long)b0 * T * G;
+  hp += (long)b0 * T * H, dh += (long)b0 * H, dc += (long)b0 * H;
+  dy += seq ? (long)b0 * T * H : (long)b0 * H;
+  for (int j = 0; j < nb * H; j++) dh[j] = 0, dc[j] = 0;
   for (int t = T - 1; t >= 0; t--) {
-    for (int b = 0; b < B; b++) {
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *cr = c + ((long)b * T + t) * H;
       const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
@@ -403,30 +453,57 @@ void lstm_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const
       }
     }
     /* dh_{t-1} = dz_t · Uᵀ */
-    if (t > 0) gemm(B, H, G, dz + (long)t * G, T * G, 1, ut, H, dh, H, 0);
+    if (t > 0) gemm_pk(pk, nb, H, G, dz + (long)t * G, T * G, 1, ut, H, dh, H, 0);
   }
-  gemm(D, G, B * T, x, 1, D, dz, G, dW, G, 0);
-  shift_states(h, B, T, H, hp);
-  gemm(H, G, B * T, hp, 1, H, dz, G, dU, G, 0);
-  if (db) col_sums(dz, B * T, G, db);
-  (void)dx;
+  shift_states(h, nb, T, H, hp);
+}
+
+/*
+ * Weight gradients after the backward pass over all n = B·T rows: this part's rows of
+ * dW [D, G] = xᵀ·dz and dU [H, G] = hpᵀ·dz and its columns of db [G] (db ignored when 0).
+ * G = gates · H; for the GRU, rh (r ⊙ h_{t-1}) replaces hp in the candidate's columns 2H..3H of dU.
+ */
+static void weight_grads(int n, int D, int H, int G, const f32 *x, const f32 *hp, const f32 *rh, const f32 *dz,
+                         f32 *dW, f32 *dU, f32 *db, f32 *pk, int part, int parts) {
+  PART_RANGE(D, d0, d1);
+  PART_RANGE(H, u0, u1);
+  PART_RANGE(G, j0, j1);
+  gemm_pk(pk, d1 - d0, G, n, x + d0, 1, D, dz, G, dW + (long)d0 * G, G, 0);
+  if (!rh) {
+    gemm_pk(pk, u1 - u0, G, n, hp + u0, 1, H, dz, G, dU + (long)u0 * G, G, 0);
+  } else {
+    gemm_pk(pk, u1 - u0, 2 * H, n, hp + u0, 1, H, dz, G, dU + (long)u0 * G, G, 0);
+    gemm_pk(pk, u1 - u0, H, n, rh + u0, 1, H, dz + 2 * H, G, dU + (long)u0 * G + 2 * H, G, 0);
+  }
+  if (db) col_sums_range(dz, n, G, j0, j1, db);
+}
+
+EXPORT(lstm_weight_grads)
+void lstm_weight_grads(int n, int D, int H, const f32 *x, const f32 *hp, const f32 *dz, f32 *dW, f32 *dU, f32 *db,
+                       f32 *pk0, int pk_stride, int part, int parts) {
+  PART_SCRATCH;
+  weight_grads(n, D, H, 4 * H, x, hp, 0, dz, dW, dU, db, pk, part, parts);
 }
 
 /* ---------------------------------------------------------------- GRU (tfjs-layers, reset_after = false) */
 
 /*
  * z [B, T, 3H] receives the pre-activations of the update gate, reset gate and candidate;
- * rh [B, T, H] the reset hidden state r ⊙ h_{t-1}; h [B, T, H] the outputs.
+ * rh [B, T, H] the reset hidden state r ⊙ h_{t-1}; h [B, T, H] the outputs. Parts as LSTM's.
  */
 EXPORT(gru_forward)
 void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                 int ract, f32 *z, f32 *rh, f32 *h) {
+                 int ract, f32 *z, f32 *rh, f32 *h, f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 3 * H;
-  fill_bias(z, B * T, G, bias);
-  gemm(B * T, G, D, x, D, 1, W, G, z, G, 1);
+  PART_RANGE(B, b0, b1);
+  PART_SCRATCH;
+  const int nb = b1 - b0;
+  x += (long)b0 * T * D, z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
+  fill_bias(z, nb * T, G, bias);
+  gemm_pk(pk, nb * T, G, D, x, D, 1, W, G, z, G, 1);
   for (int t = 0; t < T; t++) {
-    if (t > 0) gemm(B, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
-    for (int b = 0; b < B; b++) {
+    if (t > 0) gemm_pk(pk, nb, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
       f32 *rhr = rh + ((long)b * T + t) * H;
@@ -435,8 +512,8 @@ void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f
         wasm_v128_store(rhr + j, hpr ? wasm_f32x4_mul(r, wasm_v128_load(hpr + j)) : wasm_f32x4_splat(0.0f));
       }
     }
-    if (t > 0) gemm(B, H, H, rh + (long)t * H, T * H, 1, U + 2 * H, G, z + (long)t * G + 2 * H, T * G, 1);
-    for (int b = 0; b < B; b++) {
+    if (t > 0) gemm_pk(pk, nb, H, H, rh + (long)t * H, T * H, 1, U + 2 * H, G, z + (long)t * G + 2 * H, T * G, 1);
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
       f32 *hr = h + ((long)b * T + t) * H;
@@ -453,25 +530,26 @@ void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f
 }
 
 /*
- * Backward through time. Outputs dW [D, 3H], dU [H, 3H], db [3H] and dz [B, T, 3H] (for
- * input_grad). Scratch: hp [B, T, H], ut [3H, H] (rows 0..2H: U_zrᵀ, rows 2H..3H: U_hᵀ),
- * dh [B, H], drh [B, H].
+ * Backward through time for this part's sequences: dz [B, T, 3H] and hp [B, T, H], as
+ * lstm_backward. ut [3H, H]: rows 0..2H = U_zrᵀ, rows 2H..3H = U_hᵀ (transpose_ex, before the
+ * parts); scratch dh, drh [B, H].
  */
 EXPORT(gru_backward)
-void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, int act, int ract,
-                  const f32 *z, const f32 *rh, const f32 *h, const f32 *dy, int seq, f32 *dx, f32 *dW, f32 *dU,
-                  f32 *db, f32 *dz, f32 *hp, f32 *ut, f32 *dh, f32 *drh) {
+void gru_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f32 *z, const f32 *h, const f32 *dy,
+                  int seq, f32 *dz, f32 *hp, f32 *dh, f32 *drh, f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 3 * H;
-  f32 *uzrt = ut;              /* [2H, H] */
-  f32 *uht = ut + 2 * H * H;   /* [H, H] */
-  (void)W;
-  (void)dx;
-  transpose(U, H, 2 * H, G, uzrt);
-  transpose(U + 2 * H, H, H, G, uht);
-  for (int j = 0; j < B * H; j++) dh[j] = 0;
+  PART_RANGE(B, b0, b1);
+  PART_SCRATCH;
+  const int nb = b1 - b0;
+  const f32 *uzrt = ut;            /* [2H, H] */
+  const f32 *uht = ut + 2 * H * H; /* [H, H] */
+  z += (long)b0 * T * G, h += (long)b0 * T * H, dz += (long)b0 * T * G, hp += (long)b0 * T * H;
+  dh += (long)b0 * H, drh += (long)b0 * H;
+  dy += seq ? (long)b0 * T * H : (long)b0 * H;
+  for (int j = 0; j < nb * H; j++) dh[j] = 0;
   for (int t = T - 1; t >= 0; t--) {
     /* phase 1: total dh, candidate gradient */
-    for (int b = 0; b < B; b++) {
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
       const f32 *dyr = seq ? dy + ((long)b * T + t) * H : (t == T - 1 ? dy + (long)b * H : 0);
@@ -492,9 +570,9 @@ void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
     }
     if (t == 0) break; /* h_{-1} = 0: nothing flows further back, and dr = drh ⊙ h_{-1} = 0 */
     /* d(r ⊙ h_{t-1}) = d(candidate pre-activation) · U_hᵀ */
-    gemm(B, H, H, dz + (long)t * G + 2 * H, T * G, 1, uht, H, drh, H, 0);
+    gemm_pk(pk, nb, H, H, dz + (long)t * G + 2 * H, T * G, 1, uht, H, drh, H, 0);
     /* phase 2: reset gate gradient, direct paths to h_{t-1} */
-    for (int b = 0; b < B; b++) {
+    for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *hpr = h + ((long)b * T + t - 1) * H;
       f32 *dhr = dh + (long)b * H;
@@ -511,28 +589,35 @@ void gru_backward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
       }
     }
     /* dh_{t-1} += [dz_z, dz_r] · U_zrᵀ */
-    gemm(B, H, 2 * H, dz + (long)t * G, T * G, 1, uzrt, H, dh, H, 1);
+    gemm_pk(pk, nb, H, 2 * H, dz + (long)t * G, T * G, 1, uzrt, H, dh, H, 1);
   }
   /* t = 0: reset-gate gradient is zero (h_{-1} = 0) */
-  for (int b = 0; b < B; b++) {
+  for (int b = 0; b < nb; b++) {
     f32 *dzr = dz + (long)b * T * G + H;
     for (int j = 0; j < H; j++) dzr[j] = 0;
   }
-  gemm(D, G, B * T, x, 1, D, dz, G, dW, G, 0);
-  shift_states(h, B, T, H, hp);
-  gemm(H, 2 * H, B * T, hp, 1, H, dz, G, dU, G, 0);
-  gemm(H, H, B * T, rh, 1, H, dz + 2 * H, G, dU + 2 * H, G, 0);
-  if (db) col_sums(dz, B * T, G, db);
+  shift_states(h, nb, T, H, hp);
+}
+
+EXPORT(gru_weight_grads)
+void gru_weight_grads(int n, int D, int H, const f32 *x, const f32 *hp, const f32 *rh, const f32 *dz, f32 *dW,
+                      f32 *dU, f32 *db, f32 *pk0, int pk_stride, int part, int parts) {
+  PART_SCRATCH;
+  weight_grads(n, D, H, 3 * H, x, hp, rh, dz, dW, dU, db, pk, part, parts);
 }
 
 /*
- * Gradient of the input after a backward pass: dx [rows, D] = dz [rows, G] · Wᵀ (W is [D, G]).
- * Separate from the backward pass because it is often not needed (a model input that is not a
- * function of any weight), and it is the largest single product of the pass.
+ * Gradient of the input after a backward pass, this part's rows: dx [rows, D] = dz [rows, G] · Wᵀ,
+ * with wt = Wᵀ [G, D] from transpose_ex. Separate from the backward pass because it is often not
+ * needed (a model input that is not a function of any weight), and it is the largest single
+ * product of the pass.
  */
-EXPORT(input_grad) void input_grad(int rows, int D, int G, const f32 *dz, const f32 *W, f32 *wt, f32 *dx) {
-  transpose(W, D, G, G, wt);
-  gemm(rows, D, G, dz, G, 1, wt, D, dx, D, 0);
+EXPORT(input_grad)
+void input_grad(int rows, int D, int G, const f32 *dz, const f32 *wt, f32 *dx, f32 *pk0, int pk_stride, int part,
+                int parts) {
+  PART_RANGE(rows, r0, r1);
+  PART_SCRATCH;
+  gemm_pk(pk, r1 - r0, D, G, dz + (long)r0 * G, G, 1, wt, D, dx + (long)r0 * D, D, 0);
 }
 
 /* ---------------------------------------------------------------- Conv1D (stride 1, channels last) */

@@ -5,6 +5,7 @@
  * states, the padded convolution input) stays in place between the two, with no copies, even when
  * several layers run in between.
  */
+import { maxParts, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 import { compileWasm, instantiateWasm, WASM_PAGE, type WasmMemory, wasmApi } from './wasm-loader.js';
 
@@ -47,9 +48,12 @@ interface KernelExports {
   matmul(m: number, n: number, k: number, a: number, b: number, c: number): void;
   lstm_forward(...args: number[]): void;
   lstm_backward(...args: number[]): void;
+  lstm_weight_grads(...args: number[]): void;
   gru_forward(...args: number[]): void;
   gru_backward(...args: number[]): void;
-  input_grad(rows: number, d: number, g: number, dz: number, w: number, wt: number, dx: number): void;
+  gru_weight_grads(...args: number[]): void;
+  input_grad(...args: number[]): void;
+  transpose_ex(src: number, rows: number, cols: number, lds: number, dst: number): void;
   conv1d_pad(b: number, t: number, c: number, before: number, after: number, x: number, xp: number): void;
   conv1d_forward(...args: number[]): void;
   conv1d_backward(...args: number[]): void;
@@ -77,15 +81,27 @@ const PACK_ROWS = 256;
 
 const PAGE = WASM_PAGE;
 
-/** One instance of the kernel module with its own growable memory and a bump layout per call. */
-class KernelInstance {
-  readonly memory: WasmMemory = new (wasmApi().Memory)({ initial: 32 });
+/** Largest memory a kernel instance may grow to, in pages (4 GiB: all of wasm32). */
+const MAX_PAGES = 65536;
+
+let nextInstanceId = 1;
+
+/**
+ * One instance of the kernel module with its own growable memory and a bump layout per call. The
+ * memory is shared (the module is built for it) so that the thread pool's helpers can run parts
+ * of the recurrent kernels on it.
+ */
+class KernelInstance implements PartInstance {
+  readonly id = nextInstanceId++;
+  readonly module = compileWasm(KERNELS_WASM_BASE64);
+  readonly memory: WasmMemory = new (wasmApi().Memory)({ initial: 32, maximum: MAX_PAGES, shared: true });
   readonly exports: KernelExports;
   private readonly base: number;
 
   constructor() {
-    this.exports = instantiateWasm<KernelExports>(compileWasm(KERNELS_WASM_BASE64), this.memory);
+    this.exports = instantiateWasm<KernelExports>(this.module, this.memory);
     this.base = align(Number(this.exports.__heap_base.value));
+    trackInstance(this);
   }
 
   /** Lays out float buffers of the given lengths and grows memory to fit; returns byte offsets. */
@@ -134,6 +150,7 @@ export class RecurrentKernel {
   private shape: RecurrentShape | undefined;
   private options: ForwardOptions | undefined;
   private hasBias = false;
+  private scratchStride = 0;
 
   /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
   constructor(readonly kind: FusedCellKind) {}
@@ -159,6 +176,8 @@ export class RecurrentKernel {
     if (H % 4 !== 0) throw new Error(`fused recurrent kernels need units divisible by 4, got ${H}`);
     const G = this.gates * H;
     const n = B * T;
+    // Packing scratch for each part the pool may run (one per thread).
+    this.scratchStride = PACK_ROWS * Math.max(G, D);
     const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc, scratch] =
       this.wasm.layout([
         n * D,
@@ -179,20 +198,36 @@ export class RecurrentKernel {
         G * D,
         B * H,
         B * H,
-        PACK_ROWS * Math.max(G, D),
+        this.scratchStride * maxParts(),
       ]) as [number, ...number[]];
-    this.offsets = { ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc } as Record<
-      string,
-      number
-    >;
-    this.wasm.exports.set_scratch(scratch as number);
+    this.offsets = {
+      ox,
+      ow,
+      ou,
+      ob,
+      oz,
+      oc,
+      oh,
+      ody,
+      odx,
+      odw,
+      odu,
+      odb,
+      odz,
+      ohp,
+      out,
+      owt,
+      odh,
+      odc,
+      scratch,
+    } as Record<string, number>;
     this.wasm.write(ox, x);
     this.wasm.write(ow, kernel);
     this.wasm.write(ou, recurrentKernel);
     if (bias) this.wasm.write(ob as number, bias);
     this.hasBias = bias !== null;
-    const fn = this.kind === 'lstm' ? this.wasm.exports.lstm_forward : this.wasm.exports.gru_forward;
-    fn(
+    // oc holds the cell states (LSTM) or r ⊙ h_{t-1} (GRU).
+    const args = [
       B,
       T,
       D,
@@ -206,7 +241,9 @@ export class RecurrentKernel {
       oz as number,
       oc as number,
       oh as number,
-    );
+      ...this.scratchArgs(),
+    ];
+    runParts(this.wasm, this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward', args, B);
     this.shape = { ...shape };
     this.options = { ...options };
     return ++this.generation;
@@ -237,33 +274,40 @@ export class RecurrentKernel {
     const options = this.options as ForwardOptions;
     const G = this.gates * H;
     const o = (k: string) => this.at(k);
+    const e = this.wasm.exports;
     this.wasm.write(o('ody'), dy);
-    const fn = this.kind === 'lstm' ? this.wasm.exports.lstm_backward : this.wasm.exports.gru_backward;
-    fn(
-      B,
-      T,
-      D,
-      H,
-      o('ox'),
-      o('ow'),
-      o('ou'),
-      options.activation,
-      options.recurrentActivation,
-      o('oz'),
-      o('oc'),
-      o('oh'),
-      o('ody'),
-      returnSequences ? 1 : 0,
-      o('odx'),
-      o('odw'),
-      o('odu'),
-      this.hasBias ? o('odb') : 0,
-      o('odz'),
-      o('ohp'),
-      o('out'),
-      o('odh'),
-      o('odc'),
-    );
+    // Uᵀ once, before the parts (they all read it); the GRU's in two blocks: [U_z U_r]ᵀ and U_hᵀ.
+    if (this.kind === 'lstm') {
+      e.transpose_ex(o('ou'), H, G, G, o('out'));
+    } else {
+      e.transpose_ex(o('ou'), H, 2 * H, G, o('out'));
+      e.transpose_ex(o('ou') + 2 * H * 4, H, H, G, o('out') + 2 * H * H * 4);
+    }
+    const seq = returnSequences ? 1 : 0;
+    const scratch = this.scratchArgs();
+    if (this.kind === 'lstm') {
+      const args = [B, T, H, o('out'), options.activation, options.recurrentActivation, o('oz'), o('oc'), o('oh')];
+      runParts(
+        this.wasm,
+        'lstm_backward',
+        [...args, o('ody'), seq, o('odz'), o('ohp'), o('odh'), o('odc'), ...scratch],
+        B,
+      );
+    } else {
+      const args = [B, T, H, o('out'), options.activation, options.recurrentActivation, o('oz'), o('oh')];
+      runParts(
+        this.wasm,
+        'gru_backward',
+        [...args, o('ody'), seq, o('odz'), o('ohp'), o('odh'), o('odc'), ...scratch],
+        B,
+      );
+    }
+    const db = this.hasBias ? o('odb') : 0;
+    const grads = [o('odz'), o('odw'), o('odu'), db, ...scratch];
+    // Parts split the rows of dW [D, G] and dU [H, G]: the smaller of the two bounds the split.
+    if (this.kind === 'lstm')
+      runParts(this.wasm, 'lstm_weight_grads', [B * T, D, H, o('ox'), o('ohp'), ...grads], Math.min(D, H));
+    else runParts(this.wasm, 'gru_weight_grads', [B * T, D, H, o('ox'), o('ohp'), o('oc'), ...grads], Math.min(D, H));
     return {
       dKernel: this.wasm.view(o('odw'), D * G).slice(),
       dRecurrentKernel: this.wasm.view(o('odu'), H * G).slice(),
@@ -275,8 +319,15 @@ export class RecurrentKernel {
   inputGradient(): Float32Array {
     const { batch: B, steps: T, inputDim: D, units: H } = this.requireShape();
     const G = this.gates * H;
-    this.wasm.exports.input_grad(B * T, D, G, this.at('odz'), this.at('ow'), this.at('owt'), this.at('odx'));
-    return this.wasm.view(this.at('odx'), B * T * D).slice();
+    const o = (k: string) => this.at(k);
+    this.wasm.exports.transpose_ex(o('ow'), D, G, G, o('owt'));
+    runParts(this.wasm, 'input_grad', [B * T, D, G, o('odz'), o('owt'), o('odx'), ...this.scratchArgs()], B * T);
+    return this.wasm.view(o('odx'), B * T * D).slice();
+  }
+
+  /** The per-part packing scratch: base offset and stride in floats. */
+  private scratchArgs(): [number, number] {
+    return [this.at('scratch'), this.scratchStride];
   }
 
   private requireShape(): RecurrentShape {

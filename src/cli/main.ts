@@ -34,7 +34,9 @@ Results go to stdout, progress and diagnostics to stderr. "-" stands for stdin w
 read and for stdout where a file is written.
 Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled (SIGINT or SIGTERM). A closed stdout
 (e.g. "| head") stops the command quietly with the exit code it would have had (0).
-Environment: ULASAN_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu|webgpu|auto selects the compute backend.`;
+Environment: ULASAN_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu|webgpu|auto selects the compute backend;
+ULASAN_THREADS=N sets the threads of the LSTM/GRU kernels (default: the cores, at most 4; results do not
+depend on it).`;
 
 /** The standard streams a CLI run talks to (the process's own by default; tests pass their own). */
 export interface CliIo {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { kernelThreads, setKernelThreads } from '../../backend/threads.js';
 import { UlasanError } from '../../internal/errors.js';
 import type { ScenarioResult } from '../results-table.js';
 import type { GridExecution, GridExecutor, GridJobSpec } from './types.js';
@@ -71,6 +72,8 @@ async function executeLocal<X>(run: GridExecution<X>, workers: number, factoryMo
   const todo = run.pending.filter((s) => !run.isDone(s.key));
   if (todo.length === 0) return;
   const spec = await run.spec();
+  // The cores are shared out: each scenario thread's kernels get their part of the kernel threads.
+  const kernelThreadsEach = Math.max(1, Math.floor(kernelThreads() / Math.min(workers, todo.length)));
   const threads = new Set<ScenarioThread>();
   let stopError: unknown;
   const onAbort = () => {
@@ -83,7 +86,7 @@ async function executeLocal<X>(run: GridExecution<X>, workers: number, factoryMo
     try {
       while (stopError === undefined && todo.length > 0) {
         if (!thread) {
-          thread = new ScenarioThread(spec, factoryModule);
+          thread = new ScenarioThread(spec, factoryModule, undefined, kernelThreadsEach);
           threads.add(thread);
         }
         const scenario = todo.shift() as (typeof todo)[number];
@@ -145,8 +148,12 @@ export class ScenarioThread {
       }
     | undefined;
 
-  constructor(spec: GridJobSpec<unknown>, factoryModule?: string, backend?: string) {
-    this.worker = spawnThread(spec, factoryModule, backend);
+  /**
+   * @param kernelThreads - threads for the thread's recurrent kernels (default: the process's
+   *   setting, see `setKernelThreads`).
+   */
+  constructor(spec: GridJobSpec<unknown>, factoryModule?: string, backend?: string, kernelThreads?: number) {
+    this.worker = spawnThread(spec, factoryModule, backend, kernelThreads);
     let markReady: () => void = () => {};
     let failReady: (e: unknown) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {
@@ -217,7 +224,12 @@ function errorFrom(m: { message: string; code?: string }): Error {
  * Starts a thread on this very module (its guard below runs {@link threadMain}). Under a TypeScript
  * loader (tests, `tsx`), the thread loads the `.ts` source through tsx as well.
  */
-function spawnThread<X>(spec: GridJobSpec<X>, factoryModule?: string, backend?: string): Worker {
+function spawnThread<X>(
+  spec: GridJobSpec<X>,
+  factoryModule?: string,
+  backend?: string,
+  kernelThreads?: number,
+): Worker {
   // The file holding this code: the CommonJS build computes import.meta.url in a shared chunk, so
   // there the file's own __filename is the one that holds the thread guard below.
   const entry =
@@ -232,17 +244,23 @@ const load = workerData.tsx
 load.catch((e) => { throw e; });`;
   return new Worker(code, {
     eval: true,
-    workerData: { [THREAD_FLAG]: true, entry, tsx, spec, factoryModule, backend },
+    workerData: { [THREAD_FLAG]: true, entry, tsx, spec, factoryModule, backend, kernelThreads },
   });
 }
 
 /** The thread side: load the grid once, then run the scenarios the coordinator sends. */
 async function threadMain(): Promise<void> {
   const port = parentPort as NonNullable<typeof parentPort>;
-  const data = workerData as { spec: GridJobSpec<unknown>; factoryModule?: string; backend?: string };
+  const data = workerData as {
+    spec: GridJobSpec<unknown>;
+    factoryModule?: string;
+    backend?: string;
+    kernelThreads?: number;
+  };
   const post = (m: FromThread) => port.postMessage(m);
   let controller = new AbortController();
   try {
+    if (data.kernelThreads !== undefined) setKernelThreads(data.kernelThreads);
     const { prepareWorkerRunner } = await import('./worker-runner.js');
     const runner = await prepareWorkerRunner(data.spec, { factoryModule: data.factoryModule, backend: data.backend });
     port.on('message', (m: ToThread) => {
