@@ -14,6 +14,8 @@ export default defineConfig([
       // ulasan/experiments = the experiments barrel + the text models as default family (facade level).
       'experiments/index': 'src/experiments-entry.ts',
       'report/index': 'src/report/index.ts',
+      // ulasan/testing = the classifier conformance suite (for plugin authors' tests).
+      'testing/index': 'src/testing/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,

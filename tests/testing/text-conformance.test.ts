@@ -1,0 +1,150 @@
+/**
+ * Every sparse text classifier kind (classic, trees, lexicon, ensemble) and the three multi-label
+ * transformations through the exported conformance suite of `ulasan/testing`, on real SmSA and
+ * CASA rows; and the suite itself fails on classifiers that break the contract.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cloneClassifier } from '../../src/core/classifier.js';
+import { readDataset } from '../../src/data/index.js';
+import {
+  ClassifierConformanceError,
+  checkClassifierConformance,
+  runClassifierConformance,
+  runMultiLabelConformance,
+} from '../../src/testing/index.js';
+import { NaiveBayesClassifier } from '../../src/text/models/classic/naive-bayes.js';
+import { createTextClassifier, loadTextClassifier } from '../../src/text/models/registry.js';
+import {
+  BinaryRelevance,
+  ClassifierChain,
+  LabelPowerset,
+  loadMultiLabelClassifier,
+} from '../../src/text/multilabel/index.js';
+import { readSmsaFixture } from '../conformance/classifier-conformance.js';
+
+const train = readSmsaFixture('smsa-sample.tsv');
+const CASA = new URL('../fixtures/data/casa-sample.csv', import.meta.url).pathname;
+const ASPECTS = readFileSync(CASA, 'utf8').split('\n')[0]!.split(',').slice(1);
+
+const KINDS: [string, Record<string, unknown>][] = [
+  ['nb', {}],
+  ['logreg', {}],
+  ['svm', {}],
+  ['random-forest', { nEstimators: 8, maxBins: 16 }],
+  ['gbdt', { nEstimators: 8, minChildSamples: 5 }],
+  ['lexicon', {}],
+  ['ensemble', {}],
+];
+
+describe('ulasan/testing: every sparse text kind follows the classifier contract', () => {
+  for (const [model, options] of KINDS) {
+    it(`${model}`, async () => {
+      const report = await runClassifierConformance({
+        name: model,
+        create: () => createTextClassifier({ model, seed: 7, ...options }),
+        inputs: train.texts,
+        labels: train.labels,
+        load: loadTextClassifier,
+      });
+      expect(report.checks.filter((c) => c.status === 'passed').map((c) => c.name)).toEqual([
+        'unfitted',
+        'params',
+        'clone',
+        'errors',
+        'fit',
+        'predictProba',
+        'predict',
+        'clone-fitted',
+        'persistence',
+        'dispose',
+      ]);
+    }, 30_000);
+  }
+
+  it('getParams fills in the defaults and clones keep the given options', async () => {
+    const nb = await createTextClassifier({ model: 'nb', alpha: 0.5 });
+    expect(nb.getParams()).toMatchObject({ alpha: 0.5, fitPrior: true, seed: 42, features: { kind: 'count' } });
+    const gru = await createTextClassifier({ model: 'gru', units: 8 });
+    expect(gru.getParams()).toMatchObject({
+      units: 8,
+      recurrentLayers: 2,
+      dropout: 0.2,
+      epochs: 10,
+      optimizer: 'adam',
+    });
+    expect(gru.paramNames).not.toContain('filters');
+    expect((await createTextClassifier({ model: 'cnn-lstm' })).getParams()).toMatchObject({
+      dropout: 0.3,
+      filters: 64,
+    });
+    const twin = cloneClassifier(gru);
+    expect(twin).not.toBe(gru);
+    expect(twin.getParams()).toEqual(gru.getParams());
+  });
+});
+
+describe('ulasan/testing: the multi-label transformations follow the contract output by output', () => {
+  const makers = {
+    BinaryRelevance: () => new BinaryRelevance({ base: { model: 'nb' }, outputs: ASPECTS }),
+    ClassifierChain: () => new ClassifierChain({ base: { model: 'nb' }, outputs: ASPECTS, seed: 3 }),
+    LabelPowerset: () => new LabelPowerset({ base: { model: 'nb' }, outputs: ASPECTS }),
+  };
+  for (const [name, create] of Object.entries(makers)) {
+    it(name, async () => {
+      const casa = await readDataset(CASA, { labelColumn: ASPECTS });
+      const report = await runMultiLabelConformance({
+        name,
+        create,
+        inputs: casa.texts,
+        labels: casa.labels as string[][],
+        load: loadMultiLabelClassifier,
+      });
+      expect(report.checks.every((c) => c.status === 'passed')).toBe(true);
+    }, 30_000);
+  }
+});
+
+describe('ulasan/testing: the suite fails classifiers that break the contract', () => {
+  const small = { inputs: train.texts.slice(0, 60), labels: train.labels.slice(0, 60) };
+
+  it('names the check and the problem: rows that do not sum to 1, undeclared params, a sync dispose', async () => {
+    class Unnormalized extends NaiveBayesClassifier {
+      override async predictProba(texts: string[]): Promise<number[][]> {
+        return (await super.predictProba(texts)).map((row) => row.map((p) => p * 2));
+      }
+      override getParams(): Record<string, unknown> {
+        return { ...super.getParams(), secret: 1 };
+      }
+    }
+    const report = await checkClassifierConformance({ create: () => new Unnormalized(), ...small });
+    expect(report.passed).toBe(false);
+    const failed = Object.fromEntries(
+      report.checks.filter((c) => c.status === 'failed').map((c) => [c.name, c.message]),
+    );
+    expect(failed.predictProba).toMatch(/row 0 (holds|sums to)/);
+    expect(failed.params).toMatch(/undeclared name\(s\) secret/);
+    expect(report.checks.find((c) => c.name === 'persistence')?.status).toBe('skipped');
+    await expect(runClassifierConformance({ create: () => new Unnormalized(), ...small })).rejects.toThrow(
+      ClassifierConformanceError,
+    );
+  });
+
+  it('catches unsorted classes, a wrong error code and fitted state kept by clones', async () => {
+    class Reversed extends NaiveBayesClassifier {
+      override get classes() {
+        return [...super.classes].reverse();
+      }
+    }
+    class LenientNb extends NaiveBayesClassifier {
+      override async fit(texts: string[], labels: (string | number)[]): Promise<this> {
+        if (new Set(labels).size < 2) throw new Error('one class');
+        return super.fit(texts, labels);
+      }
+    }
+    const reversed = await checkClassifierConformance({ create: () => new Reversed(), ...small });
+    expect(reversed.checks.find((c) => c.name === 'fit')?.message).toMatch(/compareLabels order/);
+    const lenient = await checkClassifierConformance({ create: () => new LenientNb(), ...small });
+    expect(lenient.checks.find((c) => c.name === 'errors')?.message).toMatch(/not a UlasanError/);
+  });
+});
