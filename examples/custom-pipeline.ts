@@ -112,7 +112,7 @@ console.error(
 const pipelines: [string, ReturnType<typeof createPipeline>][] = [
   ['custom (above)', custom],
   ['preset sentiment (default)', createPipeline(PIPELINE_PRESETS.sentiment)],
-  ['preset seed004 (full stopwords, stemming)', createPipeline(PIPELINE_PRESETS.seed004)],
+  ['preset stemNoStopwords (full stopwords, stemming)', createPipeline(PIPELINE_PRESETS.stemNoStopwords)],
 ];
 const table: (string | number)[][] = [];
 let customModel: LogisticRegressionClassifier | undefined;
