@@ -3,8 +3,11 @@
  * transformations through the exported conformance suite of `ulasan/testing`, on real SmSA and
  * CASA rows; and the suite itself fails on classifiers that break the contract.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
 import { cloneClassifier } from '../../src/core/classifier.js';
 import { readDataset } from '../../src/data/index.js';
 import {
@@ -13,6 +16,7 @@ import {
   runClassifierConformance,
   runMultiLabelConformance,
 } from '../../src/testing/index.js';
+import { TEXT_GRID_OPTIONS, textGridDefaults } from '../../src/text/grid.js';
 import { NaiveBayesClassifier } from '../../src/text/models/classic/naive-bayes.js';
 import { createTextClassifier, loadTextClassifier } from '../../src/text/models/registry.js';
 import {
@@ -147,4 +151,34 @@ describe('ulasan/testing: the suite fails classifiers that break the contract', 
     const lenient = await checkClassifierConformance({ create: () => new LenientNb(), ...small });
     expect(lenient.checks.find((c) => c.name === 'errors')?.message).toMatch(/not a UlasanError/);
   });
+});
+
+describe('the option lists are derived from the declared parameters', () => {
+  it('TEXT_GRID_OPTIONS and the grid defaults still hold every name of the old hand-kept list, and the tree options too', () => {
+    const old =
+      'model seed pipeline embeddings units recurrentLayers dropout recurrentDropout l2 embeddingDim filters kernelSize poolSize maxLen minCount maxVocabulary trainableEmbeddings epochs batchSize optimizer learningRate classWeight earlyStopping checkpointDir resume inferenceBatchSize features alpha fitPrior C maxIter tol fitIntercept interceptScaling'.split(
+        ' ',
+      );
+    for (const name of old) expect(TEXT_GRID_OPTIONS).toContain(name);
+    for (const name of ['nEstimators', 'numLeaves', 'members', 'tuneThresholds'])
+      expect(TEXT_GRID_OPTIONS).toContain(name);
+    expect([...textGridDefaults.optionNames].sort()).toEqual([...TEXT_GRID_OPTIONS].sort());
+  });
+
+  it('ulasan train accepts a flag for every kind that declares its parameter (--lr for gbdt) and refuses it elsewhere', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ulasan-train-flags-'));
+    try {
+      const data = new URL('../fixtures/data/smsa-sample.tsv', import.meta.url).pathname;
+      const err: string[] = [];
+      const io = { out: () => {}, err: (s: string) => void err.push(s), interactive: false };
+      const run = (args: string[]) => runCli(args, io);
+      const out = join(work, 'gbdt');
+      expect(await run(['train', '--data', data, '--model', 'gbdt', '--out', out, '--lr', '0.3'])).toBe(0);
+      expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).options.learningRate).toBe(0.3);
+      expect(await run(['train', '--data', data, '--model', 'nb', '--out', work, '--lr', '0.3'])).toBe(2);
+      expect(err.join('')).toMatch(/--lr applies to lstm, gru, bilstm, cnn-lstm, gbdt only, not nb/);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -60,7 +60,10 @@ const builtin: Record<string, () => Promise<TextClassifierKindHandler>> = {
  * registerTextClassifierKind('my-model', {
  *   create: (options) => new MyClassifier(options),
  *   load: async (_dir, _manifest, artifact) => new MyClassifier(artifact.manifest.options ?? {}).restore(artifact),
+ *   paramNames: ['depth', 'seed'], // what grids and `ulasan train` may set for this kind
  * });
+ * // Check it against the classifier contract from any test runner:
+ * // await runClassifierConformance({ create: () => createTextClassifier({ model: 'my-model' }), inputs, labels, load: loadTextClassifier });
  * ```
  */
 export function registerTextClassifierKind(kind: string, handler: TextClassifierKindHandler): void {
