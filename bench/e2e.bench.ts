@@ -38,12 +38,13 @@ interface Sample {
 }
 
 /** Runs one process to the end and times it (wall clock, spawn to exit). */
-function timed(command: string, args: string[], input?: string): Sample {
+function timed(command: string, args: string[], input?: string, env?: Record<string, string>): Sample {
   const load = loadavg()[0] as number;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(command, args, {
     encoding: 'utf8',
     input,
+    env: { ...process.env, ...env },
     timeout: 900_000,
     maxBuffer: 64 << 20,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -209,41 +210,60 @@ const bench: Bench = async ({ quick, log }) => {
     }
 
     if (jobs.includes('lstm')) {
-      const ours = () =>
-        timed(process.execPath, [
-          CLI,
-          'train',
-          '--data',
-          SMSA_TRAIN,
-          '--model',
-          'lstm',
-          '--epochs',
-          '2',
-          '--batch-size',
-          '128',
-          '--out',
-          join(dir, `lstm-${Math.random().toString(36).slice(2)}`),
-          '--json',
-        ]);
-      const peer = hasTorch
-        ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, join(dir, 'torch-out'), '2'])
-        : undefined;
-      const r = alternate(pairs, ours, peer, log, 'lstm train');
-      raw.lstm = r;
-      rows.push({
-        name: 'ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job',
-        metric: 's',
-        value: median(r.ours.map((s) => s.seconds)),
-        ...(hasTorch
-          ? { reference: median(r.peer.map((s) => s.seconds)), referenceName: 'PyTorch CPU, 1 thread, same network' }
-          : {}),
-        notes:
-          `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s` +
-          (hasTorch
-            ? `; PyTorch ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, data ${medianOf(r.peer, 'data').toFixed(2)}, training ${medianOf(r.peer, 'train').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
-            : '; PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)') +
-          `; load ${loads(r.ours)}`,
-      });
+      // Ours with the kernel threads the CLI uses by default (both cores) and with one; PyTorch
+      // with the same number of threads (its one-thread run is its fastest on this machine).
+      for (const threads of quick ? [2] : [2, 1]) {
+        const ours = () =>
+          timed(
+            process.execPath,
+            [
+              CLI,
+              'train',
+              '--data',
+              SMSA_TRAIN,
+              '--model',
+              'lstm',
+              '--epochs',
+              '2',
+              '--batch-size',
+              '128',
+              '--out',
+              join(dir, `lstm-${Math.random().toString(36).slice(2)}`),
+              '--json',
+            ],
+            undefined,
+            { ULASAN_THREADS: String(threads) },
+          );
+        const peer = hasTorch
+          ? () =>
+              timed(PYTHON, [
+                join(PEERS, 'torch_lstm_smsa.py'),
+                SMSA_TRAIN,
+                join(dir, 'torch-out'),
+                '2',
+                String(threads),
+              ])
+          : undefined;
+        const r = alternate(pairs, ours, peer, log, `lstm train ${threads} thread(s)`);
+        raw[`lstm-${threads}`] = r;
+        rows.push({
+          name: `ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job, ${threads} thread${threads > 1 ? 's' : ''}`,
+          metric: 's',
+          value: median(r.ours.map((s) => s.seconds)),
+          ...(hasTorch
+            ? {
+                reference: median(r.peer.map((s) => s.seconds)),
+                referenceName: `PyTorch CPU, ${threads} thread${threads > 1 ? 's' : ''}, same network`,
+              }
+            : {}),
+          notes:
+            `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s` +
+            (hasTorch
+              ? `; PyTorch ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, data ${medianOf(r.peer, 'data').toFixed(2)}, training ${medianOf(r.peer, 'train').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
+              : '; PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)') +
+            `; load ${loads(r.ours)}`,
+        });
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

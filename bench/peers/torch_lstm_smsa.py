@@ -2,11 +2,11 @@
 
 The same network as ulasan's LSTM classifier: Embedding(V, 100), LSTM(64) -> LSTM(64) with input
 dropout 0.2 and L2 0.001 on each LSTM's input kernel, Dropout(0.2), Dense(3), T = 50 (pre-padded
-and truncated like Keras pad_sequences), Adam (lr 0.001), batch 128, 1 thread. The whole job is
+and truncated like Keras pad_sequences), Adam (lr 0.001), batch 128, 1 thread unless told. The whole job is
 timed by the caller (interpreter start-up, imports, reading, vocabulary, training, saving); this
 script prints one JSON line with its own phase times.
 
-Usage: python3 torch_lstm_smsa.py TRAIN_TSV OUT_DIR [EPOCHS]
+Usage: python3 torch_lstm_smsa.py TRAIN_TSV OUT_DIR [EPOCHS] [THREADS]  (threads default 1)
 """
 import json
 import os
@@ -18,7 +18,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
 torch.manual_seed(42)
 t_import = time.perf_counter()
 

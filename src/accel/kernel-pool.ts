@@ -9,8 +9,8 @@
  * same order as on one thread, so `threads` only changes speed (a test checks it bit for bit).
  *
  * The number of threads: `setKernelThreads(n)`, else `ULASAN_THREADS`, else the machine's cores
- * (at most {@link MAX_DEFAULT_THREADS}). Helpers start on first use, are unref'd (they never keep
- * the process alive) and sleep in `Atomics.wait` between calls (no spinning).
+ * (at most {@link MAX_DEFAULT_THREADS}). Helpers start on first use and are unref'd (they never
+ * keep the process alive); after a part they spin for a moment, then sleep in `Atomics.wait`.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -45,18 +45,30 @@ export const MAX_DEFAULT_THREADS = 4;
 /** Rows per part below which a call stays on the calling thread (waking a helper costs ~20 µs). */
 const MIN_ROWS_PER_PART = 8;
 
-/** Control words per helper (Int32): sequence, done, status, instance id, kernel index, arg count. */
+/**
+ * Control words per helper (Int32): sequence, done, status, instance id, kernel index, arg count,
+ * and whether the helper / the caller is asleep in `Atomics.wait` (so that the other side only
+ * pays for `Atomics.notify`, a futex wake that costs milliseconds on a busy machine, when needed).
+ */
 const SEQ = 0;
 const DONE = 1;
 const STATUS = 2;
 const INSTANCE = 3;
 const KERNEL = 4;
 const ARG_COUNT = 5;
+const HELPER_ASLEEP = 6;
+const CALLER_ASLEEP = 7;
 const MAX_ARGS = 32;
 const STOP = -1;
 
-/** Spin this long on the calling thread before sleeping while the helpers finish (ms). */
-const SPIN_MS = 0.05;
+/**
+ * How long each side spins before it sleeps (ms). A training step calls the kernels several
+ * times with a little JavaScript in between, so a helper that keeps spinning for a while after a
+ * part usually sees the next one without being woken; the caller waits for parts about as long
+ * as its own.
+ */
+const HELPER_SPIN_MS = 2;
+const CALLER_SPIN_MS = 20;
 
 const HELPER_SOURCE = `
 'use strict';
@@ -67,7 +79,15 @@ const args = new Float64Array(argBuffer);
 const instances = new Map();
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
+  const spinUntil = performance.now() + ${HELPER_SPIN_MS};
+  while (Atomics.load(ctl, ${SEQ}) === seen && performance.now() < spinUntil);
+  if (Atomics.load(ctl, ${SEQ}) === seen) {
+    // Announce the sleep before checking again: a caller that stores SEQ after this store sees it
+    // and notifies; one that stored before makes the wait return at once.
+    Atomics.store(ctl, ${HELPER_ASLEEP}, 1);
+    Atomics.wait(ctl, ${SEQ}, seen);
+    Atomics.store(ctl, ${HELPER_ASLEEP}, 0);
+  }
   seen = Atomics.load(ctl, ${SEQ});
   if (seen === ${STOP}) break;
   for (let m = wt.receiveMessageOnPort(port); m; m = wt.receiveMessageOnPort(port)) {
@@ -85,7 +105,7 @@ for (;;) {
   }
   Atomics.store(ctl, ${STATUS}, status);
   Atomics.store(ctl, ${DONE}, seen);
-  Atomics.notify(ctl, ${DONE});
+  if (Atomics.load(ctl, ${CALLER_ASLEEP}) === 1) Atomics.notify(ctl, ${DONE});
 }
 `;
 
@@ -123,16 +143,18 @@ class Helper {
     this.control[ARG_COUNT] = args.length + 2;
     this.seq = this.seq === 0x7fffffff ? 1 : this.seq + 1;
     Atomics.store(this.control, SEQ, this.seq);
-    Atomics.notify(this.control, SEQ);
+    if (Atomics.load(this.control, HELPER_ASLEEP) === 1) Atomics.notify(this.control, SEQ);
   }
 
   /** Waits for the part started last; throws what the helper threw. */
   finish(kernel: PartKernel): void {
-    const spinUntil = performance.now() + SPIN_MS;
-    for (;;) {
+    const spinUntil = performance.now() + CALLER_SPIN_MS;
+    while (Atomics.load(this.control, DONE) !== this.seq && performance.now() < spinUntil);
+    while (Atomics.load(this.control, DONE) !== this.seq) {
+      Atomics.store(this.control, CALLER_ASLEEP, 1);
       const done = Atomics.load(this.control, DONE);
-      if (done === this.seq) break;
-      if (performance.now() > spinUntil) Atomics.wait(this.control, DONE, done, 1000);
+      if (done !== this.seq) Atomics.wait(this.control, DONE, done, 1000);
+      Atomics.store(this.control, CALLER_ASLEEP, 0);
     }
     if (this.control[STATUS] !== 0) {
       const message = receiveMessageOnPort(this.port)?.message;
