@@ -4,7 +4,8 @@
  * `BENCH_E2E_PAIRS` (default 3) same-run pairs, each job in a fresh process:
  *
  * - `ulasan train --model lstm --epochs 2 --batch-size 128` on SmSA train (the built CLI,
- *   `dist/cli/main.js`) vs the same network in PyTorch CPU on 1 thread (`bench/peers/torch_lstm_smsa.py`);
+ *   `dist/cli/main.js`) with 2 kernel threads (and 1, not in `--quick`; `ULASAN_THREADS`) vs the
+ *   same network in PyTorch CPU with as many threads (`bench/peers/torch_lstm_smsa.py`);
  * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
