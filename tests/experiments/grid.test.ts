@@ -503,6 +503,34 @@ describe('grid config errors', () => {
     expect(fits).toBe(0);
   });
 
+  it('awaits dispose() on every classifier it made, and refuses a factory whose classifiers lack the contract', async () => {
+    const made: TinyNaiveBayes[] = [];
+    await runGrid(config({ grid: { model: ['nb'], alpha: [1, 5] } }), {
+      out: newDir(),
+      figures: false,
+      classifierFactory: (o) => {
+        const c = new TinyNaiveBayes(o);
+        made.push(c);
+        return c;
+      },
+    });
+    // Two up-front checks and two trained scenarios (plus the refit of the best on train + valid, if any).
+    expect(made.length).toBeGreaterThanOrEqual(4);
+    for (const c of made) expect(c.disposeCalls).toBe(1);
+    await expect(
+      runGrid(config({ grid: { model: ['nb'], alpha: [1] } }), {
+        out: newDir(),
+        figures: false,
+        classifierFactory: (o) => {
+          // A plain-JS classifier written before dispose() was part of the contract.
+          const c = new TinyNaiveBayes(o);
+          Object.defineProperty(c, 'dispose', { value: undefined });
+          return c;
+        },
+      }),
+    ).rejects.toThrow(/without dispose\(\); every classifier needs the contract/);
+  });
+
   it('loads YAML configs with --quick overrides and resolves data paths from the config folder', async () => {
     const dir = newDir();
     await fs.mkdir(dir, { recursive: true });
