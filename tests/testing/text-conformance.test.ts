@@ -109,6 +109,24 @@ describe('ulasan/testing: the multi-label transformations follow the contract ou
   }
 });
 
+describe('multi-label progress uses the library progress event', () => {
+  it('reports { task, done, total } per base classifier, and still calls a two-parameter callback the old way', async () => {
+    const casa = await readDataset(CASA, { labelColumn: ASPECTS });
+    const events: unknown[] = [];
+    await new BinaryRelevance({ base: { model: 'nb' }, outputs: ASPECTS }).fit(casa.texts, casa.labels as string[][], {
+      onProgress: (e) => events.push(e),
+    });
+    expect(events).toHaveLength(ASPECTS.length);
+    expect(events.at(-1)).toEqual({ task: 'multilabel', done: ASPECTS.length, total: ASPECTS.length });
+    const legacy: [number, number][] = [];
+    const old = ((done: number, total: number) => legacy.push([done, total])) as unknown as (e: unknown) => void;
+    await new LabelPowerset({ base: { model: 'nb' }, outputs: ASPECTS }).fit(casa.texts, casa.labels as string[][], {
+      onProgress: old,
+    });
+    expect(legacy).toEqual([[1, 1]]);
+  });
+});
+
 describe('ulasan/testing: the suite fails classifiers that break the contract', () => {
   const small = { inputs: train.texts.slice(0, 60), labels: train.labels.slice(0, 60) };
 

@@ -73,7 +73,7 @@ export async function trainMultiLabel(
   const started = Date.now();
   await model.fit(train.texts, train.labels, {
     signal: ctx.signal,
-    onProgress: (done, total) => ctx.log(`  ${done}/${total} classifiers trained`),
+    onProgress: (e) => ctx.log(`  ${e.done}/${e.total} classifiers trained`),
   });
   await model.save(args.out);
   const summary: Record<string, unknown> = {

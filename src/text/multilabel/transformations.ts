@@ -55,15 +55,16 @@ export interface MultiLabelFitOptions {
   signal?: AbortSignal;
   /**
    * Called after each base classifier is trained, with the library's progress event
-   * (`{ task: 'multilabel', done, total }`, as the deep trainer and Word2Vec report). A function of
-   * two parameters is called the old way, `(done, total)` (deprecated; take the event instead).
+   * (`{ task: 'multilabel', done, total }`, as the deep trainer and Word2Vec report). A function
+   * declaring two parameters is still called the old way, `(done, total)`, so JavaScript callers
+   * of earlier versions keep working (deprecated; take the event instead).
    */
-  onProgress?: ProgressCallback | ((done: number, total: number) => void);
+  onProgress?: ProgressCallback;
 }
 
 /** Reports one trained base classifier through either shape of `onProgress`. */
 function reportProgress(options: MultiLabelFitOptions, done: number, total: number): void {
-  const callback = options.onProgress;
+  const callback = options.onProgress as ProgressCallback | ((done: number, total: number) => void) | undefined;
   if (!callback) return;
   if (callback.length >= 2) (callback as (done: number, total: number) => void)(done, total);
   else (callback as ProgressCallback)({ task: 'multilabel', done, total });
