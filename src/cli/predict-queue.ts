@@ -1,7 +1,7 @@
 /**
- * `ulasan predict --queue`: the labeling of a large input on queue workers. TSV inputs are streamed
- * line by line here (the local reader reads delimited files whole); lines and JSONL come from the
- * usual reader, which already streams. Predictions come back in input order.
+ * `ulasan predict --queue`: the labeling of a large input on queue workers. CSV and TSV files are
+ * streamed record by record here (the local reader reads delimited files whole); lines and JSONL
+ * come from the usual reader, which already streams. Predictions come back in input order.
  */
 import { extname } from 'node:path';
 import type { CommandContext } from './command.js';
@@ -14,7 +14,7 @@ export interface QueuePredictionsOptions {
   connection: string;
   /** Texts per inference batch on the worker. */
   batchSize: number;
-  /** The usual text reader (lines, JSONL, CSV). */
+  /** The usual text reader (lines, JSONL, stdin). */
   readTexts: () => Promise<AsyncIterable<string> | Iterable<string>>;
 }
 
@@ -23,15 +23,20 @@ export async function* queuePredictions(ctx: CommandContext, options: QueuePredi
   const { predictOnQueue, streamTexts } = await import('../experiments/executors/queue-predict.js');
   const path = typeof ctx.values.data === 'string' ? ctx.values.data : '-';
   const format = ctx.values['input-format'];
-  const tsv =
-    path !== '-' &&
-    (format === 'tsv' ||
-      format === 'smsa' ||
-      ((format ?? 'auto') === 'auto' && ['.tsv', '.tab'].includes(extname(path).toLowerCase())));
+  const ext = extname(path).toLowerCase();
+  const auto = (format ?? 'auto') === 'auto';
+  const delimited =
+    path === '-'
+      ? undefined
+      : format === 'tsv' || format === 'smsa' || (auto && ['.tsv', '.tab'].includes(ext))
+        ? 'tsv'
+        : format === 'csv' || (auto && ext === '.csv')
+          ? 'csv'
+          : undefined;
   const textCol = ctx.values['text-col'];
   const textColumn = typeof textCol === 'string' ? (/^\d+$/.test(textCol) ? Number(textCol) : textCol) : undefined;
-  const texts = tsv
-    ? streamTexts(path, { format: 'tsv', ...(textColumn !== undefined ? { textColumn } : {}) })
+  const texts = delimited
+    ? streamTexts(path, { format: delimited, ...(textColumn !== undefined ? { textColumn } : {}) })
     : await options.readTexts();
   const chunk = ctx.values['chunk-size'];
   yield* predictOnQueue(options.model, texts, {

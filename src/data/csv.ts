@@ -9,6 +9,7 @@
  * appended literally (`"ab"c` reads as `abc`); a quote never closed before the end of the file is an
  * error (pandas' "EOF inside string"), naming the line it opened on.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { UlasanError } from '../internal/errors.js';
 
 /** One parsed record: its fields and the 1-based line number where it starts. */
@@ -24,11 +25,11 @@ export interface DelimitedRecord {
  * Blank lines are skipped. A quote opens a quoted field only at the start of a field (elsewhere it
  * is literal). A quote that is never closed is an error naming the line it opened on.
  */
-export function parseDelimited(text: string, delimiter: string, source = 'input'): DelimitedRecord[] {
+export function parseDelimited(text: string, delimiter: string, source = 'input', firstLine = 1): DelimitedRecord[] {
   const records: DelimitedRecord[] = [];
   const n = text.length;
   let i = 0;
-  let line = 1;
+  let line = firstLine;
   while (i < n) {
     const recordLine = line;
     const fields: string[] = [];
@@ -81,6 +82,72 @@ export function parseDelimited(text: string, delimiter: string, source = 'input'
     line++;
   }
   return records;
+}
+
+/**
+ * Streams the records of delimited text arriving in chunks (a file stream, stdin), with the same
+ * rules and line numbers as {@link parseDelimited}, holding only the records not yet complete:
+ * a file of any size is read in constant memory (plus its longest record).
+ *
+ * @example
+ * ```ts
+ * for await (const r of streamDelimited(createReadStream('reviews.csv', 'utf8'), ',', 'reviews.csv')) {
+ *   console.log(r.line, r.fields[0]);
+ * }
+ * ```
+ */
+export async function* streamDelimited(
+  chunks: AsyncIterable<string | Buffer> | Iterable<string>,
+  delimiter: string,
+  source = 'input',
+): AsyncGenerator<DelimitedRecord> {
+  let pending = '';
+  let line = 1;
+  const decoder = new StringDecoder('utf8'); // a character split between two chunks stays whole
+  for await (const chunk of chunks) {
+    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    const cut = completeRecordsEnd(pending, delimiter);
+    if (cut === 0) continue;
+    const complete = pending.slice(0, cut);
+    pending = pending.slice(cut);
+    yield* parseDelimited(complete, delimiter, source, line);
+    line += countNewlines(complete);
+  }
+  pending += decoder.end();
+  if (pending !== '') yield* parseDelimited(pending, delimiter, source, line);
+}
+
+/**
+ * The end (just past its line feed) of the last record of `text` known to be complete: a line
+ * feed outside quotes, with quotes opening a field only at its start, as {@link parseDelimited}
+ * reads them. 0 when no record is complete yet.
+ */
+function completeRecordsEnd(text: string, delimiter: string): number {
+  const d = delimiter.charCodeAt(0);
+  let cut = 0;
+  let inQuotes = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inQuotes) {
+      if (c === 34) {
+        if (i + 1 === text.length) break; // a doubled quote may continue in the next chunk
+        if (text.charCodeAt(i + 1) === 34) i++;
+        else inQuotes = false;
+      }
+    } else if (c === 34 && fieldStart) {
+      inQuotes = true;
+      fieldStart = false;
+    } else if (c === d || c === 13) {
+      fieldStart = true;
+    } else if (c === 10) {
+      fieldStart = true;
+      cut = i + 1;
+    } else {
+      fieldStart = false;
+    }
+  }
+  return cut;
 }
 
 function fieldEnd(text: string, from: number, delimiter: string): number {

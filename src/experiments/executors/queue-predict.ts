@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Label } from '../../core/classifier.js';
+import { streamDelimited } from '../../data/csv.js';
 import { UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
 import { DEFAULT_QUEUE_NAME, loadBullMQ, payloadKey, type QueueConnection, redisOptions } from './bullmq.js';
@@ -252,15 +253,16 @@ export function createPredictJobHandler(labeler: QueueLabeler): QueueJobHandler 
 
 /** Options of {@link streamTexts}. */
 export interface StreamTextsOptions {
-  /** `jsonl`, `tsv` or `lines`; default from the extension (`.jsonl`/`.ndjson`, `.tsv`, else lines). */
-  format?: 'jsonl' | 'tsv' | 'lines';
-  /** JSONL: the text field (default `text`); TSV: a column index or a header name (default: a header column named `text`, else column 0). */
+  /** `jsonl`, `csv`, `tsv` or `lines`; default from the extension (`.jsonl`/`.ndjson`, `.csv`, `.tsv`/`.tab`, else lines). */
+  format?: 'jsonl' | 'csv' | 'tsv' | 'lines';
+  /** JSONL: the text field (default `text`); CSV/TSV: a column index or a header name (default: a header column named `text`, else column 0). */
   textColumn?: string | number;
 }
 
 /**
- * Reads the texts of a large file line by line (never the whole file in memory): JSONL (a field),
- * TSV (a column; a header line is used when `textColumn` is a name) or one text per line.
+ * Reads the texts of a large file as a stream (never the whole file in memory): JSONL (a field),
+ * CSV or TSV (a column, with the quoting rules of every other reader, `src/data/csv.ts`; a header
+ * line is used when `textColumn` is a name or a column is named `text`) or one text per line.
  *
  * @example
  * ```ts
@@ -269,15 +271,26 @@ export interface StreamTextsOptions {
  */
 export async function* streamTexts(path: string, options: StreamTextsOptions = {}): AsyncGenerator<string> {
   const ext = extname(path).toLowerCase();
-  const format = options.format ?? (ext === '.jsonl' || ext === '.ndjson' ? 'jsonl' : ext === '.tsv' ? 'tsv' : 'lines');
+  const format =
+    options.format ??
+    (ext === '.jsonl' || ext === '.ndjson'
+      ? 'jsonl'
+      : ext === '.csv'
+        ? 'csv'
+        : ext === '.tsv' || ext === '.tab'
+          ? 'tsv'
+          : 'lines');
+  if (format === 'csv' || format === 'tsv') {
+    yield* delimitedTexts(path, format === 'csv' ? ',' : '\t', options.textColumn);
+    return;
+  }
   const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-  let column: number | undefined = typeof options.textColumn === 'number' ? options.textColumn : undefined;
   let n = 0;
   for await (const line of lines) {
     n++;
     if (line.trim() === '') continue;
     if (format === 'lines') yield line;
-    else if (format === 'jsonl') {
+    else {
       let row: Record<string, unknown>;
       try {
         row = JSON.parse(line) as Record<string, unknown>;
@@ -293,28 +306,39 @@ export async function* streamTexts(path: string, options: StreamTextsOptions = {
         );
       }
       yield text;
-    } else {
-      const cells = line.split('\t');
-      if (column === undefined) {
-        if (options.textColumn === undefined && cells.some((c) => c.trim().toLowerCase() === 'text')) {
-          column = cells.findIndex((c) => c.trim().toLowerCase() === 'text');
-          continue; // a header line naming the text column
-        }
-        if (typeof options.textColumn === 'string' && !/^\d+$/.test(options.textColumn)) {
-          column = cells.indexOf(options.textColumn);
-          if (column < 0) {
-            throw new UlasanError(
-              'FILE_FORMAT',
-              `${path}: the header line has no column "${options.textColumn}" (it has ${cells.join(', ')}).`,
-            );
-          }
-          continue; // the header line
-        }
-        column = options.textColumn === undefined ? 0 : Number(options.textColumn);
-      }
-      const text = cells[column];
-      if (text === undefined) throw new UlasanError('FILE_FORMAT', `${path}, line ${n} has no column ${column}.`);
-      yield text;
     }
+  }
+}
+
+/** The text column of a CSV/TSV file, streamed record by record. */
+async function* delimitedTexts(
+  path: string,
+  delimiter: string,
+  textColumn: string | number | undefined,
+): AsyncGenerator<string> {
+  let column: number | undefined =
+    typeof textColumn === 'number' || (typeof textColumn === 'string' && /^\d+$/.test(textColumn))
+      ? Number(textColumn)
+      : undefined;
+  for await (const { fields, line } of streamDelimited(createReadStream(path), delimiter, path)) {
+    if (column === undefined) {
+      const named = (name: string) => fields.findIndex((c) => c.trim().toLowerCase() === name.toLowerCase());
+      if (typeof textColumn === 'string') {
+        column = named(textColumn);
+        if (column < 0) {
+          throw new UlasanError(
+            'FILE_FORMAT',
+            `${path}: the header line has no column "${textColumn}" (it has ${fields.join(', ')}).`,
+          );
+        }
+        continue; // the header line
+      }
+      column = named('text');
+      if (column >= 0) continue; // a header line naming the text column
+      column = 0;
+    }
+    const text = fields[column];
+    if (text === undefined) throw new UlasanError('FILE_FORMAT', `${path}, line ${line} has no column ${column}.`);
+    yield text;
   }
 }
