@@ -19,6 +19,8 @@ const SAVED_WITH_STATE: Record<string, keyof Word2VecOptions> = {
   seed: 'seed',
 };
 
+const round3 = (x: number) => Number(x.toFixed(3));
+
 /** `ulasan word2vec train`: trains Word2Vec vectors on a text file (one sentence per line). */
 export const word2vecTrainCommand: Command = {
   name: 'word2vec train',
@@ -31,7 +33,8 @@ export const word2vecTrainCommand: Command = {
 Reads FILE (UTF-8, one sentence per line, tokens separated by whitespace; already tokenized and
 lower-cased as you want the vocabulary) and writes the vectors in the word2vec text format
 (readable by gensim's load_word2vec_format and the C tool), or binary with --binary.
-Defaults are gensim's. Progress goes to stderr; --json prints a summary on stdout.
+Defaults are gensim's. Progress goes to stderr; --json prints a summary on stdout, with the
+seconds of each phase (startup, vocabulary, threads, epochs, write).
 
 Options:
   --input FILE        training corpus; - for stdin (kept in a temporary file: it is read every epoch)
@@ -147,22 +150,39 @@ Options:
       ctx.interactive,
       ctx.interactive ? undefined : (line) => ctx.log(line.replace(/\n$/, '')),
     );
+    // performance.now() counts from process start: what came before is start-up and module loading.
     const started = performance.now();
+    const epochsBefore = trainer.history.length;
+    let countedAt = started;
     let vectors: Awaited<ReturnType<Word2VecTrainer['train']>>;
     try {
       const t = trainer;
       vectors = await withInputFile(ctx, input, '--input', 'corpus.txt', (corpus) =>
-        t.train(corpus, { signal: ctx.signal, onProgress: (event) => bar.update(event), checkpoint }),
+        t.train(corpus, {
+          signal: ctx.signal,
+          onProgress: (event) => bar.update(event),
+          checkpoint,
+          // Called once the corpus is read, counted and converted to ids, before the threads start.
+          callbacks: {
+            onTrainBegin: () => {
+              countedAt = performance.now();
+            },
+          },
+        }),
       );
     } finally {
       bar.done();
     }
-    const seconds = (performance.now() - started) / 1000;
+    const trained = performance.now();
+    const seconds = (trained - started) / 1000;
     const format = ctx.values.native === true ? 'native' : ctx.values.binary === true ? 'binary' : 'text';
     await withOutputFile(ctx, output, format === 'text' ? 'vectors.txt' : 'vectors.bin', (file) =>
       vectors.save(file, { format }),
     );
+    const written = performance.now();
     const words = trainer.history.reduce((s, h) => s + h.words, 0);
+    // This run's epochs only (a resumed trainer's history also lists the epochs trained before).
+    const epochSeconds = trainer.history.slice(epochsBefore).reduce((s, h) => s + h.seconds, 0);
     const trainSeconds = trainer.history.reduce((s, h) => s + h.seconds, 0);
     const summary = {
       input,
@@ -175,6 +195,15 @@ Options:
       seconds: Number(seconds.toFixed(3)),
       wordsPerSecond: Math.round(trainSeconds > 0 ? words / trainSeconds : 0),
       loss: trainer.history.map((h) => Number(h.loss.toFixed(6))),
+      // Where the wall time went, in seconds (issue 18): process start and module loading; reading,
+      // counting and converting the corpus to ids; starting the threads and the epochs; writing.
+      phases: {
+        startup: round3(started / 1000),
+        vocabulary: round3((countedAt - started) / 1000),
+        threads: round3((trained - countedAt) / 1000 - epochSeconds),
+        epochs: round3(epochSeconds),
+        write: round3((written - trained) / 1000),
+      },
     };
     if (ctx.json) ctx.out(`${JSON.stringify(summary)}\n`);
     else {

@@ -58,6 +58,144 @@ function shortestExponential(x: number): string {
 
 /** Formats a float32 exactly as numpy's `repr(np.float32(x))` (numpy 1.14–1.26), which gensim writes. */
 export function formatFloat32(x: number): string {
+  if (!shortestDigits(x)) return formatFloat32Slow(x);
+  const digits = String(shortDigits);
+  const sign = x < 0 ? '-' : '';
+  if (shortExponent < 0) return `${sign}0.${ZEROS[-shortExponent - 1]}${digits}`;
+  // exponent 0 or 1 (1: a carry from just under 10).
+  if (digits.length > shortExponent + 1)
+    return `${sign}${digits.slice(0, shortExponent + 1)}.${digits.slice(shortExponent + 1)}`;
+  return `${sign}${digits.padEnd(shortExponent + 1, '0')}.0`;
+}
+
+/**
+ * Writes {@link formatFloat32}`(x)` as ASCII into `out` at `at`; returns the end. The text writer's
+ * path: no string per number.
+ */
+export function writeFloat32(out: Uint8Array, at: number, x: number): number {
+  if (!shortestDigits(x)) {
+    const s = formatFloat32Slow(x);
+    for (let i = 0; i < s.length; i++) out[at++] = s.charCodeAt(i);
+    return at;
+  }
+  if (x < 0) out[at++] = 45; // '-'
+  const n = shortDigits;
+  let len = 1;
+  while (len < 9 && n >= (POW10[len] as number)) len++;
+  const e = shortExponent;
+  if (e < 0) {
+    out[at++] = 48; // '0'
+    out[at++] = 46; // '.'
+    for (let z = -e - 1; z > 0; z--) out[at++] = 48;
+    writeDigits(out, at, n, len);
+    return at + len;
+  }
+  // e is 0 or 1 (1: a carry from just under 10): e + 1 integer digits, then the point.
+  const intLen = e + 1;
+  writeDigits(out, at, n, len);
+  if (len > intLen) {
+    for (let j = at + len; j > at + intLen; j--) out[j] = out[j - 1] as number;
+    out[at + intLen] = 46;
+    return at + len + 1;
+  }
+  for (let j = at + len; j < at + intLen; j++) out[j] = 48;
+  out[at + intLen] = 46;
+  out[at + intLen + 1] = 48;
+  return at + intLen + 2;
+}
+
+/** Writes the `len` decimal digits of the integer `n` (< 2^31) at `at`. */
+function writeDigits(out: Uint8Array, at: number, n: number, len: number): void {
+  for (let i = at + len - 1; i >= at; i--) {
+    const q = (n / 10) | 0;
+    out[i] = 48 + n - q * 10;
+    n = q;
+  }
+}
+
+/** 10^0 … 10^12, every one exact in a double. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
+const ZEROS = ['', '0', '00', '000', '0000'];
+
+/** Set by {@link shortestDigits}: the significant digits (no trailing zeros) and the exponent of the first. */
+let shortDigits = 0;
+let shortExponent = 0;
+
+/**
+ * The digits {@link formatFloat32Slow} prints for a float32 `x` with 1e-4 <= |x| < 10 (nearly all
+ * trained weights), into `shortDigits`/`shortExponent`, computing what it computes (the same digit
+ * counts tried in the same order) without strings; false for any other `x` (take the slow path).
+ *
+ * Why it is exact: with `|x| = m·2^q` (m < 2^24) and 0 <= p <= 12, `|x|·10^p = m·5^p·2^(p+q)`
+ * where m·5^p < 2^53, so the double product `|x| * 10^p` is exact, and rounding it to an integer N
+ * (ties up) is what `toExponential` does (ECMA-262: the larger n on a tie). `N / 10^p` of two exact
+ * doubles is correctly rounded, so it equals `Number()` of the decimal string (Clinger's fast path).
+ */
+function shortestDigits(x: number): boolean {
+  const abs = x < 0 ? -x : x;
+  if (!(abs >= 1e-4 && abs < 10) || Math.fround(abs) !== abs) return false;
+  // The decimal exponent: compared with doubles near the powers of ten, then settled with the exact
+  // 9-digit scaling (a double like 0.1 is not exactly 10^-1).
+  let e = abs >= 1 ? 0 : abs >= 0.1 ? -1 : abs >= 0.01 ? -2 : abs >= 0.001 ? -3 : -4;
+  const t = abs * (POW10[8 - e] as number);
+  if (t < 1e8) e--;
+  else if (t >= 1e9) e++;
+  if (e < -4 || e > 0) return false;
+  // The slow path's search: 8, 7, 6 digits, then bisection over 1-6.
+  let k: number;
+  let n = roundTo(abs, e, 8);
+  if (!trips(abs, e, n, 8)) {
+    k = 9;
+    n = roundTo(abs, e, 9);
+  } else {
+    const n7 = roundTo(abs, e, 7);
+    if (!trips(abs, e, n7, 7)) k = 8;
+    else {
+      const n6 = roundTo(abs, e, 6);
+      if (!trips(abs, e, n6, 6)) {
+        k = 7;
+        n = n7;
+      } else {
+        k = 6;
+        n = n6;
+        let lo = 1;
+        let hi = 6;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          const m = roundTo(abs, e, mid);
+          if (trips(abs, e, m, mid)) {
+            hi = mid;
+            k = mid;
+            n = m;
+          } else lo = mid + 1;
+        }
+      }
+    }
+  }
+  // n has k digits, or is 10^k when rounding carried into the next power of ten.
+  if (n === POW10[k]) {
+    n = 1;
+    e++;
+  } else while (n % 10 === 0) n /= 10;
+  shortDigits = n;
+  shortExponent = e;
+  return true;
+}
+
+/** `abs` to `k` significant digits (decimal exponent `e`): the integer round(abs · 10^(k-1-e)), ties up. */
+function roundTo(abs: number, e: number, k: number): number {
+  const t = abs * (POW10[k - 1 - e] as number);
+  const n = Math.floor(t);
+  return t - n >= 0.5 ? n + 1 : n;
+}
+
+/** Whether the `k`-digit decimal `n` (exponent `e`) reads back as the float32 `abs`. */
+function trips(abs: number, e: number, n: number, k: number): boolean {
+  return Math.fround(n / (POW10[k - 1 - e] as number)) === abs;
+}
+
+/** {@link formatFloat32} through `toExponential` (any float32, and the reference of the fast path). */
+export function formatFloat32Slow(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
   const exp = shortestExponential(x);
@@ -97,6 +235,42 @@ function checkWord(word: string, i: number): void {
   }
 }
 
+/** Bytes of text rows gathered before a write. */
+const TEXT_CHUNK = 1 << 21;
+
+/** The most bytes the text row of `word` takes: a number is at most 20 ("-1234567800000000.0"), plus a space. */
+function textRowBound(word: string, dims: number): number {
+  return Buffer.byteLength(word, 'utf8') + dims * 21 + 1;
+}
+
+/**
+ * Writes text rows from row `first` into `out` while they fit (at least one: `out` has room for
+ * it); returns the next row and the bytes written. A plain function, not part of the generator
+ * that calls it: V8 optimizes no loop inside a generator while it runs, and this loop is the
+ * whole cost of writing text vectors.
+ */
+function encodeTextRows(
+  words: readonly string[],
+  vectors: Float32Array,
+  dims: number,
+  first: number,
+  out: Buffer,
+): { next: number; length: number } {
+  let at = 0;
+  let i = first;
+  for (; i < words.length; i++) {
+    const word = words[i] as string;
+    if (i > first && at + textRowBound(word, dims) > out.length) break;
+    at += out.write(word, at, 'utf8');
+    for (let d = i * dims, end = d + dims; d < end; d++) {
+      out[at++] = 32; // ' '
+      at = writeFloat32(out, at, vectors[d] as number);
+    }
+    out[at++] = 10; // '\n'
+  }
+  return { next: i, length: at };
+}
+
 /** Writes gensim's `save_word2vec_format` output (text or binary) atomically. */
 export async function writeWord2VecFormat(path: string, table: VectorTable, binary: boolean): Promise<void> {
   const { words, dims, vectors } = table;
@@ -117,10 +291,13 @@ export async function writeWord2VecFormat(path: string, table: VectorTable, bina
         }
       }
     } else {
-      const parts: string[] = new Array(dims);
-      for (let i = 0; i < words.length; i++) {
-        for (let d = 0; d < dims; d++) parts[d] = formatFloat32(vectors[i * dims + d] as number);
-        yield `${words[i]} ${parts.join(' ')}\n`;
+      // Rows are written as bytes into 2 MiB buffers (no string per number, no join), each handed
+      // to the writer whole.
+      for (let i = 0; i < words.length; ) {
+        const out = Buffer.allocUnsafe(Math.max(TEXT_CHUNK, textRowBound(words[i] as string, dims)));
+        const { next, length } = encodeTextRows(words, vectors, dims, i, out);
+        yield out.subarray(0, length);
+        i = next;
       }
     }
   }

@@ -3,9 +3,12 @@
  * returns frozen {@link WordVectors}. Training state can be checkpointed after every epoch and
  * resumed (`Word2VecTrainer.resume`), continuing the learning-rate schedule where it stopped.
  */
+
+import { fileURLToPath } from 'node:url';
 import { invalidArgument, throwIfAborted, UlasanError } from '../../internal/errors.js';
 import type { Logs, ProgressCallback, TrainingCallbacks } from '../../internal/progress.js';
 import { describeCorpus, isStreamingCorpus, sentenceBatches, type Word2VecCorpus } from './corpus.js';
+import { type CorpusCache, CorpusCacheWriter } from './corpus-cache.js';
 import {
   type EngineRun,
   type EpochStats,
@@ -15,6 +18,7 @@ import {
   runTraining,
   type Weights,
 } from './engine.js';
+import { countFile } from './file-count.js';
 import {
   type NativeArraysOnDisk,
   readNativeArraySync,
@@ -303,17 +307,6 @@ async function saveState(
 }
 
 /**
- * The corpus as slot ids (from counting), kept in memory for the epochs: 4 bytes per token, in
- * chunks (no doubling copies), later remapped in place to vocabulary ids.
- */
-interface CorpusCache {
-  chunks: { ids: Int32Array; length: number; lens: number[] }[];
-}
-
-const FIRST_CHUNK = 1 << 16;
-const MAX_CHUNK = 1 << 20;
-
-/**
  * Most tokens of a file corpus kept in memory as word ids after the counting pass (4 bytes each:
  * 64 MiB). Below it, the epochs train from memory like an array corpus, and no epoch re-reads,
  * decodes and tokenizes the file on the main thread (which was slower than two training threads
@@ -328,35 +321,34 @@ async function countVocabulary(
   signal: AbortSignal | undefined,
   keepTokens: number,
 ): Promise<{ counter: VocabCounter; cache: CorpusCache | undefined }> {
+  if ((typeof corpus === 'string' || corpus instanceof URL) && o.maxVocabSize === null) {
+    // A file: counted on its bytes (issue 18). Undefined for a file it cannot take (invalid UTF-8,
+    // missing): the string path below then reads it and reports the problem.
+    const counted = await countFile(corpus instanceof URL ? fileURLToPath(corpus) : corpus, keepTokens, signal);
+    if (counted) return counted;
+  }
   const counter = new VocabCounter(o.maxVocabSize);
-  let cache: CorpusCache | undefined = keepTokens > 0 ? { chunks: [] } : undefined;
-  let chunk: CorpusCache['chunks'][number] | undefined;
+  let writer: CorpusCacheWriter | undefined = keepTokens > 0 ? new CorpusCacheWriter() : undefined;
   let kept = 0;
   for await (const batch of sentenceBatches(corpus, signal)) {
     for (const tokens of batch) {
-      if (cache) {
+      if (writer) {
         kept += tokens.length;
         if (kept > keepTokens) {
           // Too large to keep: count only, and stream the corpus on every epoch instead.
-          cache = undefined;
-          chunk = undefined;
+          writer = undefined;
           counter.add(tokens);
           continue;
         }
-        if (!chunk || chunk.length + tokens.length > chunk.ids.length) {
-          const size = Math.max(chunk ? Math.min(chunk.ids.length * 2, MAX_CHUNK) : FIRST_CHUNK, tokens.length);
-          chunk = { ids: new Int32Array(size), length: 0, lens: [] };
-          cache.chunks.push(chunk);
-        }
-        counter.add(tokens, chunk.ids, chunk.length);
-        chunk.length += tokens.length;
-        chunk.lens.push(tokens.length);
+        const { ids, at } = writer.reserve(tokens.length);
+        counter.add(tokens, ids, at);
+        writer.commit(tokens.length);
       } else {
         counter.add(tokens);
       }
     }
   }
-  return { counter, cache };
+  return { counter, cache: writer?.cache };
 }
 
 /** How many tokens of `corpus` the counting pass may keep as word ids for the epochs. */

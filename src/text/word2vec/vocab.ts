@@ -22,6 +22,20 @@ export class VocabCounter {
 
   constructor(private readonly maxVocabSize: number | null) {}
 
+  /**
+   * A counter holding counts gathered elsewhere (the byte-level file pass): `words` in first-seen
+   * order with their `counts` (at least `words.length` long; slot = index), as {@link add} leaves them.
+   */
+  static of(words: string[], counts: Float64Array<ArrayBuffer>, totalWords: number, sentences: number): VocabCounter {
+    const counter = new VocabCounter(null);
+    for (let i = 0; i < words.length; i++) counter.slots.set(words[i] as string, i);
+    counter.words = words;
+    counter.counts = counts;
+    counter.totalWords = totalWords;
+    counter.sentences = sentences;
+    return counter;
+  }
+
   /** Counts one sentence and writes the slot of each token to `out` from `at` (the in-memory corpus cache). */
   add(tokens: readonly string[], out?: Int32Array, at = 0): void {
     const slots = this.slots;

@@ -33,6 +33,12 @@ describe('ulasan word2vec CLI', () => {
     expect(summary.loss).toHaveLength(3);
     expect(summary.loss[2]).toBeLessThan(summary.loss[0]);
     expect(summary.wordsPerSecond).toBeGreaterThan(0);
+    // Where the time went (issue 18): every phase measured, and together no more than the run.
+    const phases = summary.phases as Record<string, number>;
+    expect(Object.keys(phases)).toEqual(['startup', 'vocabulary', 'threads', 'epochs', 'write']);
+    for (const seconds of Object.values(phases)) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(phases.epochs).toBeGreaterThan(0);
+    expect(phases.vocabulary + phases.threads + phases.epochs).toBeCloseTo(summary.seconds, 2);
     const wv = await WordVectors.load(output, { binary: true });
     expect(wv.size).toBe(summary.words);
     expect(readFileSync(output).subarray(0, 8).toString()).toBe(`${wv.size} 32\n`.slice(0, 8));
