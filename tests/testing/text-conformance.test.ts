@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { cloneClassifier } from '../../src/core/classifier.js';
 import { readDataset } from '../../src/data/index.js';
@@ -17,14 +17,25 @@ import {
   runMultiLabelConformance,
 } from '../../src/testing/index.js';
 import { TEXT_GRID_OPTIONS, textGridDefaults } from '../../src/text/grid.js';
+import type { LinearSvmOptions } from '../../src/text/models/classic/linear-svm.js';
+import type { LogisticRegressionOptions } from '../../src/text/models/classic/logistic-regression.js';
+import type { NaiveBayesOptions } from '../../src/text/models/classic/naive-bayes.js';
 import { NaiveBayesClassifier } from '../../src/text/models/classic/naive-bayes.js';
+import type { DeepTextClassifierOptions } from '../../src/text/models/deep/deep-text-classifier.js';
+import type { EnsembleOptions } from '../../src/text/models/ensemble/ensemble-classifier.js';
+import type { LexiconSentimentOptions } from '../../src/text/models/lexicon/lexicon-classifier.js';
+import type { TEXT_CLASSIFIER_PARAMS } from '../../src/text/models/params.js';
 import { createTextClassifier, loadTextClassifier } from '../../src/text/models/registry.js';
+import type { GradientBoostingOptions } from '../../src/text/models/trees/gradient-boosting.js';
+import type { RandomForestOptions } from '../../src/text/models/trees/random-forest.js';
 import {
   BinaryRelevance,
   ClassifierChain,
   LabelPowerset,
   loadMultiLabelClassifier,
 } from '../../src/text/multilabel/index.js';
+import type { FaceExpressionClassifierOptions } from '../../src/vision/expression-classifier.js';
+import type { VISION_CLASSIFIER_PARAMS } from '../../src/vision/index.js';
 import { readSmsaFixture } from '../conformance/classifier-conformance.js';
 
 const train = readSmsaFixture('smsa-sample.tsv');
@@ -171,7 +182,33 @@ describe('ulasan/testing: the suite fails classifiers that break the contract', 
   });
 });
 
+type Table = typeof TEXT_CLASSIFIER_PARAMS;
+/** Option names of `O` the table of kind `K` does not declare, and declared names `O` does not have. */
+type Drift<O, K extends keyof Table> = {
+  missing: Exclude<keyof O, keyof Table[K]>;
+  extra: Exclude<keyof Table[K], keyof O>;
+};
+type NoDrift = { missing: never; extra: never };
+
 describe('the option lists are derived from the declared parameters', () => {
+  it('declares exactly the options of each kind (checked by tsc: a new option must enter the table)', () => {
+    expectTypeOf<Drift<NaiveBayesOptions, 'nb'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<LogisticRegressionOptions, 'logreg'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<LinearSvmOptions, 'svm'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<DeepTextClassifierOptions, 'cnn-lstm'>>().toEqualTypeOf<NoDrift>();
+    // The recurrent kinds leave out the convolution's filters, kernelSize and poolSize.
+    expectTypeOf<Drift<DeepTextClassifierOptions, 'lstm'>['missing']>().toEqualTypeOf<
+      'filters' | 'kernelSize' | 'poolSize'
+    >();
+    expectTypeOf<Drift<RandomForestOptions, 'random-forest'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<GradientBoostingOptions, 'gbdt'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<LexiconSentimentOptions, 'lexicon'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<Drift<EnsembleOptions, 'ensemble'>>().toEqualTypeOf<NoDrift>();
+    expectTypeOf<
+      Exclude<keyof typeof VISION_CLASSIFIER_PARAMS, keyof FaceExpressionClassifierOptions>
+    >().toEqualTypeOf<never>();
+  });
+
   it('TEXT_GRID_OPTIONS and the grid defaults still hold every name of the old hand-kept list, and the tree options too', () => {
     const old =
       'model seed pipeline embeddings units recurrentLayers dropout recurrentDropout l2 embeddingDim filters kernelSize poolSize maxLen minCount maxVocabulary trainableEmbeddings epochs batchSize optimizer learningRate classWeight earlyStopping checkpointDir resume inferenceBatchSize features alpha fitPrior C maxIter tol fitIntercept interceptScaling'.split(
