@@ -14,6 +14,10 @@
  * bad sample weights, unknown labels at evaluate, an aborted signal) fails with the documented
  * error codes; texts that preprocess to nothing still get a probability row; held-out accuracy on
  * real SmSA text reaches a floor.
+ *
+ * The contract itself (declared parameters, cloning, dispose, the error vocabulary, label order)
+ * is checked for every kind by the exported, runner-agnostic suite of `ulasan/testing`
+ * (`src/testing/`, run in `tests/testing/`); this file adds the text-specific behaviour above.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
