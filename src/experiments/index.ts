@@ -21,6 +21,7 @@ export {
   type QueueLabeler,
   type QueuePrediction,
   type QueuePredictOptions,
+  queuePoolScorer,
   type StreamTextsOptions,
   streamTexts,
 } from './executors/queue-predict.js';

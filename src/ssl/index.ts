@@ -12,6 +12,7 @@ export type {
   ClassLabeling,
   InitialLabeler,
   IterationLog,
+  PoolScorer,
   PseudoLabel,
   SelfTrainingOptions,
   SelfTrainingResult,

@@ -51,6 +51,9 @@ export interface InitialLabeler<X> {
 }
 
 /** Options of {@link selfTrain}. */
+/** Scores the unlabeled pool with the iteration's fitted classifier (see `SelfTrainingOptions.scorePool`). */
+export type PoolScorer<X> = (classifier: Classifier<X>, inputs: X[], signal?: AbortSignal) => Promise<number[][]>;
+
 export interface SelfTrainingOptions<X> {
   /** The classifier to train. Refitted each iteration. */
   classifier: Classifier<X>;
@@ -110,6 +113,13 @@ export interface SelfTrainingOptions<X> {
   resume?: boolean;
   /** Predict the pool in chunks of this size. Default 1024. */
   batchSize?: number;
+  /**
+   * Scores the pool each iteration (the largest prediction of the loop) somewhere else, e.g. on
+   * queue workers (`queuePoolScorer` in `ulasan/experiments`): resolves to one probability row per
+   * input, columns in `classifier.classes` order. Default: `classifier.predictProba` in chunks of
+   * `batchSize`, here. It must give the same probabilities: the loop's results do not change.
+   */
+  scorePool?: PoolScorer<X>;
   /** Cancels between fits and iterations (the last checkpoint stays valid). */
   signal?: AbortSignal;
   /** Called after each iteration with its log entry. */
@@ -403,12 +413,10 @@ export async function selfTrain<X>(options: SelfTrainingOptions<X>): Promise<Sel
     fittedOn = state.pseudo.length;
     const val = validation ? await scoreValidation(clf, validation) : undefined;
 
-    const proba = await predictInChunks(
-      clf,
-      pool.map((i) => unlabeled.inputs[i] as X),
-      o.batchSize,
-      o.signal,
-    );
+    const poolInputs = pool.map((i) => unlabeled.inputs[i] as X);
+    const proba = options.scorePool
+      ? checkedRows(await options.scorePool(clf, poolInputs, o.signal), poolInputs.length, clf.classes.length)
+      : await predictInChunks(clf, poolInputs, o.batchSize, o.signal);
     const confidences = confidenceScores(proba, o.confidence);
     const clfClasses = clf.classes;
     const candidates: Candidate[] = pool.map((index, j) => ({
@@ -690,6 +698,21 @@ async function predictInChunks<X>(
     throw new UlasanError('SHAPE_MISMATCH', `predictProba returned ${out.length} rows for ${inputs.length} inputs.`);
   }
   return out;
+}
+
+/** A pool scorer's answer, checked: one row per input, one column per class. */
+function checkedRows(rows: number[][], inputs: number, classes: number): number[][] {
+  if (rows.length !== inputs) {
+    throw new UlasanError('SHAPE_MISMATCH', `scorePool returned ${rows.length} rows for ${inputs} pool inputs.`);
+  }
+  const bad = rows.findIndex((r) => r.length !== classes);
+  if (bad >= 0) {
+    throw new UlasanError(
+      'SHAPE_MISMATCH',
+      `scorePool row ${bad} has ${rows[bad]?.length} columns; the classifier has ${classes} classes.`,
+    );
+  }
+  return rows;
 }
 
 async function scoreValidation<X>(

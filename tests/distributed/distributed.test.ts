@@ -259,4 +259,39 @@ describe.skipIf(!haveRedis)('queue executor and workers on a real Redis', () => 
       expect(queued.out.join('')).toBe(a);
     }
   });
+
+  it('ssl --queue scores the pool on the workers: the same pseudo-labels and report as a local run', async () => {
+    // A default-lease worker takes the pool's chunks (the previous test's, when it ran).
+    if (!workers.some((w) => w.child.exitCode === null && w.child.signalCode === null)) startWorker(redis.url, false);
+    const base = [
+      'ssl',
+      '--labeled',
+      fixture('smsa-train-240.tsv'),
+      '--unlabeled',
+      fixture('smsa-valid-90.tsv'),
+      '--model',
+      'nb',
+      '--threshold',
+      '0.8',
+      '--max-iterations',
+      '3',
+      '--json',
+    ];
+    const here = capture();
+    expect(await runCli([...base, '--out', join(tmp, 'ssl-here')], here.io), here.err.join('')).toBe(0);
+    const chunksDone = () => workers.reduce((n, w) => n + (w.log().match(/: predict chunk \d+/g)?.length ?? 0), 0);
+    const before = chunksDone();
+    const queued = capture();
+    const args = [...base, '--out', join(tmp, 'ssl-queued'), '--queue', redis.url];
+    expect(await runCli(args, queued.io), `ssl --queue stderr: ${queued.err.join('')}`).toBe(0);
+    await waitFor('the workers to log their chunks', () => chunksDone() > before); // the pool went through them
+    const summary = (out: string[]) => {
+      const r = JSON.parse(out.join('')) as Record<string, unknown>;
+      return { accuracy: r.labelingAccuracy, labeled: r.labeled, iterations: r.iterations, stopped: r.stoppedBecause };
+    };
+    expect(summary(here.out).iterations).toBeGreaterThan(0);
+    expect(summary(queued.out)).toEqual(summary(here.out));
+    const labels = (dir: string) => readText(join(tmp, dir, 'pseudo-labels.tsv'));
+    expect(await labels('ssl-queued')).toBe(await labels('ssl-here'));
+  });
 });

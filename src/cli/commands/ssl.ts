@@ -16,6 +16,13 @@ import { DATA_HELP, DATA_OPTIONS, parseClassWeight, readLabelledData } from './t
 const KINDS = ['nb', 'logreg', 'svm', 'lstm', 'gru', 'bilstm', 'cnn-lstm'];
 const DEEP = ['lstm', 'gru', 'bilstm', 'cnn-lstm'];
 
+/** `--queue`: the pool's scoring on `ulasan worker`s (same results, see queuePoolScorer). */
+async function queuedPoolScorer(ctx: CommandContext, connection: string) {
+  const { queuePoolScorer } = await import('../../experiments/executors/queue-predict.js');
+  const queueName = ctx.values['queue-name'];
+  return queuePoolScorer({ connection, ...(typeof queueName === 'string' ? { queueName } : {}) });
+}
+
 /** `ulasan ssl`. */
 export const sslCommand: Command = {
   name: 'ssl',
@@ -69,6 +76,9 @@ ${DATA_HELP}
   --epochs N --batch-size N --max-len N --embeddings FILE   (deep kinds)
   --seed N             default 42
   --backend B          compute backend for deep kinds
+  --queue URL          score the pool each iteration on \`ulasan worker\`s at this Redis
+                       (redis://HOST:PORT; the iteration's model is sent to them); same results
+  --queue-name NAME    the workers' queue (default ulasan)
 
 --json prints { labelingAccuracy, labelingByClass, labeled, iterations, stoppedBecause, stopDetail,
 balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
@@ -102,6 +112,8 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
     embeddings: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
+    queue: { type: 'string' },
+    'queue-name': { type: 'string' },
   },
   async run(ctx) {
     const initialLabels = ctx.values['initial-labels'];
@@ -204,6 +216,7 @@ balancePolicy, initialLabels, macroF1, log, ... } on stdout.`,
       minThreshold: optionalNumber(ctx, 'min-threshold'),
       maxIterations: optionalNumber(ctx, 'max-iterations') ?? (untilExhausted ? 50 : 10),
       pseudoLabelWeight: optionalNumber(ctx, 'pseudo-weight'),
+      ...(typeof ctx.values.queue === 'string' ? { scorePool: await queuedPoolScorer(ctx, ctx.values.queue) } : {}),
       checkpointDir: out,
       signal: ctx.signal,
       onIteration: (e) => {

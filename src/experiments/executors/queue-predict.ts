@@ -9,7 +9,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Label } from '../../core/classifier.js';
+import type { Classifier, Label, PersistableClassifier } from '../../core/classifier.js';
 import { streamDelimited } from '../../data/csv.js';
 import { UlasanError } from '../../internal/errors.js';
 import { stableHash } from '../../internal/hash.js';
@@ -248,6 +248,44 @@ export function createPredictJobHandler(labeler: QueueLabeler): QueueJobHandler 
       probabilities.push(r.probabilities);
     }
     return { worker, labels, probabilities } satisfies ChunkResult;
+  };
+}
+
+/**
+ * A self-training pool scorer (`selfTrain`'s `scorePool`, `ulasan ssl --queue`) that labels the
+ * pool on queue workers: each iteration's classifier is saved to a temporary folder and sent with
+ * the pool in chunks, exactly as {@link predictOnQueue} does, and the probabilities come back in
+ * pool order. The workers compute what `predictProba` computes here, so the loop's results do not
+ * change; the coordinator keeps the training, the workers take the pool's inference.
+ *
+ * @example
+ * ```ts
+ * import { selfTrain } from 'ulasan/ssl';
+ * import { queuePoolScorer } from 'ulasan/experiments';
+ * await selfTrain({ classifier, labeled, unlabeled, scorePool: queuePoolScorer({ connection: 'redis://10.0.0.5:6379' }) });
+ * ```
+ */
+export function queuePoolScorer(
+  options: QueuePredictOptions,
+): (classifier: Classifier<string>, inputs: string[], signal?: AbortSignal) => Promise<number[][]> {
+  return async (classifier, inputs, signal) => {
+    const save = (classifier as Partial<PersistableClassifier<string>>).save;
+    if (typeof save !== 'function') {
+      throw new UlasanError(
+        'INVALID_ARGUMENT',
+        'Scoring the pool on a queue needs a classifier with save(dir): the workers load it from its files. Use a built-in text classifier, or score the pool locally.',
+      );
+    }
+    const dir = await fs.mkdtemp(join(tmpdir(), 'ulasan-ssl-pool-'));
+    try {
+      await save.call(classifier, dir);
+      const rows: number[][] = [];
+      const run = { ...options, ...(signal ? { signal } : {}) };
+      for await (const p of predictOnQueue(dir, inputs, run)) rows.push(p.probabilities);
+      return rows;
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   };
 }
 
