@@ -97,7 +97,7 @@ export function parseDelimited(text: string, delimiter: string, source = 'input'
  * ```
  */
 export async function* streamDelimited(
-  chunks: AsyncIterable<string | Buffer> | Iterable<string>,
+  chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>,
   delimiter: string,
   source = 'input',
 ): AsyncGenerator<DelimitedRecord> {
