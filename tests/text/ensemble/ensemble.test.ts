@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnsembleClassifier, LogisticRegressionClassifier } from '../../../src/text/index.js';
 import { createTextClassifier, loadTextClassifier, textClassifierKinds } from '../../../src/text/models/registry.js';
-import { TfidfVectorizer } from '../../../src/text/vectorize/index.js';
+import { CountVectorizer, TfidfVectorizer } from '../../../src/text/vectorize/index.js';
 import { readSmsaFixture, runClassifierConformance } from '../../conformance/classifier-conformance.js';
 import { cpuTf, TINY } from '../deep/helpers.js';
 
@@ -137,6 +137,20 @@ describe("char_wb analyzer (scikit-learn's character n-grams inside word boundar
     expect(X.indptr[1]! - X.indptr[0]!).toBeGreaterThan(5);
     expect(v.toJSON().options.analyzer).toBe('char_wb');
     expect(TfidfVectorizer.fromJSON(v.toJSON()).transform([['baguss']]).data).toEqual(X.data);
+  });
+
+  it('counts code points, not UTF-16 units, for tokens with emoji; repeated tokens count every time', () => {
+    const v = new CountVectorizer({ analyzer: 'char_wb', ngramRange: [2, 2] });
+    v.fit([['a😀', 'ab']]);
+    // As sklearn: n-grams of code points (😀 is one), features sorted by code point.
+    expect(v.featureNames()).toEqual([' a', 'ab', 'a😀', 'b ', '😀 ']);
+    // The per-token id cache of transform: the same counts on a first and a repeated call.
+    const first = v.transform([['ab', 'a😀', 'ab'], ['ab']]);
+    const again = v.transform([['ab', 'a😀', 'ab'], ['ab']]);
+    expect(Array.from(first.data)).toEqual([3, 2, 1, 2, 1, 1, 1, 1]);
+    expect(Array.from(first.indices)).toEqual([0, 1, 2, 3, 4, 0, 1, 3]);
+    expect(Array.from(again.data)).toEqual(Array.from(first.data));
+    expect(Array.from(again.indices)).toEqual(Array.from(first.indices));
   });
 
   it('keeps word vectorizers saved exactly as before (no analyzer key) and refuses unknown analyzers', () => {
