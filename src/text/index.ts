@@ -100,6 +100,11 @@ export { evaluateEncoded, predictEncoded, trainDeepModel } from './models/deep/t
 // Soft-voting ensembles of any kinds (src/text/models/ensemble), the shipped model's recipe.
 export type { EnsembleCombine, EnsembleMemberSpec, EnsembleOptions } from './models/ensemble/index.js';
 export { DEFAULT_ENSEMBLE_MEMBERS, EnsembleClassifier } from './models/ensemble/index.js';
+export {
+  type ParallelPredictOptions,
+  predictTextStreamParallel,
+  type StreamedPrediction,
+} from './models/parallel-predict.js';
 export type { TextClassifierParamsKind } from './models/params.js';
 export { TEXT_CLASSIFIER_PARAMS } from './models/params.js';
 export type { PretrainedModelName } from './models/pretrained.js';

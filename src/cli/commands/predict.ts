@@ -26,7 +26,8 @@ Options:
                        lines | jsonl | csv | tsv | smsa | emot. The input must be UTF-8; a malformed
                        line or row is an error naming the line (nothing is guessed).
   --text-col C         text column of the input file, by name or 0-based index
-  --batch-size N       texts per inference batch (default 512)
+  --batch-size N       texts per inference batch (default 512); batches of classic models are
+                       labeled on all cores (ULASAN_THREADS=N sets how many; same output)
   --backend B          compute backend for deep models
   --queue URL          label on "ulasan worker" processes through Redis (redis://HOST:PORT): the
                        input is streamed into chunk jobs, output keeps the input order (docs/distributed.md)
@@ -62,7 +63,7 @@ Options:
     const { useBackend } = await import('../../backend/backends.js');
     if (typeof ctx.values.backend === 'string') await useBackend(ctx.values.backend);
     const { loadTextClassifier } = await import('../../text/models/registry.js');
-    const { predictTextStream } = await import('../../text/models/deep/deep-text-classifier.js');
+    const { predictTextStreamParallel } = await import('../../text/models/parallel-predict.js');
     const model = await loadTextClassifier(dir);
     const classes = model.classes.map(String);
     const predictions =
@@ -73,7 +74,7 @@ Options:
             batchSize: batch,
             readTexts: () => inputTexts(ctx, inputFormat),
           })
-        : predictTextStream(model, await inputTexts(ctx, inputFormat), { chunkSize: batch });
+        : predictTextStreamParallel(model, dir, await inputTexts(ctx, inputFormat), { chunkSize: batch });
     if (outFormat === 'tsv') ctx.out(`label\t${classes.map((c) => `p_${c}`).join('\t')}\ttext\n`);
     let n = 0;
     for await (const r of predictions) {

@@ -3,13 +3,11 @@
  * splits, word vectors, backend) and trains one scenario at a time through the same code path as an
  * in-process run, so a scenario gives the same numbers wherever it runs.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import { kernelThreads, setKernelThreads } from '../../backend/threads.js';
 import { UlasanError } from '../../internal/errors.js';
+import { startModuleThread, threadEntry } from '../../internal/module-thread.js';
 import type { ScenarioResult } from '../results-table.js';
 import type { GridExecution, GridExecutor, GridJobSpec } from './types.js';
 
@@ -220,32 +218,15 @@ function errorFrom(m: { message: string; code?: string }): Error {
   return m.code ? new UlasanError(m.code as 'INVALID_DATA', m.message) : new Error(m.message);
 }
 
-/**
- * Starts a thread on this very module (its guard below runs {@link threadMain}). Under a TypeScript
- * loader (tests, `tsx`), the thread loads the `.ts` source through tsx as well.
- */
+/** Starts a thread on this very module (its guard below runs {@link threadMain}). */
 function spawnThread<X>(
   spec: GridJobSpec<X>,
   factoryModule?: string,
   backend?: string,
   kernelThreads?: number,
 ): Worker {
-  // The file holding this code: the CommonJS build computes import.meta.url in a shared chunk, so
-  // there the file's own __filename is the one that holds the thread guard below.
-  const entry =
-    typeof __filename === 'string' && __filename.endsWith('.cjs') ? pathToFileURL(__filename).href : import.meta.url;
-  const tsx = /\.[cm]?ts$/.test(new URL(entry).pathname)
-    ? pathToFileURL(join(dirname(createRequire(entry).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href
-    : undefined;
-  const code = `const { workerData } = require('node:worker_threads');
-const load = workerData.tsx
-  ? import(workerData.tsx).then((m) => m.tsImport(workerData.entry, workerData.entry))
-  : import(workerData.entry);
-load.catch((e) => { throw e; });`;
-  return new Worker(code, {
-    eval: true,
-    workerData: { [THREAD_FLAG]: true, entry, tsx, spec, factoryModule, backend, kernelThreads },
-  });
+  const entry = threadEntry(import.meta.url, typeof __filename === 'string' ? __filename : undefined);
+  return startModuleThread(entry, { [THREAD_FLAG]: true, spec, factoryModule, backend, kernelThreads });
 }
 
 /** The thread side: load the grid once, then run the scenarios the coordinator sends. */
