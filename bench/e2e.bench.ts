@@ -9,16 +9,17 @@
  * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
+ * - `ulasan predict` with the shipped model on SmSA train ×8 (88,000 texts) with 2 threads against 1;
  * - CLI start-up: `ulasan --help`, and `ulasan predict` on one line with the shipped model (no peer).
  *
  * Peers run with Debian's `/usr/bin/python3` (`apt-get install -y python3-torch python3-gensim`);
  * a missing one is skipped with a note. Ratio = ours ÷ peer seconds (below 1: we are faster).
  * Every row's notes carry each pair's seconds, our phases and the load average around the pairs.
- * `BENCH_E2E_JOBS=lstm,word2vec,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
+ * `BENCH_E2E_JOBS=lstm,word2vec,predict,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
  * Needs `npm run build` first (it times the built CLI, as a user runs it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +112,7 @@ const bench: Bench = async ({ quick, log }) => {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run "npm run build" first (the bench times the built CLI).`);
   const pairs = Math.max(1, Number(process.env.BENCH_E2E_PAIRS ?? 3));
-  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,word2vec,startup').split(',');
+  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,word2vec,predict,startup').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'ulasan-e2e-'));
   const rows: BenchRow[] = [];
   const raw: Record<string, Pairs> = {};
@@ -208,6 +209,31 @@ const bench: Bench = async ({ quick, log }) => {
           notes: note,
         });
       }
+    }
+
+    if (jobs.includes('predict')) {
+      // Batch labeling with the shipped model (classic: its chunks go to worker threads), SmSA
+      // train ×8 as one text per line, output to a file: 2 threads against 1 in the same run.
+      const texts = readFileSync(SMSA_TRAIN, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(0, l.lastIndexOf('\t')));
+      const input = join(dir, 'predict-input.txt');
+      writeFileSync(input, `${Array.from({ length: 8 }, () => texts.join('\n')).join('\n')}\n`);
+      const run = (threads: number) => () =>
+        timed(process.execPath, [CLI, 'predict', '--data', input, '--format', 'jsonl'], undefined, {
+          ULASAN_THREADS: String(threads),
+        });
+      const r = alternate(pairs, run(2), run(1), log, 'predict 2 vs 1 thread(s)');
+      raw.predict = r;
+      rows.push({
+        name: `ulasan predict, shipped model, ${texts.length * 8} texts (SmSA train ×8), 2 threads`,
+        metric: 's',
+        value: median(r.ours.map((s) => s.seconds)),
+        reference: median(r.peer.map((s) => s.seconds)),
+        referenceName: 'the same, ULASAN_THREADS=1',
+        notes: `median of ${pairs} same-run pairs; 2 threads ${secs(r.ours)} s, 1 thread ${secs(r.peer)} s; load ${loads(r.ours)}`,
+      });
     }
 
     if (jobs.includes('lstm')) {
