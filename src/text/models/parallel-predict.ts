@@ -130,10 +130,15 @@ export async function* predictTextStreamParallel(
   if (!Number.isInteger(chunkSize) || chunkSize < 1) {
     throw new UlasanError('INVALID_ARGUMENT', `chunkSize must be a positive integer, got ${chunkSize}.`);
   }
-  const helpers = Array.from({ length: threads - 1 }, () => new PredictThread(modelDir));
-  // Chunk i goes to the calling thread when i % threads === 0, else to helper (i % threads) - 1.
-  const label = (i: number, chunk: string[]): Promise<number[][]> =>
-    i % threads === 0 ? model.predictProba(chunk) : (helpers[(i % threads) - 1] as PredictThread).predict(i, chunk);
+  // Chunk i goes to the calling thread when i % threads === 0, else to helper (i % threads) - 1,
+  // started when its first chunk comes (a short input never pays for loading the model twice).
+  const helpers: PredictThread[] = [];
+  const label = (i: number, chunk: string[]): Promise<number[][]> => {
+    if (i % threads === 0) return model.predictProba(chunk);
+    const h = (i % threads) - 1;
+    helpers[h] ??= new PredictThread(modelDir);
+    return helpers[h].predict(i, chunk);
+  };
   const inFlight: { chunk: string[]; probabilities: Promise<number[][]> }[] = [];
   const classes = model.classes;
   const emit = async function* () {
