@@ -228,10 +228,16 @@ export function trackInstance(instance: PartInstance): void {
 /**
  * Runs `kernel(...args, part, parts)` for every part and returns when all are done. `rows` is the
  * size of the dimension the kernel splits (the batch, or the rows of a product): small calls stay
- * on the calling thread.
+ * on the calling thread. `maxParts` is how many parts the caller laid out scratch for.
  */
-export function runParts(instance: PartInstance, kernel: PartKernel, args: number[], rows: number): void {
-  const parts = Math.max(1, Math.min(kernelThreads(), Math.floor(rows / MIN_ROWS_PER_PART)));
+export function runParts(
+  instance: PartInstance,
+  kernel: PartKernel,
+  args: number[],
+  rows: number,
+  maxParts: number,
+): void {
+  const parts = Math.max(1, Math.min(kernelThreads(), maxParts, Math.floor(rows / MIN_ROWS_PER_PART)));
   if (parts === 1) {
     instance.exports[kernel](...args, 0, 1);
     return;

@@ -151,6 +151,8 @@ export class RecurrentKernel {
   private options: ForwardOptions | undefined;
   private hasBias = false;
   private scratchStride = 0;
+  /** Parts the scratch was laid out for (the thread setting may change between calls). */
+  private scratchParts = 1;
 
   /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
   constructor(readonly kind: FusedCellKind) {}
@@ -178,6 +180,7 @@ export class RecurrentKernel {
     const n = B * T;
     // Packing scratch for each part the pool may run (one per thread).
     this.scratchStride = PACK_ROWS * Math.max(G, D);
+    this.scratchParts = maxParts();
     const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc, scratch] =
       this.wasm.layout([
         n * D,
@@ -198,7 +201,7 @@ export class RecurrentKernel {
         G * D,
         B * H,
         B * H,
-        this.scratchStride * maxParts(),
+        this.scratchStride * this.scratchParts,
       ]) as [number, ...number[]];
     this.offsets = {
       ox,
@@ -243,7 +246,7 @@ export class RecurrentKernel {
       oh as number,
       ...this.scratchArgs(),
     ];
-    runParts(this.wasm, this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward', args, B);
+    runParts(this.wasm, this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward', args, B, this.scratchParts);
     this.shape = { ...shape };
     this.options = { ...options };
     return ++this.generation;
@@ -292,6 +295,7 @@ export class RecurrentKernel {
         'lstm_backward',
         [...args, o('ody'), seq, o('odz'), o('ohp'), o('odh'), o('odc'), ...scratch],
         B,
+        this.scratchParts,
       );
     } else {
       const args = [B, T, H, o('out'), options.activation, options.recurrentActivation, o('oz'), o('oh')];
@@ -300,14 +304,28 @@ export class RecurrentKernel {
         'gru_backward',
         [...args, o('ody'), seq, o('odz'), o('ohp'), o('odh'), o('odc'), ...scratch],
         B,
+        this.scratchParts,
       );
     }
     const db = this.hasBias ? o('odb') : 0;
     const grads = [o('odz'), o('odw'), o('odu'), db, ...scratch];
     // Parts split the rows of dW [D, G] and dU [H, G]: the smaller of the two bounds the split.
     if (this.kind === 'lstm')
-      runParts(this.wasm, 'lstm_weight_grads', [B * T, D, H, o('ox'), o('ohp'), ...grads], Math.min(D, H));
-    else runParts(this.wasm, 'gru_weight_grads', [B * T, D, H, o('ox'), o('ohp'), o('oc'), ...grads], Math.min(D, H));
+      runParts(
+        this.wasm,
+        'lstm_weight_grads',
+        [B * T, D, H, o('ox'), o('ohp'), ...grads],
+        Math.min(D, H),
+        this.scratchParts,
+      );
+    else
+      runParts(
+        this.wasm,
+        'gru_weight_grads',
+        [B * T, D, H, o('ox'), o('ohp'), o('oc'), ...grads],
+        Math.min(D, H),
+        this.scratchParts,
+      );
     return {
       dKernel: this.wasm.view(o('odw'), D * G).slice(),
       dRecurrentKernel: this.wasm.view(o('odu'), H * G).slice(),
@@ -321,7 +339,13 @@ export class RecurrentKernel {
     const G = this.gates * H;
     const o = (k: string) => this.at(k);
     this.wasm.exports.transpose_ex(o('ow'), D, G, G, o('owt'));
-    runParts(this.wasm, 'input_grad', [B * T, D, G, o('odz'), o('owt'), o('odx'), ...this.scratchArgs()], B * T);
+    runParts(
+      this.wasm,
+      'input_grad',
+      [B * T, D, G, o('odz'), o('owt'), o('odx'), ...this.scratchArgs()],
+      B * T,
+      this.scratchParts,
+    );
     return this.wasm.view(o('odx'), B * T * D).slice();
   }
 

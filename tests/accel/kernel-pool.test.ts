@@ -66,10 +66,26 @@ describe('recurrent kernels on several threads', () => {
     const instance = (kernel as unknown as { wasm: Parameters<typeof runParts>[0] }).wasm;
     // input_grad writing far past the end of memory traps on every part.
     const pastTheEnd = 2 ** 31;
-    expect(() => runParts(instance, 'input_grad', [64, 4, 16, pastTheEnd, pastTheEnd, pastTheEnd, 0, 0], 64)).toThrow(
-      /out of bounds/,
-    );
+    expect(() =>
+      runParts(instance, 'input_grad', [64, 4, 16, pastTheEnd, pastTheEnd, pastTheEnd, 0, 0], 64, 2),
+    ).toThrow(/out of bounds/);
     expect(run('lstm', 2, false)).toHaveLength(5);
+  });
+
+  it('never runs more parts than the layer laid out scratch for', () => {
+    setKernelThreads(1);
+    const kernel = new RecurrentKernel('gru');
+    const shape = { batch: 40, steps: 3, inputDim: 8, units: 8 };
+    const x = values(40 * 3 * 8, 1);
+    const [w, u, b] = [values(8 * 24, 2), values(8 * 24, 3), values(24, 4)];
+    const options = { activation: 1, recurrentActivation: 2 };
+    kernel.forward(shape, x, w, u, b, options); // scratch for one part
+    const one = kernel.output(true).slice();
+    setKernelThreads(4); // raised between calls: the next backward still runs as one part
+    const grads = kernel.backward(values(40 * 3 * 8, 5), true);
+    expect(grads.dKernel.every(Number.isFinite)).toBe(true);
+    kernel.forward(shape, x, w, u, b, options); // now laid out for 4 parts
+    expect(Buffer.from(kernel.output(true).buffer).equals(Buffer.from(one.buffer))).toBe(true);
   });
 
   it('validates the thread count', () => {
