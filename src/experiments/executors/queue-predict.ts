@@ -132,11 +132,16 @@ export async function* predictOnQueue(
         }
         return;
       }
-      const job = await queue.getJob(jobId(emit)).catch(() => undefined);
+      let job = await queue.getJob(jobId(emit)).catch(() => undefined);
       const state = job ? await job.getState().catch(() => 'unknown') : 'missing';
-      if (job && state === 'completed') {
+      // The job was read before its state: one that completed in between has no return value in
+      // that copy yet, so read it again once it says completed (and poll on if it still has none).
+      if (job && state === 'completed' && job.returnvalue == null) {
+        job = await queue.getJob(jobId(emit)).catch(() => undefined);
+      }
+      const value = job?.returnvalue as ChunkResult | null | undefined;
+      if (job && state === 'completed' && value != null) {
         const chunk = inFlight.get(emit) as string[];
-        const value = job.returnvalue as ChunkResult;
         for (let i = 0; i < chunk.length; i++) {
           yield {
             text: chunk[i] as string,
