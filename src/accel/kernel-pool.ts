@@ -265,8 +265,3 @@ export function runParts(
 export function helperThreads(): number {
   return helpers.length;
 }
-
-/** The largest number of parts a call can run in: the per-part scratch to allocate. */
-export function maxParts(): number {
-  return kernelThreads();
-}

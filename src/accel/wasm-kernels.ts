@@ -5,7 +5,7 @@
  * states, the padded convolution input) stays in place between the two, with no copies, even when
  * several layers run in between.
  */
-import { maxParts, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
+import { kernelThreads, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 import { compileWasm, instantiateWasm, WASM_PAGE, type WasmMemory, wasmApi } from './wasm-loader.js';
 
@@ -180,7 +180,7 @@ export class RecurrentKernel {
     const n = B * T;
     // Packing scratch for each part the pool may run (one per thread).
     this.scratchStride = PACK_ROWS * Math.max(G, D);
-    this.scratchParts = maxParts();
+    this.scratchParts = kernelThreads();
     const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc, scratch] =
       this.wasm.layout([
         n * D,

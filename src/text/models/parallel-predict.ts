@@ -11,6 +11,7 @@
 import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
 import { kernelThreads } from '../../backend/threads.js';
 import type { Label } from '../../core/classifier.js';
+import { argmax } from '../../internal/argmax.js';
 import { UlasanError } from '../../internal/errors.js';
 import { startModuleThread, threadEntry } from '../../internal/module-thread.js';
 import { DeepTextClassifier, predictTextStream } from './deep/deep-text-classifier.js';
@@ -146,9 +147,7 @@ export async function* predictTextStreamParallel(
     const rows = await probabilities;
     for (let k = 0; k < chunk.length; k++) {
       const row = rows[k] as number[];
-      let best = 0;
-      for (let j = 1; j < row.length; j++) if ((row[j] as number) > (row[best] as number)) best = j;
-      yield { text: chunk[k] as string, label: classes[best] as Label, probabilities: row };
+      yield { text: chunk[k] as string, label: classes[argmax(row)] as Label, probabilities: row };
     }
   };
   try {

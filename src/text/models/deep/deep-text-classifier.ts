@@ -12,6 +12,7 @@ import { ensureBackend } from '../../../backend/backends.js';
 import { loadTf } from '../../../backend/tf.js';
 import { checkWeightsManifest, readWeightShards } from '../../../backend/weight-files.js';
 import type { Label } from '../../../core/classifier.js';
+import { argmax } from '../../../internal/argmax.js';
 import { invalidArgument, UlasanError } from '../../../internal/errors.js';
 import { stableHash } from '../../../internal/hash.js';
 import type { Logs } from '../../../internal/progress.js';
@@ -573,9 +574,7 @@ export async function* predictTextStream(
     const classes = classifier.classes;
     for (let i = 0; i < chunk.length; i++) {
       const row = proba[i] as number[];
-      let best = 0;
-      for (let j = 1; j < row.length; j++) if ((row[j] as number) > (row[best] as number)) best = j;
-      yield { text: chunk[i] as string, label: classes[best] as Label, probabilities: row };
+      yield { text: chunk[i] as string, label: classes[argmax(row)] as Label, probabilities: row };
     }
     chunk = [];
   };
