@@ -6,6 +6,7 @@
  * the public `ulasan/experiments` entry and the CLI.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registeredGridDefaults } from '../core/grid-defaults-registry.js';
 import type { GridEmbeddingsRequest } from '../core/grid-embeddings.js';
 import { UlasanError } from '../internal/errors.js';
 import type { ClassifierFactory } from './grid-runner.js';
@@ -59,18 +60,19 @@ export function isGridDefaults(value: unknown): value is GridDefaults<unknown> {
 
 /**
  * Imports a module and returns the {@link GridDefaults} it exports (under any name: bundlers rename
- * exports of shared chunks). Internal; for the workers.
+ * exports of shared chunks) or registered under its URL when it was evaluated (a bundled chunk may
+ * hold the object without exporting it). Internal; for the workers.
  */
 export async function importGridDefaults<X>(module: string): Promise<GridDefaults<X>> {
   const url = /^[a-z]+:/i.test(module) ? module : pathToFileURL(module).href;
   // The CommonJS build turns import() into require(), which takes paths, not file URLs.
   const commonJs = typeof __filename === 'string' && __filename.endsWith('.cjs');
   const mod = (await import(commonJs && url.startsWith('file:') ? fileURLToPath(url) : url)) as Record<string, unknown>;
-  const found = Object.values(mod).find(isGridDefaults);
-  if (!found) {
+  const found = Object.values(mod).find(isGridDefaults) ?? registeredGridDefaults(url);
+  if (!isGridDefaults(found)) {
     throw new UlasanError(
       'CONFIG',
-      `grid defaults module ${module} exports no grid defaults object (kind "${GRID_DEFAULTS_KIND}").`,
+      `grid defaults module ${module} neither exports nor registers a grid defaults object (kind "${GRID_DEFAULTS_KIND}").`,
     );
   }
   return found as GridDefaults<X>;

@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Classifier, Label } from '../core/classifier.js';
+import { registerGridDefaultsModule } from '../core/grid-defaults-registry.js';
 import type { GridEmbeddingsRequest } from './grid-embeddings.js';
 import { textClassifierParamNames } from './models/registry.js';
 
@@ -91,6 +92,9 @@ export const textGridDefaults = {
     return ownModule();
   },
 };
+// Worker threads import `module` to find these defaults; in a bundle that file may be a chunk that
+// does not export them, so it finds them registered under its URL instead.
+registerGridDefaultsModule(ownModule(), textGridDefaults);
 
 /**
  * How a queue worker labels texts (`QueueLabeler` of `ulasan/experiments`): loads any saved text
