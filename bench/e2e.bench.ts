@@ -5,7 +5,8 @@
  *
  * - `ulasan train --model lstm --epochs 2 --batch-size 128` on SmSA train (the built CLI,
  *   `dist/cli/main.js`) with 2 kernel threads (and 1, not in `--quick`; `ULASAN_THREADS`) vs the
- *   same network in PyTorch CPU with as many threads (`bench/peers/torch_lstm_smsa.py`);
+ *   same network in PyTorch CPU with as many threads (`bench/peers/torch_lstm_smsa.py`), and
+ *   (not in `--quick`) with 2 threads and `ULASAN_KERNEL_MATH=fma` vs PyTorch on 1 thread;
  * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
@@ -157,7 +158,13 @@ const bench: Bench = async ({ quick, log }) => {
       writeFileSync(corpus, `${sentences.map((s) => s.join(' ')).join('\n')}\n`);
       const tokens = sentences.reduce((s, x) => s + x.length, 0);
       log(`word2vec corpus: SmSA + EmoT train ×4, ${sentences.length} lines, ${tokens} tokens`);
-      for (const threads of quick ? [2] : [2, 1]) {
+      // Also the opt-in fused multiply-add kernels (ULASAN_KERNEL_MATH=fma) at 2 threads.
+      const variants: { threads: number; math?: 'fma' }[] = quick
+        ? [{ threads: 2 }]
+        : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
+      for (const { threads, math } of variants) {
+        // The FMA variant is set beside PyTorch's fastest setting here (1 thread).
+        const peerThreads = math ? 1 : threads;
         const ours = () =>
           timed(process.execPath, [
             CLI,
@@ -239,7 +246,13 @@ const bench: Bench = async ({ quick, log }) => {
     if (jobs.includes('lstm')) {
       // Ours with the kernel threads the CLI uses by default (both cores) and with one; PyTorch
       // with the same number of threads (its one-thread run is its fastest on this machine).
-      for (const threads of quick ? [2] : [2, 1]) {
+      // Also the opt-in fused multiply-add kernels (ULASAN_KERNEL_MATH=fma) at 2 threads.
+      const variants: { threads: number; math?: 'fma' }[] = quick
+        ? [{ threads: 2 }]
+        : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
+      for (const { threads, math } of variants) {
+        // The FMA variant is set beside PyTorch's fastest setting here (1 thread).
+        const peerThreads = math ? 1 : threads;
         const ours = () =>
           timed(
             process.execPath,
@@ -259,7 +272,7 @@ const bench: Bench = async ({ quick, log }) => {
               '--json',
             ],
             undefined,
-            { ULASAN_THREADS: String(threads) },
+            { ULASAN_THREADS: String(threads), ...(math ? { ULASAN_KERNEL_MATH: math } : {}) },
           );
         const peer = hasTorch
           ? () =>
@@ -268,19 +281,20 @@ const bench: Bench = async ({ quick, log }) => {
                 SMSA_TRAIN,
                 join(dir, 'torch-out'),
                 '2',
-                String(threads),
+                String(peerThreads),
               ])
           : undefined;
-        const r = alternate(pairs, ours, peer, log, `lstm train ${threads} thread(s)`);
-        raw[`lstm-${threads}`] = r;
+        const tag = `${threads} thread${threads > 1 ? 's' : ''}${math ? `, ULASAN_KERNEL_MATH=${math}` : ''}`;
+        const r = alternate(pairs, ours, peer, log, `lstm train ${tag}`);
+        raw[`lstm-${threads}${math ? `-${math}` : ''}`] = r;
         rows.push({
-          name: `ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job, ${threads} thread${threads > 1 ? 's' : ''}`,
+          name: `ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job, ${tag}`,
           metric: 's',
           value: median(r.ours.map((s) => s.seconds)),
           ...(hasTorch
             ? {
                 reference: median(r.peer.map((s) => s.seconds)),
-                referenceName: `PyTorch CPU, ${threads} thread${threads > 1 ? 's' : ''}, same network`,
+                referenceName: `PyTorch CPU, ${peerThreads} thread${peerThreads > 1 ? 's' : ''}, same network`,
               }
             : {}),
           notes:

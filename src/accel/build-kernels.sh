@@ -4,6 +4,7 @@
 # need a C compiler; tests/accel/kernel-sources.test.ts checks that each committed blob was built
 # from the committed source (recorded SHA-256, and a byte-exact rebuild where clang is installed).
 #   kernels.c  -> kernels-wasm.ts   fused LSTM/GRU, Conv1D, matmul, max-pool gradient (one memory per layer)
+#   kernels.c  -> kernels-fma-wasm.ts  the same with fused multiply-add (relaxed SIMD, clang >= 16)
 #   word2vec.c -> word2vec-wasm.ts  the Word2Vec training kernel (one shared memory, many threads)
 # Usage: sh build-kernels.sh [OUTPUT_DIR]   (default: this folder)
 set -eu
@@ -45,6 +46,29 @@ if [ "$stack_users" != "conv1d_forward_winograd " ]; then
 fi
 emit KERNELS_WASM_BASE64 kernels.c "$tmp/kernels.wasm" \
   'The fused recurrent-layer and Conv1D kernels as base64 WebAssembly (SIMD).' "$out/kernels-wasm.ts"
+
+# The FMA variant (opt-in: ULASAN_KERNEL_MATH=fma): the same source with relaxed SIMD's fused
+# multiply-add in the matrix products. clang-14 emits relaxed SIMD's pre-standard opcodes, which V8
+# rejects, so this one needs clang >= 16 (Debian 12: apt-get install clang-19 lld-19).
+relaxed_clang="${RELAXED_CLANG:-clang-19}"
+"$relaxed_clang" --target=wasm32 -O3 -msimd128 -mrelaxed-simd -DKERNEL_FMA -matomics -mbulk-memory \
+  -nostdlib -fno-builtin -Wall -Wextra -Werror \
+  -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+  -Wl,--stack-first -Wl,-z,stack-size=65536 \
+  -Wl,--export=__heap_base -o "$tmp/kernels-fma.wasm" kernels.c
+relaxed_objdump="$(dirname "$(readlink -f "$(command -v "$relaxed_clang")")")/llvm-objdump"
+fma_stack_users="$("$relaxed_objdump" -d "$tmp/kernels-fma.wasm" |
+  awk '/^[0-9a-f]+ <[^>]+>:$/ { fn = $2 } /global\.get[ \t]+0$/ { print fn }' | sort -u | tr -d '<>:' | tr '\n' ' ')"
+case "$fma_stack_users" in
+  "" | "conv1d_forward_winograd ") ;;
+  *)
+    echo "kernels.c (FMA build): functions using the stack: '$fma_stack_users' (only conv1d_forward_winograd may)" >&2
+    exit 1
+    ;;
+esac
+emit KERNELS_FMA_WASM_BASE64 kernels.c "$tmp/kernels-fma.wasm" \
+  'The fused kernels built with fused multiply-add (relaxed SIMD; opt-in) as base64 WebAssembly.' \
+  "$out/kernels-fma-wasm.ts"
 
 clang --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -nostdlib -fno-builtin \
   -Wall -Wextra -Werror \

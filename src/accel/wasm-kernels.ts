@@ -6,7 +6,7 @@
  * several layers run in between.
  */
 import { kernelThreads, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { kernelModuleBase64 } from './kernel-math.js';
 import { compileWasm, instantiateWasm, WASM_PAGE, type WasmMemory, wasmApi } from './wasm-loader.js';
 
 /** Activation codes understood by the kernels (see `kernels.c`). */
@@ -93,7 +93,8 @@ let nextInstanceId = 1;
  */
 class KernelInstance implements PartInstance {
   readonly id = nextInstanceId++;
-  readonly module = compileWasm(KERNELS_WASM_BASE64);
+  /** The exact or the FMA build (kernel-math.ts), fixed for this layer's lifetime. */
+  readonly module = compileWasm(kernelModuleBase64());
   readonly memory: WasmMemory = new (wasmApi().Memory)({ initial: 32, maximum: MAX_PAGES, shared: true });
   readonly exports: KernelExports;
   private readonly base: number;

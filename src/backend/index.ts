@@ -20,4 +20,11 @@ export type { BackendInfo, BackendName, SkippedBackend } from './backends.js';
 export { AUTO_ORDER, BACKEND_NAMES, backendInfo, ensureBackend, useBackend } from './backends.js';
 export type { TfModules } from './tf.js';
 export { loadTf } from './tf.js';
-export { kernelThreads, MAX_DEFAULT_THREADS, setKernelThreads } from './threads.js';
+export {
+  type KernelMath,
+  kernelMath,
+  kernelThreads,
+  MAX_DEFAULT_THREADS,
+  setKernelMath,
+  setKernelThreads,
+} from './threads.js';
