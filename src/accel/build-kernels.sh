@@ -6,6 +6,7 @@
 #   kernels.c  -> kernels-wasm.ts   fused LSTM/GRU, Conv1D, matmul, max-pool gradient (one memory per layer)
 #   kernels.c  -> kernels-fma-wasm.ts  the same with fused multiply-add (relaxed SIMD, clang >= 16)
 #   word2vec.c -> word2vec-wasm.ts  the Word2Vec training kernel (one shared memory, many threads)
+#   adam.c     -> adam-wasm.ts      one in-place Adam step on the tfjs wasm backend's heap
 # Usage: sh build-kernels.sh [OUTPUT_DIR]   (default: this folder)
 set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -69,6 +70,21 @@ esac
 emit KERNELS_FMA_WASM_BASE64 kernels.c "$tmp/kernels-fma.wasm" \
   'The fused kernels built with fused multiply-add (relaxed SIMD; opt-in) as base64 WebAssembly.' \
   "$out/kernels-fma-wasm.ts"
+
+# Adam on the wasm backend's own heap: that memory is not shared and holds tfjs' data, so the
+# module must have no data segment (instantiating it would write them there) and no stack.
+clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -Wall -Wextra -Werror \
+  -Wl,--no-entry -Wl,--import-memory -Wl,-z,stack-size=0 -o "$tmp/adam.wasm" adam.c
+if /usr/lib/llvm-14/bin/llvm-objdump -h "$tmp/adam.wasm" | grep -q " DATA "; then
+  echo "adam.c has a data segment" >&2
+  exit 1
+fi
+if /usr/lib/llvm-14/bin/llvm-objdump -d "$tmp/adam.wasm" | grep -q "global.get"; then
+  echo "adam.c uses the stack" >&2
+  exit 1
+fi
+emit ADAM_WASM_BASE64 adam.c "$tmp/adam.wasm" \
+  'One in-place Adam step (SIMD), run on the wasm backend heap, as base64 WebAssembly.' "$out/adam-wasm.ts"
 
 clang --target=wasm32 -O3 -msimd128 -matomics -mbulk-memory -nostdlib -fno-builtin \
   -Wall -Wextra -Werror \

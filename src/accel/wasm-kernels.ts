@@ -5,8 +5,9 @@
  * states, the padded convolution input) stays in place between the two, with no copies, even when
  * several layers run in between.
  */
-import { kernelThreads, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
+
 import { kernelModuleBase64 } from './kernel-math.js';
+import { kernelThreads, type PartInstance, runParts, trackInstance } from './kernel-pool.js';
 import { compileWasm, instantiateWasm, WASM_PAGE, type WasmMemory, wasmApi } from './wasm-loader.js';
 
 /** Activation codes understood by the kernels (see `kernels.c`). */
@@ -253,11 +254,14 @@ export class RecurrentKernel {
     return ++this.generation;
   }
 
-  /** The outputs of the last forward: `[B, T, H]` (sequences) or `[B, H]` (last step), copied. */
-  output(returnSequences: boolean): Float32Array {
+  /**
+   * The outputs of the last forward: `[B, T, H]` (sequences) or `[B, H]` (last step), copied; with
+   * `copy` false the sequences are a view of this kernel's memory, valid until its next call.
+   */
+  output(returnSequences: boolean, copy = true): Float32Array {
     const { batch: B, steps: T, units: H } = this.requireShape();
     const h = this.wasm.view(this.at('oh'), B * T * H);
-    if (returnSequences) return h.slice();
+    if (returnSequences) return copy ? h.slice() : h;
     const out = new Float32Array(B * H);
     for (let b = 0; b < B; b++) out.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
     return out;
@@ -334,8 +338,11 @@ export class RecurrentKernel {
     };
   }
 
-  /** The input gradient `[B, T, D]` of the last {@link backward} (computed on demand). */
-  inputGradient(): Float32Array {
+  /**
+   * The input gradient `[B, T, D]` of the last {@link backward} (computed on demand), copied; with
+   * `copy` false a view of this kernel's memory, valid until its next call.
+   */
+  inputGradient(copy = true): Float32Array {
     const { batch: B, steps: T, inputDim: D, units: H } = this.requireShape();
     const G = this.gates * H;
     const o = (k: string) => this.at(k);
@@ -347,7 +354,8 @@ export class RecurrentKernel {
       B * T,
       this.scratchParts,
     );
-    return this.wasm.view(o('odx'), B * T * D).slice();
+    const dx = this.wasm.view(o('odx'), B * T * D);
+    return copy ? dx.slice() : dx;
   }
 
   /** The per-part packing scratch: base offset and stride in floats. */

@@ -20,6 +20,7 @@ const blobs = [
   { source: 'kernels.c', generated: 'kernels-wasm.ts', constant: 'KERNELS_WASM_BASE64' },
   { source: 'kernels.c', generated: 'kernels-fma-wasm.ts', constant: 'KERNELS_FMA_WASM_BASE64' },
   { source: 'word2vec.c', generated: 'word2vec-wasm.ts', constant: 'WORD2VEC_WASM_BASE64' },
+  { source: 'adam.c', generated: 'adam-wasm.ts', constant: 'ADAM_WASM_BASE64' },
 ];
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');

@@ -11,7 +11,8 @@ import { allocate, type NumericArray } from './kernel-io.js';
 
 /**
  * Gathers `indices` along an axis of a tensor viewed as [outer, dimSize, inner].
- * Throws (like the stock kernel) when an index is outside [0, dimSize).
+ * Throws (like the stock kernel) when an index is outside [0, dimSize). `out` (outer × n × inner
+ * values) receives the rows instead of a new array; every element is written.
  */
 export function gatherValues(
   x: NumericArray,
@@ -20,9 +21,9 @@ export function gatherValues(
   dimSize: number,
   inner: number,
   dtype: DataType,
+  out: NumericArray = allocate(dtype, outer * indices.length * inner),
 ): NumericArray {
   const n = indices.length;
-  const out = allocate(dtype, outer * n * inner);
   for (let i = 0; i < n; i++) {
     const index = indices[i];
     if (!(index >= 0 && index < dimSize)) {

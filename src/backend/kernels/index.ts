@@ -101,8 +101,9 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         if (!numericOnly(x, segmentIds)) return other(args as never);
         const io = kernelIo(kind, args.backend);
         const inner = segmentIds.shape.length === 0 ? 1 : sizeOf(x.shape) / Math.max(1, sizeOf(segmentIds.shape));
-        const values = segmentSumValues(io.read(x), io.read(segmentIds), numSegments, inner, x.dtype);
-        return io.output(segmentSumShape(x, segmentIds, numSegments), x.dtype, values);
+        const out = io.allocateOutput(segmentSumShape(x, segmentIds, numSegments), x.dtype);
+        segmentSumValues(io.read(x), io.read(segmentIds), numSegments, inner, x.dtype, out.values);
+        return out.info;
       }) as unknown as KernelFunc;
     },
   },
@@ -121,9 +122,15 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         const dimSize = x.shape[ax];
         const inner = sizeOf(x.shape.slice(ax + 1));
         const io = kernelIo(kind, args.backend);
-        const values = gatherValues(io.read(x), io.read(indices), outer, dimSize, inner, x.dtype);
         const shape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
-        return io.output(shape, x.dtype, values);
+        const out = io.allocateOutput(shape, x.dtype);
+        try {
+          gatherValues(io.read(x), io.read(indices), outer, dimSize, inner, x.dtype, out.values);
+        } catch (error) {
+          (args.backend as { disposeData(dataId: object): void }).disposeData(out.info.dataId);
+          throw error;
+        }
+        return out.info;
       }) as unknown as KernelFunc;
     },
   },

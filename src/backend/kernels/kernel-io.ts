@@ -20,7 +20,7 @@ interface CpuBackendLike {
 /** The subset of the wasm backend (`BackendWasm`) our kernels touch. */
 interface WasmBackendLike {
   typedArrayFromHeap(t: TensorInfo): unknown;
-  makeOutput(shape: number[], dtype: DataType, memoryOffset: undefined, values: NumericArray): TensorInfo;
+  makeOutput(shape: number[], dtype: DataType, memoryOffset?: undefined, values?: NumericArray): TensorInfo;
 }
 
 /** Backend-neutral access to tensor data. */
@@ -29,6 +29,13 @@ export interface KernelIo {
   read(t: TensorInfo): NumericArray;
   /** Wraps computed values as the kernel's output tensor. */
   output(shape: number[], dtype: DataType, values: NumericArray): TensorInfo;
+  /**
+   * An output tensor and its values to fill in place (uninitialised on wasm: write every element).
+   * Large outputs (the embedding gradient is vocabulary × dimensions every step) then cost neither
+   * a JS array for the garbage collector nor a copy into the heap. Read the inputs after this call:
+   * on wasm the allocation may grow the heap, which detaches views taken before.
+   */
+  allocateOutput(shape: number[], dtype: DataType): { info: TensorInfo; values: NumericArray };
 }
 
 /** The backends our kernels run on. */
@@ -47,12 +54,23 @@ export function kernelIo(kind: PatchedBackend, backend: unknown): KernelIo {
         return values;
       },
       output: (shape, dtype, values) => b.makeTensorInfo(shape, dtype, values),
+      allocateOutput: (shape, dtype) => {
+        const values = allocate(
+          dtype,
+          shape.reduce((a, d) => a * d, 1),
+        );
+        return { info: b.makeTensorInfo(shape, dtype, values), values };
+      },
     };
   }
   const b = backend as WasmBackendLike;
   return {
     read: (t) => b.typedArrayFromHeap(t) as NumericArray,
     output: (shape, dtype, values) => b.makeOutput(shape, dtype, undefined, values),
+    allocateOutput: (shape, dtype) => {
+      const info = b.makeOutput(shape, dtype);
+      return { info, values: b.typedArrayFromHeap(info) as NumericArray };
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import { allocate, type NumericArray } from './kernel-io.js';
 /**
  * Scatter-adds rows of `x` (each `inner` values long) into `numSegments` output rows.
  * Segment ids outside [0, numSegments) are dropped, as in the stock kernel and TensorFlow.
+ * `out` (numSegments × inner values, any content) receives the sums instead of a new array.
  */
 export function segmentSumValues(
   x: NumericArray,
@@ -19,8 +20,9 @@ export function segmentSumValues(
   numSegments: number,
   inner: number,
   dtype: DataType,
+  out: NumericArray = allocate(dtype, numSegments * inner),
 ): NumericArray {
-  const out = allocate(dtype, numSegments * inner);
+  out.fill(0);
   const n = ids.length;
   if (inner === 1) {
     for (let i = 0; i < n; i++) {

@@ -9,6 +9,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { loadTf } from '../../../backend/tf.js';
 import { invalidArgument, UlasanError } from '../../../internal/errors.js';
+import { fuseAdam } from './fused/fused-adam.js';
 
 /** Optimizers accepted by the deep text models (`--optimizer`). */
 export type DeepOptimizerName = 'adam' | 'adamax' | 'sgd' | 'rmsprop';
@@ -30,8 +31,11 @@ export async function createOptimizer(name: DeepOptimizerName, learningRate?: nu
   const lr = learningRate ?? DEFAULT_LEARNING_RATES[name];
   if (!(lr > 0) || !Number.isFinite(lr)) throw invalidArgument(`learningRate must be a positive number, got ${lr}.`);
   switch (name) {
-    case 'adam':
-      return tf.train.adam(lr);
+    case 'adam': {
+      const adam = tf.train.adam(lr);
+      fuseAdam(tf, adam);
+      return adam;
+    }
     case 'adamax':
       return tf.train.adamax(lr);
     case 'sgd':

@@ -215,10 +215,13 @@ function runFused(tf: typeof TfCore, rnn: RnnInternals, kernel: RecurrentKernel,
     const rks = (weights[1] as Tensor).dataSync() as Float32Array;
     const bs = weights[2] ? ((weights[2] as Tensor).dataSync() as Float32Array) : null;
     const G = kernel.gates * H;
+    // wasm's tf.tensor() copies values into its heap at once, so the kernel's memory can be handed
+    // over without a copy of our own (on cpu the tensor would keep the array: copy there).
+    const onWasm = tf.getBackend() === 'wasm';
     let generation = 0;
     const forwardFunc = () => {
       generation = kernel.forward(shape, xs, ks, rks, bs, options);
-      return tf.tensor(kernel.output(seq), seq ? [B, T, H] : [B, H]);
+      return tf.tensor(kernel.output(seq, !onWasm), seq ? [B, T, H] : [B, H]);
     };
     const backwardsFunc = (dy: Tensor) => {
       let core: RecurrentGradients | undefined;
@@ -226,14 +229,14 @@ function runFused(tf: typeof TfCore, rnn: RnnInternals, kernel: RecurrentKernel,
         if (!core) {
           // Another call of this layer ran in between: recompute this call's forward state.
           if (!kernel.holds(generation)) kernel.forward(shape, xs, ks, rks, bs, options);
-          core = kernel.backward(dy.dataSync() as Float32Array, seq);
+          core = kernel.backward(onWasm ? heapView(tf, dy) : (dy.dataSync() as Float32Array), seq);
         }
         return core;
       };
       const grads: Record<string, () => Tensor> = {
         0: () => {
           backward();
-          return tf.tensor(kernel.inputGradient(), [B, T, D]);
+          return tf.tensor(kernel.inputGradient(!onWasm), [B, T, D]);
         },
         1: () => tf.tensor(backward().dKernel, [D, G]),
         2: () => tf.tensor(backward().dRecurrentKernel, [H, G]),
@@ -274,4 +277,13 @@ function inferInChunks(
     out.set(kernel.output(seq), b0 * perRow);
   }
   return tf.tensor(out, seq ? [B, T, H] : [B, H]);
+}
+
+/**
+ * A view of a float32 tensor's values in the wasm backend's heap, for a kernel that copies them
+ * into its own memory at once: no copy and no garbage (`dataSync()` copies). The view is valid until
+ * the backend next allocates.
+ */
+function heapView(tf: typeof TfCore, t: Tensor): Float32Array {
+  return (tf.backend() as unknown as { typedArrayFromHeap(t: Tensor): Float32Array }).typedArrayFromHeap(t);
 }
