@@ -90,6 +90,20 @@ function conv2dInfo(
 /** Every kernel ulasan provides, in registration order. */
 export const CUSTOM_KERNELS: readonly CustomKernel[] = [
   {
+    kernelName: 'Identity',
+    backends: ['wasm'],
+    why: "clone, through which tfjs saves every tensor a gradient needs: stock wasm copies the data (~0.25 s of a two-epoch LSTM job); tensors are immutable, so the copy shares it, as cpu's does and wasm's own Reshape",
+    make: (_tf, kind, stock) => {
+      const other = fallback('Identity', kind, stock, 'this dtype');
+      return ((args: KernelArgs) => {
+        const { x } = args.inputs;
+        if (!numericOnly(x)) return other(args as never);
+        (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+        return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+      }) as unknown as KernelFunc;
+    },
+  },
+  {
     kernelName: 'UnsortedSegmentSum',
     backends: ['cpu', 'wasm'],
     why: 'gradient of Gather/Embedding: stock cpu is O(vocabulary × batch); wasm has none',
@@ -243,8 +257,8 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
   },
   {
     kernelName: 'Transpose',
-    backends: ['cpu'],
-    why: 'RNN time-major layout and the Embedding gradient: stock cpu allocates an array per element',
+    backends: ['cpu', 'wasm'],
+    why: 'RNN time-major layout and the Embedding gradient: stock cpu allocates an array per element; both copy the whole table for the identity permutation the Gather gradient applies',
     make: (_tf, kind, stock) => {
       const other = fallback('Transpose', kind, stock, 'this dtype');
       return ((args: KernelArgs) => {
@@ -252,7 +266,10 @@ export const CUSTOM_KERNELS: readonly CustomKernel[] = [
         if (!numericOnly(x)) return other(args as never);
         const perm = (args.attrs as { perm: number[] }).perm;
         const shape = perm.map((p) => x.shape[p]);
-        if (kind === 'cpu' && isDataPreservingTranspose(x.shape, perm)) {
+        const preserving = isDataPreservingTranspose(x.shape, perm);
+        // wasm's own transpose is fine otherwise: only its copy of unchanged data is replaced.
+        if (kind === 'wasm' && !preserving && stock) return stock(args as never);
+        if (preserving) {
           // Same bytes in the same order (e.g. the identity permutation the Gather gradient applies
           // to the whole embedding table): share the data like Reshape does instead of copying.
           (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
