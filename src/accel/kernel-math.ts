@@ -2,7 +2,7 @@
  * Which build of the fused kernels does the matrix products of the LSTM, GRU and Conv1D layers.
  *
  * - `exact` (the default): multiply, then add, two roundings per term. The same numbers on every
- *   machine, every thread count and every ulasan release since the kernels were written.
+ *   machine, every thread count, and as in earlier releases.
  * - `fma`: relaxed SIMD's fused multiply-add, one rounding per term. About 1.5× the product
  *   throughput where the CPU has FMA (x86 since 2013, every ARM64), ~10% off a whole LSTM training
  *   job. The numbers differ from `exact` in the last bits (the training curve is the same to 1e-8);

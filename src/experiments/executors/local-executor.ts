@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, type Worker, workerData } from 'node:worker_threads';
-import { kernelThreads, setKernelThreads } from '../../backend/threads.js';
+import { type KernelMath, kernelMath, kernelThreads, setKernelMath, setKernelThreads } from '../../backend/threads.js';
 import { UlasanError } from '../../internal/errors.js';
 import { startModuleThread, threadEntry } from '../../internal/module-thread.js';
 import type { ScenarioResult } from '../results-table.js';
@@ -226,7 +226,15 @@ function spawnThread<X>(
   kernelThreads?: number,
 ): Worker {
   const entry = threadEntry(import.meta.url, typeof __filename === 'string' ? __filename : undefined);
-  return startModuleThread(entry, { [THREAD_FLAG]: true, spec, factoryModule, backend, kernelThreads });
+  // The kernels' arithmetic goes along too: a scenario must compute as it would in this thread.
+  return startModuleThread(entry, {
+    [THREAD_FLAG]: true,
+    spec,
+    factoryModule,
+    backend,
+    kernelThreads,
+    kernelMath: kernelMath(),
+  });
 }
 
 /** The thread side: load the grid once, then run the scenarios the coordinator sends. */
@@ -237,11 +245,13 @@ async function threadMain(): Promise<void> {
     factoryModule?: string;
     backend?: string;
     kernelThreads?: number;
+    kernelMath?: KernelMath;
   };
   const post = (m: FromThread) => port.postMessage(m);
   let controller = new AbortController();
   try {
     if (data.kernelThreads !== undefined) setKernelThreads(data.kernelThreads);
+    if (data.kernelMath !== undefined) setKernelMath(data.kernelMath);
     const { prepareWorkerRunner } = await import('./worker-runner.js');
     const runner = await prepareWorkerRunner(data.spec, { factoryModule: data.factoryModule, backend: data.backend });
     port.on('message', (m: ToThread) => {

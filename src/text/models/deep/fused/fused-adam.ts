@@ -81,8 +81,8 @@ function applyFused(tf: Tf, adam: AdamInternals, list: { name: string; tensor: T
       slots[i] ??= { originalName: `${name}/${suffix}`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
     }
   });
-  // The moments change in place, which is only safe on data no other tensor shares (a first stock
-  // step gives fresh data); the weights go to new tensors (see adam.c: tfjs-wasm caches operators
+  // The moments change in place, which is only safe on data no other tensor shares (else this step
+  // runs stock, which leaves them with fresh data); the weights go to new tensors (see adam.c: tfjs-wasm caches operators
   // with packed weights per tensor).
   const dataOf = (t: Tensor, exclusive: boolean): number | undefined => {
     const data = backend.dataIdMap.get(t.dataId);
