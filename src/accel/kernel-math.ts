@@ -12,7 +12,6 @@
  * Opt-in because it changes results: a seed no longer reproduces an `exact` run bit for bit.
  */
 import { setFlagsFromString } from 'node:v8';
-import { UlasanError } from '../internal/errors.js';
 import { KERNELS_FMA_WASM_BASE64 } from './kernels-fma-wasm.js';
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
@@ -28,8 +27,7 @@ function mathFromEnvironment(): KernelMath | undefined {
   const raw = process.env.ULASAN_KERNEL_MATH;
   if (raw === undefined || raw === '') return undefined;
   if (!(KERNEL_MATHS as readonly string[]).includes(raw)) {
-    throw new UlasanError(
-      'INVALID_ARGUMENT',
+    throw new RangeError(
       `ULASAN_KERNEL_MATH must be one of ${KERNEL_MATHS.join(', ')}, got "${raw}". Unset it for the exact kernels.`,
     );
   }
@@ -46,15 +44,12 @@ export function kernelMath(): KernelMath {
  * with). `fma` needs WebAssembly relaxed SIMD: Node 22+, or Node 20, where ulasan turns on V8's
  * `--experimental-wasm-relaxed-simd` for it.
  *
- * @throws UlasanError `INVALID_ARGUMENT` for another name, `BACKEND_UNAVAILABLE` when this Node
- *   cannot run relaxed SIMD.
+ * @throws RangeError for another name; Error when this Node cannot run relaxed SIMD (the kernels
+ *   depend on nothing else in ulasan, so these are plain errors, like `setKernelThreads`').
  */
 export function setKernelMath(math: KernelMath): void {
   if (!KERNEL_MATHS.includes(math)) {
-    throw new UlasanError(
-      'INVALID_ARGUMENT',
-      `kernel math must be one of ${KERNEL_MATHS.join(', ')}, got "${String(math)}".`,
-    );
+    throw new RangeError(`kernel math must be one of ${KERNEL_MATHS.join(', ')}, got "${String(math)}".`);
   }
   if (math === 'fma') requireRelaxedSimd();
   configured = math;
@@ -81,8 +76,7 @@ function requireRelaxedSimd(): void {
     }
   }
   if (!relaxedSimd) {
-    throw new UlasanError(
-      'BACKEND_UNAVAILABLE',
+    throw new Error(
       `The fma kernels need WebAssembly relaxed SIMD, which Node ${process.version} does not run. Use Node 20 or later, or unset ULASAN_KERNEL_MATH for the exact kernels.`,
     );
   }
