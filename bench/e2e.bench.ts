@@ -158,13 +158,7 @@ const bench: Bench = async ({ quick, log }) => {
       writeFileSync(corpus, `${sentences.map((s) => s.join(' ')).join('\n')}\n`);
       const tokens = sentences.reduce((s, x) => s + x.length, 0);
       log(`word2vec corpus: SmSA + EmoT train ×4, ${sentences.length} lines, ${tokens} tokens`);
-      // Also the opt-in fused multiply-add kernels (ULASAN_KERNEL_MATH=fma) at 2 threads.
-      const variants: { threads: number; math?: 'fma' }[] = quick
-        ? [{ threads: 2 }]
-        : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
-      for (const { threads, math } of variants) {
-        // The FMA variant is set beside PyTorch's fastest setting here (1 thread).
-        const peerThreads = math ? 1 : threads;
+      for (const threads of quick ? [2] : [2, 1]) {
         const ours = () =>
           timed(process.execPath, [
             CLI,
