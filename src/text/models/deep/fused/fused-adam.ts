@@ -68,7 +68,7 @@ function applyFused(tf: Tf, adam: AdamInternals, list: { name: string; tensor: T
   const variables = names.map((name) => tf.engine().registeredVariables[name] as Variable | undefined);
   for (const [i, { tensor: gradient }] of list.entries()) {
     const value = variables[i];
-    if (!value || value.dtype !== 'float32') return false;
+    if (value?.dtype !== 'float32') return false;
     if (gradient && (gradient.dtype !== 'float32' || gradient.size !== value.size)) return false;
   }
   // Moments are created as tfjs does (zeros, non-trainable variables named <variable>/m and /v).
