@@ -11,12 +11,15 @@
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
  * - `ulasan predict` with the shipped model on SmSA train ×8 (88,000 texts) with 2 threads against 1;
+ * - `ulasan predict` with a trained LSTM on the same 88,000 texts (2 threads; and with
+ *   `ULASAN_KERNEL_MATH=fma`, not in `--quick`) vs PyTorch loading the same network
+ *   (`bench/peers/torch_lstm_predict.py`) on 1 thread;
  * - CLI start-up: `ulasan --help`, and `ulasan predict` on one line with the shipped model (no peer).
  *
  * Peers run with Debian's `/usr/bin/python3` (`apt-get install -y python3-torch python3-gensim`);
  * a missing one is skipped with a note. Ratio = ours ÷ peer seconds (below 1: we are faster).
  * Every row's notes carry each pair's seconds, our phases and the load average around the pairs.
- * `BENCH_E2E_JOBS=lstm,word2vec,predict,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
+ * `BENCH_E2E_JOBS=lstm,lstm-predict,word2vec,predict,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
  * Needs `npm run build` first (it times the built CLI, as a user runs it).
  */
 import { spawnSync } from 'node:child_process';
@@ -113,7 +116,7 @@ const bench: Bench = async ({ quick, log }) => {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run "npm run build" first (the bench times the built CLI).`);
   const pairs = Math.max(1, Number(process.env.BENCH_E2E_PAIRS ?? 3));
-  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,word2vec,predict,startup').split(',');
+  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,lstm-predict,word2vec,predict,startup').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'ulasan-e2e-'));
   const rows: BenchRow[] = [];
   const raw: Record<string, Pairs> = {};
@@ -295,6 +298,66 @@ const bench: Bench = async ({ quick, log }) => {
             `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s` +
             (hasTorch
               ? `; PyTorch ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, data ${medianOf(r.peer, 'data').toFixed(2)}, training ${medianOf(r.peer, 'train').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
+              : '; PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)') +
+            `; load ${loads(r.ours)}`,
+        });
+      }
+    }
+
+    if (jobs.includes('lstm-predict')) {
+      // Deep inference as a user runs it: load a trained LSTM and label SmSA train ×8 (88,000
+      // texts), JSON lines to stdout, beside PyTorch loading the same network and doing the same
+      // (bench/peers/torch_lstm_predict.py) on 1 thread, its fastest. Both models are trained for
+      // one epoch first (not timed); ours with both kernel arithmetics.
+      const texts = readFileSync(SMSA_TRAIN, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(0, l.lastIndexOf('\t')));
+      const input = join(dir, 'lstm-predict-input.txt');
+      writeFileSync(input, `${Array.from({ length: 8 }, () => texts.join('\n')).join('\n')}\n`);
+      const ourModel = join(dir, 'lstm-predict-model');
+      timed(process.execPath, [
+        CLI,
+        'train',
+        '--data',
+        SMSA_TRAIN,
+        '--model',
+        'lstm',
+        '--epochs',
+        '1',
+        '--out',
+        ourModel,
+      ]);
+      const torchModel = join(dir, 'lstm-predict-torch');
+      if (hasTorch) timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, torchModel, '1', '1']);
+      for (const math of quick ? ['exact'] : ['exact', 'fma']) {
+        const ours = () =>
+          timed(
+            process.execPath,
+            [CLI, 'predict', '--model', ourModel, '--data', input, '--format', 'jsonl'],
+            undefined,
+            {
+              ULASAN_THREADS: '2',
+              ...(math === 'fma' ? { ULASAN_KERNEL_MATH: 'fma' } : {}),
+            },
+          );
+        const peer = hasTorch
+          ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_predict.py'), torchModel, input, '1'])
+          : undefined;
+        const tag = `2 threads${math === 'fma' ? ', ULASAN_KERNEL_MATH=fma' : ''}`;
+        const r = alternate(pairs, ours, peer, log, `lstm predict ${tag}`);
+        raw[`lstm-predict-${math}`] = r;
+        rows.push({
+          name: `ulasan predict --model <lstm>, ${texts.length * 8} texts (SmSA train ×8), whole job, ${tag}`,
+          metric: 's',
+          value: median(r.ours.map((x) => x.seconds)),
+          ...(hasTorch
+            ? { reference: median(r.peer.map((x) => x.seconds)), referenceName: 'PyTorch CPU, 1 thread, same network' }
+            : {}),
+          notes:
+            `median of ${pairs} same-run pairs; ulasan ${secs(r.ours)} s` +
+            (hasTorch
+              ? `; PyTorch ${secs(r.peer)} s (import ${medianOf(r.peer, 'import').toFixed(2)}, text ${medianOf(r.peer, 'data').toFixed(2)}, forward + writing ${medianOf(r.peer, 'predict').toFixed(2)} s); per-pair ratios ${r.ours.map((o, i) => (o.seconds / (r.peer[i] as Sample).seconds).toFixed(2)).join(', ')}`
               : '; PyTorch skipped: /usr/bin/python3 cannot import torch (apt-get install -y python3-torch)') +
             `; load ${loads(r.ours)}`,
         });

@@ -265,16 +265,20 @@ function inferInChunks(
   seq: boolean,
 ): Tensor {
   const { batch: B, steps: T, inputDim: D, units: H } = shape;
-  const xs = x.dataSync() as Float32Array;
-  const ks = (weights[0] as Tensor).dataSync() as Float32Array;
-  const rks = (weights[1] as Tensor).dataSync() as Float32Array;
-  const bs = weights[2] ? ((weights[2] as Tensor).dataSync() as Float32Array) : null;
+  // On wasm, views of the heap: nothing in the loop allocates tensors, so they stay valid, and
+  // the input (batch × steps × dims floats) is not copied once more per batch.
+  const read =
+    tf.getBackend() === 'wasm' ? (t: Tensor) => heapView(tf, t) : (t: Tensor) => t.dataSync() as Float32Array;
+  const xs = read(x);
+  const ks = read(weights[0] as Tensor);
+  const rks = read(weights[1] as Tensor);
+  const bs = weights[2] ? read(weights[2] as Tensor) : null;
   const perRow = seq ? T * H : H;
   const out = new Float32Array(B * perRow);
   for (let b0 = 0; b0 < B; b0 += INFERENCE_CHUNK) {
     const rows = Math.min(INFERENCE_CHUNK, B - b0);
     kernel.forward({ ...shape, batch: rows }, xs.subarray(b0 * T * D, (b0 + rows) * T * D), ks, rks, bs, options);
-    out.set(kernel.output(seq), b0 * perRow);
+    out.set(kernel.output(seq, false), b0 * perRow);
   }
   return tf.tensor(out, seq ? [B, T, H] : [B, H]);
 }
