@@ -102,6 +102,7 @@ export type { EnsembleCombine, EnsembleMemberSpec, EnsembleOptions } from './mod
 export { DEFAULT_ENSEMBLE_MEMBERS, EnsembleClassifier } from './models/ensemble/index.js';
 export {
   type ParallelPredictOptions,
+  parallelPredictProba,
   predictTextStreamParallel,
   type StreamedPrediction,
 } from './models/parallel-predict.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { predictTextStreamParallel } from '../../src/text/models/parallel-predict.js';
+import { parallelPredictProba, predictTextStreamParallel } from '../../src/text/models/parallel-predict.js';
 import { loadTextClassifier } from '../../src/text/models/registry.js';
 
 const modelDir = fileURLToPath(new URL('../../resources/models/sentiment-id', import.meta.url));
@@ -60,6 +60,23 @@ describe('predictTextStreamParallel', () => {
     const one = await run('1');
     expect(one.split('\n').length).toBe(reviews.length + 2); // header + rows + final newline
     expect(await run('2')).toBe(one);
+  });
+
+  it('evaluate on 2 threads (parallelPredictProba, what ulasan evaluate uses) scores like one', async () => {
+    const model = await loadTextClassifier(modelDir);
+    const labels = readFileSync(fileURLToPath(new URL('../fixtures/data/smsa-sample.tsv', import.meta.url)), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t')[1] as string);
+    const serial = await model.evaluate(reviews, labels, { probabilities: true });
+    const threaded = await model.evaluate(reviews, labels, {
+      probabilities: true,
+      predictProba: parallelPredictProba(model, modelDir, { threads: 2, chunkSize: 11 }),
+    });
+    expect(threaded).toEqual(serial);
+    await expect(
+      model.evaluate(reviews, labels, { predictProba: async (t) => t.slice(1).map(() => [1, 0, 0]) }),
+    ).rejects.toThrow(/predictProba returned \d+ rows for \d+ texts/);
   });
 
   it('reports a model directory the threads cannot load', async () => {

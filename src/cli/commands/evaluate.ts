@@ -19,6 +19,7 @@ Writes confusion-matrix.svg/.png, roc-curve.svg/.png and precision-recall-curve.
 curve per class against the rest), and training-curves.svg/.png for deep models, into DIR, or
 into --figures DIR. When a figure cannot be written (disk full, read-only directory) the report
 and metrics are still printed (with --json, "figuresError" says why), then it exits with 1.
+A classic model labels the texts on all cores (ULASAN_THREADS=N sets how many; same numbers).
 
 Options:
   --model DIR         a directory written by "ulasan train" or model.save() (default: the shipped
@@ -58,7 +59,13 @@ ${DATA_HELP}
     const data = await readLabelledData(ctx, dataPath);
     const wantFigures = ctx.values['no-figures'] !== true && (!shipped || typeof ctx.values.figures === 'string');
     // The probabilities come back with the scores when figures are drawn (ROC and PR curves).
-    const ev = await model.evaluate(data.texts, data.labels, { probabilities: wantFigures });
+    // A classic model labels its batches on all cores (ULASAN_THREADS), as predict does; a deep
+    // model's kernels already use them.
+    const { parallelPredictProba } = await import('../../text/models/parallel-predict.js');
+    const ev = await model.evaluate(data.texts, data.labels, {
+      probabilities: wantFigures,
+      predictProba: parallelPredictProba(model, dir),
+    });
     let figures: string[] = [];
     // A figure that cannot be written (disk full, read-only --figures) must not lose the report
     // and the metrics: they are printed first, then the command fails with the figure's error.

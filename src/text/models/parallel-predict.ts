@@ -196,3 +196,30 @@ async function threadMain(): Promise<void> {
 
 // Worker-thread entry: this module started as a predict thread (never on import otherwise).
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[THREAD_FLAG] === true) void threadMain();
+
+/**
+ * A `predictProba` over {@link predictTextStreamParallel}: the probabilities of `model` (saved in
+ * `modelDir`) for a whole array of texts, labeled on `options.threads` threads, rows in input order
+ * and equal to `model.predictProba`'s. For `evaluate`'s `predictProba` option.
+ *
+ * @example
+ * ```ts
+ * const model = await loadTextClassifier('models/sentiment');
+ * const report = await model.evaluate(texts, labels, { predictProba: parallelPredictProba(model, 'models/sentiment') });
+ * ```
+ */
+export function parallelPredictProba(
+  model: TextClassifier,
+  modelDir: string,
+  options: ParallelPredictOptions = {},
+): (texts: string[]) => Promise<number[][]> {
+  // A deep model's kernels already use the cores; its own predictProba is the one pass.
+  if (model instanceof DeepTextClassifier || (options.threads ?? kernelThreads()) === 1) {
+    return (texts) => model.predictProba(texts);
+  }
+  return async (texts) => {
+    const rows: number[][] = [];
+    for await (const p of predictTextStreamParallel(model, modelDir, texts, options)) rows.push(p.probabilities);
+    return rows;
+  };
+}

@@ -340,9 +340,17 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
    * // With the probabilities, e.g. for ROC curves (oneVsRestCurves from ulasan/metrics):
    * const { probabilities } = await model.evaluate(valid.texts, valid.labels, { probabilities: true });
    * ```
-   * @throws UlasanError `INVALID_ARGUMENT` when a label was not seen in training (the message lists the known classes).
+   * `options.predictProba` computes the probabilities another way than `this.predictProba`, e.g.
+   * on several threads (`parallelPredictProba`); its rows must be in `classes` order.
+   *
+   * @throws UlasanError `INVALID_ARGUMENT` when a label was not seen in training (the message lists the known classes);
+   *   `SHAPE_MISMATCH` when `options.predictProba` returns the wrong number of rows or columns.
    */
-  async evaluate(texts: string[], labels: Label[], options: { probabilities?: boolean } = {}): Promise<TextEvaluation> {
+  async evaluate(
+    texts: string[],
+    labels: Label[],
+    options: { probabilities?: boolean; predictProba?: (texts: string[]) => Promise<number[][]> } = {},
+  ): Promise<TextEvaluation> {
     this.checkFitted();
     checkTexts(texts, 'evaluate', true);
     checkLabels(labels, texts.length, 'evaluate');
@@ -353,7 +361,13 @@ export abstract class TextClassifier<O extends TextClassifierOptions = TextClass
       if (k === undefined) throw unknownLabel(l, i, classes, 'evaluate');
       return k;
     });
-    const proba = await this.predictProba(texts);
+    const proba = await (options.predictProba ?? ((t: string[]) => this.predictProba(t)))(texts);
+    if (proba.length !== texts.length || proba.some((row) => row.length !== classes.length)) {
+      throw new UlasanError(
+        'SHAPE_MISMATCH',
+        `evaluate: predictProba returned ${proba.length} rows for ${texts.length} texts (each must have ${classes.length} columns, one per class).`,
+      );
+    }
     const summary = summarize(
       yTrue.map((k) => classes[k]!),
       proba.map((r) => classes[argmax(r)]!),
