@@ -36,7 +36,8 @@ Exit codes: 0 ok, 1 failure, 2 usage error, 130 cancelled (SIGINT or SIGTERM). A
 (e.g. "| head") stops the command quietly with the exit code it would have had (0).
 Environment: ULASAN_BACKEND=cpu|wasm|tensorflow|tensorflow-gpu|webgpu|auto selects the compute backend;
 ULASAN_THREADS=N sets the threads of the LSTM/GRU kernels (default: the cores, at most 4; results do not
-depend on it).`;
+depend on it); ULASAN_KERNEL_MATH=fma makes their matrix products use fused multiply-add (faster;
+results differ from the default "exact" in the last bits).`;
 
 /** The standard streams a CLI run talks to (the process's own by default; tests pass their own). */
 export interface CliIo {
