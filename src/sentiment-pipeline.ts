@@ -40,6 +40,13 @@ export interface SentimentPipelineOptions {
   allScores?: boolean;
   /** Texts per inference batch (and per chunk of an async iterable). Default 256. */
   batchSize?: number;
+  /**
+   * Threads that label the batches of a classic model loaded from a directory (the shipped model
+   * included), each with its own copy of the model, started when a call has more than one batch.
+   * Default: `ULASAN_THREADS`, else the cores (at most 4); 1 = this thread only. The predictions are
+   * the same for any number. Deep models' kernels use the cores by themselves.
+   */
+  threads?: number;
 }
 
 /**
@@ -91,17 +98,36 @@ export async function createSentimentPipeline(options: SentimentPipelineOptions 
   const batchSize = options.batchSize ?? 256;
   if (!(Number.isInteger(batchSize) && batchSize > 0))
     throw invalidArgument(`batchSize must be a positive integer, got ${batchSize}.`);
-  const classifier = await resolveClassifier(model, language, options.backend);
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1))
+    throw invalidArgument(`threads must be a whole number ≥ 1, got ${options.threads}.`);
+  const { classifier, dir } = await resolveClassifier(model, language, options.backend);
+  const allScores = options.allScores === true;
+  // A model saved in a directory can be loaded again by worker threads: its batches go to them.
+  const parallel = dir === undefined ? undefined : await import('./text/models/parallel-predict.js');
+  const parallelOptions = {
+    chunkSize: batchSize,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  };
 
   const classifyMany = async (texts: readonly string[]): Promise<SentimentPrediction[]> => {
     const out: SentimentPrediction[] = [];
+    if (parallel && dir !== undefined && texts.length > batchSize) {
+      for await (const p of parallel.predictTextStreamParallel(classifier, dir, texts, parallelOptions))
+        out.push(toPrediction(p.probabilities, classifier.classes, allScores));
+      return out;
+    }
     for (let i = 0; i < texts.length; i += batchSize) {
       const proba = await classifier.predictProba(texts.slice(i, i + batchSize));
-      for (const row of proba) out.push(toPrediction(row, classifier.classes, options.allScores === true));
+      for (const row of proba) out.push(toPrediction(row, classifier.classes, allScores));
     }
     return out;
   };
   async function* classifyStream(texts: AsyncIterable<string>): AsyncIterableIterator<SentimentPrediction> {
+    if (parallel && dir !== undefined) {
+      for await (const p of parallel.predictTextStreamParallel(classifier, dir, texts, parallelOptions))
+        yield toPrediction(p.probabilities, classifier.classes, allScores);
+      return;
+    }
     let chunk: string[] = [];
     for await (const text of texts) {
       chunk.push(text);
@@ -125,26 +151,29 @@ export async function createSentimentPipeline(options: SentimentPipelineOptions 
   return pipeline;
 }
 
+/** The classifier, and the directory it was loaded from (for worker threads to load it too). */
 async function resolveClassifier(
   model: string | TextClassifier | undefined,
   language: 'id' | 'en',
   backend: string | undefined,
-): Promise<TextClassifier> {
+): Promise<{ classifier: TextClassifier; dir?: string }> {
   if (typeof model === 'object') {
     if (backend !== undefined) await (await import('./backend/backends.js')).useBackend(backend);
-    return model;
+    return { classifier: model };
   }
-  if (model === 'lexicon' || (model === undefined && language === 'en')) return untrainedLexicon(language);
+  if (model === 'lexicon' || (model === undefined && language === 'en')) {
+    return { classifier: await untrainedLexicon(language) };
+  }
   if (model === undefined || model === 'pretrained') {
     // The shipped model is classic + lexicon: no compute backend (and no TensorFlow.js) is loaded.
-    const { loadPretrainedModel } = await import('./text/models/pretrained.js');
-    return loadPretrainedModel('sentiment-id');
+    const { loadPretrainedModel, pretrainedModelPath } = await import('./text/models/pretrained.js');
+    return { classifier: await loadPretrainedModel('sentiment-id'), dir: pretrainedModelPath('sentiment-id') };
   }
   // A saved directory may hold a deep model, which needs a backend; selecting it here keeps the first call fast.
   const { useBackend, backendInfo } = await import('./backend/backends.js');
   if (backend !== undefined || backendInfo().active === null) await useBackend(backend);
   const { loadTextClassifier } = await import('./text/models/registry.js');
-  return loadTextClassifier(model);
+  return { classifier: await loadTextClassifier(model), dir: model };
 }
 
 /**

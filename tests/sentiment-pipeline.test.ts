@@ -65,6 +65,25 @@ describe('createSentimentPipeline with the shipped model', () => {
   });
 });
 
+describe('createSentimentPipeline on several threads', () => {
+  const valid = readSmsaFixture('smsa-valid-sample.tsv');
+
+  it('labels the batches of a saved classic model on 2 threads with the same predictions as on one', async () => {
+    const one = await createSentimentPipeline({ model: join(dir, 'model'), threads: 1, batchSize: 16, allScores: true });
+    const two = await createSentimentPipeline({ model: join(dir, 'model'), threads: 2, batchSize: 16, allScores: true });
+    const expected = await one(valid.texts);
+    expect(await two(valid.texts)).toEqual(expected);
+    const streamed = [];
+    for await (const p of two(lines(valid.texts))) streamed.push(p);
+    expect(streamed).toEqual(expected);
+    // the shipped model too (a directory inside the package)
+    const shipped = await createSentimentPipeline({ threads: 2, batchSize: 32 });
+    const shippedOne = await createSentimentPipeline({ threads: 1, batchSize: 32 });
+    expect(await shipped(valid.texts)).toEqual(await shippedOne(valid.texts));
+    await expect(createSentimentPipeline({ threads: 0 })).rejects.toThrow(/threads must be a whole number/);
+  }, 60_000);
+});
+
 describe('createSentimentPipeline with lexicons (no training)', () => {
   it("uses VADER's English lexicon for language: 'en'", async () => {
     const classify = await createSentimentPipeline({ language: 'en', allScores: true });
