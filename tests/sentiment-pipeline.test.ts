@@ -69,8 +69,18 @@ describe('createSentimentPipeline on several threads', () => {
   const valid = readSmsaFixture('smsa-valid-sample.tsv');
 
   it('labels the batches of a saved classic model on 2 threads with the same predictions as on one', async () => {
-    const one = await createSentimentPipeline({ model: join(dir, 'model'), threads: 1, batchSize: 16, allScores: true });
-    const two = await createSentimentPipeline({ model: join(dir, 'model'), threads: 2, batchSize: 16, allScores: true });
+    const one = await createSentimentPipeline({
+      model: join(dir, 'model'),
+      threads: 1,
+      batchSize: 16,
+      allScores: true,
+    });
+    const two = await createSentimentPipeline({
+      model: join(dir, 'model'),
+      threads: 2,
+      batchSize: 16,
+      allScores: true,
+    });
     const expected = await one(valid.texts);
     expect(await two(valid.texts)).toEqual(expected);
     const streamed = [];
