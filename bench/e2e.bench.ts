@@ -69,6 +69,17 @@ function timed(command: string, args: string[], input?: string, env?: Record<str
   return { seconds, report, load };
 }
 
+/** SmSA train ×8 (88,000 texts) as one text per line in `dir`, written once for both predict jobs. */
+function predictInput(dir: string): { texts: string[]; input: string } {
+  const texts = readFileSync(SMSA_TRAIN, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.slice(0, l.lastIndexOf('\t')));
+  const input = join(dir, 'predict-input.txt');
+  if (!existsSync(input)) writeFileSync(input, `${Array.from({ length: 8 }, () => texts.join('\n')).join('\n')}\n`);
+  return { texts, input };
+}
+
 function pythonHas(module: string): boolean {
   return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
 }
@@ -218,12 +229,7 @@ const bench: Bench = async ({ quick, log }) => {
     if (jobs.includes('predict')) {
       // Batch labeling with the shipped model (classic: its chunks go to worker threads), SmSA
       // train ×8 as one text per line, output to a file: 2 threads against 1 in the same run.
-      const texts = readFileSync(SMSA_TRAIN, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.slice(0, l.lastIndexOf('\t')));
-      const input = join(dir, 'predict-input.txt');
-      writeFileSync(input, `${Array.from({ length: 8 }, () => texts.join('\n')).join('\n')}\n`);
+      const { texts, input } = predictInput(dir);
       const run = (threads: number) => () =>
         timed(process.execPath, [CLI, 'predict', '--data', input, '--format', 'jsonl'], undefined, {
           ULASAN_THREADS: String(threads),
@@ -309,12 +315,7 @@ const bench: Bench = async ({ quick, log }) => {
       // texts), JSON lines to stdout, beside PyTorch loading the same network and doing the same
       // (bench/peers/torch_lstm_predict.py) on 1 thread, its fastest. Both models are trained for
       // one epoch first (not timed); ours with both kernel arithmetics.
-      const texts = readFileSync(SMSA_TRAIN, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => l.slice(0, l.lastIndexOf('\t')));
-      const input = join(dir, 'lstm-predict-input.txt');
-      writeFileSync(input, `${Array.from({ length: 8 }, () => texts.join('\n')).join('\n')}\n`);
+      const { texts, input } = predictInput(dir);
       const ourModel = join(dir, 'lstm-predict-model');
       timed(process.execPath, [
         CLI,

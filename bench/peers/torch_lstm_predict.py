@@ -13,30 +13,16 @@ import time
 
 t0 = time.perf_counter()
 import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
+import torch.nn as nn  # noqa: E402,F401
+from lstm_net import Net  # noqa: E402  (beside this script)
 
 torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 t_import = time.perf_counter()
 model_dir, path = sys.argv[1], sys.argv[2]
-T, DIM, UNITS, BATCH = 50, 100, 64, 512
+T, BATCH = 50, 512
 LABELS = ["positive", "neutral", "negative"]
 with open(os.path.join(model_dir, "vocab.json"), encoding="utf-8") as f:
     vocab = json.load(f)
-
-
-class Net(nn.Module):
-    def __init__(self, v):
-        super().__init__()
-        self.emb = nn.Embedding(v, DIM)
-        self.drop = nn.Dropout(0.2)
-        self.lstm1 = nn.LSTM(DIM, UNITS, batch_first=True)
-        self.lstm2 = nn.LSTM(UNITS, UNITS, batch_first=True)
-        self.out = nn.Linear(UNITS, 3)
-
-    def forward(self, ids):
-        h, _ = self.lstm1(self.drop(self.emb(ids)))
-        h, _ = self.lstm2(self.drop(h))
-        return self.out(self.drop(h[:, -1]))
 
 
 model = Net(len(vocab) + 2)

@@ -15,7 +15,8 @@ import time
 
 t0 = time.perf_counter()
 import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
+import torch.nn as nn  # noqa: E402,F401
+from lstm_net import Net  # noqa: E402  (beside this script)
 import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
@@ -24,7 +25,7 @@ t_import = time.perf_counter()
 
 path, out_dir = sys.argv[1], sys.argv[2]
 epochs = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-T, DIM, UNITS, BATCH, L2, DROPOUT = 50, 100, 64, 128, 1e-3, 0.2
+T, BATCH, L2 = 50, 128, 1e-3
 LABELS = {"positive": 0, "neutral": 1, "negative": 2}
 
 texts, labels = [], []
@@ -46,21 +47,6 @@ for r, toks in enumerate(texts):
         x[r, T - len(ids):] = torch.tensor(ids)
 y = torch.tensor(labels)
 t_data = time.perf_counter()
-
-
-class Net(nn.Module):
-    def __init__(self, v):
-        super().__init__()
-        self.emb = nn.Embedding(v, DIM)
-        self.drop = nn.Dropout(DROPOUT)
-        self.lstm1 = nn.LSTM(DIM, UNITS, batch_first=True)
-        self.lstm2 = nn.LSTM(UNITS, UNITS, batch_first=True)
-        self.out = nn.Linear(UNITS, 3)
-
-    def forward(self, ids):
-        h, _ = self.lstm1(self.drop(self.emb(ids)))
-        h, _ = self.lstm2(self.drop(h))
-        return self.out(self.drop(h[:, -1]))
 
 
 model = Net(len(vocab) + 2)

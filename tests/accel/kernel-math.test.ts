@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { kernelMath, setKernelMath } from '../../src/accel/kernel-math.js';
 import { kernelThreads, setKernelThreads } from '../../src/accel/kernel-pool.js';
 import { RecurrentKernel } from '../../src/accel/wasm-kernels.js';
+import { values } from '../helpers/float-values.js';
 
 const threadsAtStart = kernelThreads();
 const mathAtStart = kernelMath();
@@ -15,17 +16,6 @@ afterAll(() => {
   setKernelThreads(threadsAtStart);
   setKernelMath(mathAtStart);
 });
-
-/** Deterministic pseudo-random floats in [-0.5, 0.5). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 /** Forward, backward and input gradient of an LSTM the size of the deep models' layers. */
 function lstm(threads: number): Float32Array[] {

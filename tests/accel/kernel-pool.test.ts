@@ -6,20 +6,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { helperThreads, kernelThreads, runParts, setKernelThreads } from '../../src/accel/kernel-pool.js';
 import { type FusedCellKind, RecurrentKernel } from '../../src/accel/wasm-kernels.js';
+import { values } from '../helpers/float-values.js';
 
 afterAll(() => setKernelThreads(kernelThreadsAtStart));
 const kernelThreadsAtStart = kernelThreads();
-
-/** Deterministic pseudo-random floats in [-0.5, 0.5). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
-}
 
 /** Every array a forward + backward + input gradient produces, for one thread count. */
 function run(kind: FusedCellKind, threads: number, returnSequences: boolean): Float32Array[] {
