@@ -132,11 +132,20 @@ static inline v128_t v_dact(v128_t x, v128_t a, int code) {
 #define MC 64
 
 static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc,
-                       int accumulate) {
+                       int accumulate, const int *rows) {
   int i = 0;
   for (; i + 4 <= M; i += 4) {
-    const f32 *a0 = A + (long)i * ars, *a1 = a0 + ars, *a2 = a1 + ars, *a3 = a2 + ars;
-    f32 *c0 = C + (long)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    const f32 *a0, *a1, *a2, *a3;
+    f32 *c0, *c1, *c2, *c3;
+    if (rows) {
+      a0 = A + (long)rows[i] * ars, a1 = A + (long)rows[i + 1] * ars;
+      a2 = A + (long)rows[i + 2] * ars, a3 = A + (long)rows[i + 3] * ars;
+      c0 = C + (long)rows[i] * ldc, c1 = C + (long)rows[i + 1] * ldc;
+      c2 = C + (long)rows[i + 2] * ldc, c3 = C + (long)rows[i + 3] * ldc;
+    } else {
+      a0 = A + (long)i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+      c0 = C + (long)i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    }
     int j = 0;
     for (; j + 8 <= N; j += 8) {
       v128_t s00, s01, s10, s11, s20, s21, s30, s31;
@@ -199,9 +208,12 @@ static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, cons
       c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3;
     }
   }
+  /* Leftover rows, with the same operations per element as the 4-row tile (also the 4-wide SIMD
+   * column remainder, which differs from scalar code in the FMA build): a row's result never
+   * depends on which tile it falls in, so any subset of rows (a rows list) gives the same numbers. */
   for (; i < M; i++) {
-    const f32 *a0 = A + (long)i * ars;
-    f32 *c0 = C + (long)i * ldc;
+    const f32 *a0 = A + (long)(rows ? rows[i] : i) * ars;
+    f32 *c0 = C + (long)(rows ? rows[i] : i) * ldc;
     int j = 0;
     for (; j + 8 <= N; j += 8) {
       v128_t s0 = accumulate ? wasm_v128_load(c0 + j) : wasm_f32x4_splat(0.0f);
@@ -215,6 +227,13 @@ static void gemm_block(int M, int N, int K, const f32 *A, int ars, int acs, cons
       }
       wasm_v128_store(c0 + j, s0);
       wasm_v128_store(c0 + j + 4, s1);
+    }
+    for (; j + 4 <= N; j += 4) {
+      v128_t s0 = accumulate ? wasm_v128_load(c0 + j) : wasm_f32x4_splat(0.0f);
+      const f32 *b = B + j;
+      long ka = 0;
+      for (int k = 0; k < K; k++, b += ldb, ka += acs) s0 = MADD(s0, wasm_v128_load32_splat(a0 + ka), wasm_v128_load(b));
+      wasm_v128_store(c0 + j, s0);
     }
     for (; j < N; j++) {
       f32 s = accumulate ? c0[j] : 0;
@@ -248,12 +267,16 @@ static void pack_b(const f32 *B, int kc, int N8, int ldb, f32 *out) {
   }
 }
 
-static void gemm_pk(f32 *pk, int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C,
-                    int ldc, int accumulate) {
+/*
+ * The blocked product. With a rows list, it computes only rows rows[0 .. M) of A and C (row r of A
+ * at A + r·ars, of C at C + r·ldc), each with exactly the operations it gets in the full product.
+ */
+static void gemm_rows(f32 *pk, const int *rows, int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B,
+                      int ldb, f32 *C, int ldc, int accumulate) {
   if (K == 0) {
     if (!accumulate)
       for (int i = 0; i < M; i++)
-        for (int j = 0; j < N; j++) C[(long)i * ldc + j] = 0;
+        for (int j = 0; j < N; j++) C[(long)(rows ? rows[i] : i) * ldc + j] = 0;
     return;
   }
   for (int k0 = 0; k0 < K; k0 += KC) {
@@ -268,17 +291,21 @@ static void gemm_pk(f32 *pk, int M, int N, int K, const f32 *A, int ars, int acs
       /* MC rows of A (≤ 64 × KC floats) stay in L2 while every packed strip streams through L1. */
       for (int i0 = 0; i0 < M; i0 += MC) {
         int mc = M - i0 < MC ? M - i0 : MC;
-        const f32 *ai = a + (long)i0 * ars;
-        f32 *ci = C + (long)i0 * ldc;
-        for (int j = 0; j < N8; j += 8) gemm_block(mc, 8, kc, ai, ars, acs, pk + (long)j * kc, 8, ci + j, ldc, acc);
-        if (N8 < N) gemm_block(mc, N - N8, kc, ai, ars, acs, b + N8, ldb, ci + N8, ldc, acc);
+        const f32 *ai = rows ? a : a + (long)i0 * ars;
+        f32 *ci = rows ? C : C + (long)i0 * ldc;
+        const int *ri = rows ? rows + i0 : 0;
+        for (int j = 0; j < N8; j += 8)
+          gemm_block(mc, 8, kc, ai, ars, acs, pk + (long)j * kc, 8, ci + j, ldc, acc, ri);
+        if (N8 < N) gemm_block(mc, N - N8, kc, ai, ars, acs, b + N8, ldb, ci + N8, ldc, acc, ri);
       }
       continue;
     }
 #endif
-    gemm_block(M, N, kc, a, ars, acs, b, ldb, C, ldc, acc);
+    gemm_block(M, N, kc, a, ars, acs, b, ldb, C, ldc, acc, rows);
   }
 }
+
+#define gemm_pk(pk, ...) gemm_rows(pk, 0, __VA_ARGS__)
 
 /* The product with the single-threaded kernels' scratch (set_scratch). */
 #define gemm(...) gemm_pk(pack_buf, __VA_ARGS__)
@@ -382,40 +409,147 @@ EXPORT(transpose_ex) void transpose_ex(const f32 *src, int rows, int cols, int l
   transpose(src, rows, cols, lds, dst);
 }
 
+/* ---------------------------------------------------------------- shared prefixes */
+
+/*
+ * Sequences that begin with the same inputs pass through the same states until their inputs first
+ * differ: in a pre-padded batch, every sequence's padding steps are the padding steps of the
+ * shortest one. The forward passes below compute such a shared prefix once, in a reference row,
+ * and copy it into the other rows (exact: the products give each row the same numbers whichever
+ * rows they run with). For SmSA reviews padded to 50 tokens, ~40% of all steps are padding.
+ */
+
+static int same_input(const f32 *x, int T, int D, int a, int b, int t) {
+  const int *p = (const int *)(x + ((long)a * T + t) * D), *q = (const int *)(x + ((long)b * T + t) * D);
+  for (int d = 0; d < D; d++)
+    if (p[d] != q[d]) return 0; /* bitwise: -0 and NaN payloads count as different */
+  return 1;
+}
+
+/*
+ * Finds the reference row and, for every row b, start[b] = the number of leading steps b shares
+ * with it (start[ref] = T). Step by step, the rows still on the common path keep the most frequent
+ * input (Boyer–Moore vote); the others leave with start = t. alive [B] is scratch. Returns the
+ * reference row, or -1 when no two rows share their first input (then nothing is skipped).
+ */
+EXPORT(shared_prefix)
+int shared_prefix(int B, int T, int D, const f32 *x, int *start, int *alive) {
+  if (B < 2) return -1;
+  int n = B, shared = 0;
+  for (int b = 0; b < B; b++) alive[b] = b, start[b] = 0;
+  for (int t = 0; t < T && n >= 2; t++) {
+    int cand = alive[0], votes = 1;
+    for (int i = 1; i < n; i++) {
+      if (votes == 0) cand = alive[i], votes = 1;
+      else votes += same_input(x, T, D, cand, alive[i], t) ? 1 : -1;
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      int b = alive[i];
+      if (b == cand || same_input(x, T, D, cand, b, t)) alive[m++] = b, start[b] = t + 1;
+      else start[b] = t;
+    }
+    n = m;
+    if (m >= 2) shared = 1;
+  }
+  if (!shared) return -1;
+  start[alive[0]] = T;
+  return alive[0];
+}
+
+/* Copies the first s steps of row src to row dst in a [B, T, n] buffer. */
+static void copy_steps(f32 *buf, int T, int n, int src, int dst, int s) {
+  const f32 *from = buf + (long)src * T * n;
+  f32 *to = buf + (long)dst * T * n;
+  for (long k = 0; k < (long)s * n; k++) to[k] = from[k];
+}
+
+/*
+ * The rows of this part [b0, b1) that still need computing after their shared prefix is copied
+ * from the reference row: order[0 .. return) = those rows (relative to b0) by ascending start, so
+ * at step t the rows to compute are a prefix of order; steps[0 .. *m) = the (row·T + step) indices
+ * of their steps from start on, for the input projection.
+ */
+static int plan_rows(int b0, int b1, int T, int ref, const int *start, int *order, int *steps, int *m) {
+  int n = 0;
+  for (int s = 0; s < T; s++)
+    for (int b = b0; b < b1; b++)
+      if (b != ref && start[b] == s) order[n++] = b - b0;
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    for (int t = start[b0 + order[i]]; t < T; t++) steps[k++] = order[i] * T + t;
+  *m = k;
+  return n;
+}
+
+/* fill_bias for the listed rows of out [*, n]. */
+static void fill_bias_rows(f32 *out, const int *rows, int count, int n, const f32 *bias) {
+  for (int r = 0; r < count; r++) {
+    f32 *o = out + (long)rows[r] * n;
+    for (int j = 0; j < n; j++) o[j] = bias ? bias[j] : 0;
+  }
+}
+
 /* ---------------------------------------------------------------- LSTM */
+
+/* One LSTM step (gates i, f, c, o) for one row: cell state cr and hidden state hr from the gate
+ * pre-activations zr and the previous cell state cp (0 at the first step). */
+static inline void lstm_cell(const f32 *zr, const f32 *cp, f32 *cr, f32 *hr, int H, int act, int ract) {
+  for (int j = 0; j < H; j += 4) {
+    v128_t i = v_act(wasm_v128_load(zr + j), ract);
+    v128_t f = v_act(wasm_v128_load(zr + H + j), ract);
+    v128_t g = v_act(wasm_v128_load(zr + 2 * H + j), act);
+    v128_t o = v_act(wasm_v128_load(zr + 3 * H + j), ract);
+    v128_t cv = wasm_f32x4_mul(i, g);
+    if (cp) cv = wasm_f32x4_add(cv, wasm_f32x4_mul(f, wasm_v128_load(cp + j)));
+    wasm_v128_store(cr + j, cv);
+    wasm_v128_store(hr + j, wasm_f32x4_mul(o, v_act(cv, act)));
+  }
+}
 
 /*
  * Forward over all steps, for this part's sequences. z [B, T, 4H] receives the gate
  * pre-activations, c and h [B, T, H] the cell and hidden states of every step. bias may be 0
- * (useBias false). H must be a multiple of 4.
+ * (useBias false). H must be a multiple of 4. With start (shared_prefix, ref ≥ 0), the reference
+ * row must already be computed (this function on that row alone, start 0), and each other row
+ * copies its first start[b] steps from it; order [B] and steps [B·T] are scratch.
  */
 EXPORT(lstm_forward)
 void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                  int ract, f32 *z, f32 *c, f32 *h, f32 *pk0, int pk_stride, int part, int parts) {
+                  int ract, f32 *z, f32 *c, f32 *h, const int *start, int ref, int *order, int *steps, f32 *pk0,
+                  int pk_stride, int part, int parts) {
   const int G = 4 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int nb = b1 - b0;
+  const int sharing = start && ref >= 0;
+  if (sharing) {
+    for (int b = b0; b < b1; b++) {
+      if (b == ref) continue;
+      copy_steps(z, T, G, ref, b, start[b]);
+      copy_steps(c, T, H, ref, b, start[b]);
+      copy_steps(h, T, H, ref, b, start[b]);
+    }
+  }
   x += (long)b0 * T * D, z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H;
-  fill_bias(z, nb * T, G, bias);
-  gemm_pk(pk, nb * T, G, D, x, D, 1, W, G, z, G, 1);
+  int n = nb, k = nb, m = nb * T;
+  const int *rows = 0, *srows = 0; /* 0: all rows, all steps */
+  if (sharing) {
+    order += b0, steps += (long)b0 * T;
+    n = plan_rows(b0, b1, T, ref, start, order, steps, &m);
+    rows = order, srows = steps, k = 0;
+    fill_bias_rows(z, steps, m, G, bias);
+  } else {
+    fill_bias(z, nb * T, G, bias);
+  }
+  gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
   for (int t = 0; t < T; t++) {
-    if (t > 0) gemm_pk(pk, nb, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
-    for (int b = 0; b < nb; b++) {
-      const f32 *zr = z + ((long)b * T + t) * G;
-      const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
-      f32 *cr = c + ((long)b * T + t) * H;
-      f32 *hr = h + ((long)b * T + t) * H;
-      for (int j = 0; j < H; j += 4) {
-        v128_t i = v_act(wasm_v128_load(zr + j), ract);
-        v128_t f = v_act(wasm_v128_load(zr + H + j), ract);
-        v128_t g = v_act(wasm_v128_load(zr + 2 * H + j), act);
-        v128_t o = v_act(wasm_v128_load(zr + 3 * H + j), ract);
-        v128_t cv = wasm_f32x4_mul(i, g);
-        if (cp) cv = wasm_f32x4_add(cv, wasm_f32x4_mul(f, wasm_v128_load(cp + j)));
-        wasm_v128_store(cr + j, cv);
-        wasm_v128_store(hr + j, wasm_f32x4_mul(o, v_act(cv, act)));
-      }
+    if (sharing)
+      while (k < n && start[b0 + order[k]] <= t) k++;
+    if (t > 0 && k > 0) gemm_rows(pk, rows, k, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int i = 0; i < k; i++) {
+      long r = (long)(rows ? rows[i] : i) * T + t;
+      lstm_cell(z + r * G, t > 0 ? c + (r - 1) * H : 0, c + r * H, h + r * H, H, act, ract);
     }
   }
 }
@@ -500,44 +634,71 @@ void lstm_weight_grads(int n, int D, int H, const f32 *x, const f32 *hp, const f
 
 /* ---------------------------------------------------------------- GRU (tfjs-layers, reset_after = false) */
 
+/* The GRU step's first half for one row: rh = r ⊙ h_{t-1} (0 at the first step). */
+static inline void gru_reset(const f32 *zr, const f32 *hpr, f32 *rhr, int H, int ract) {
+  for (int j = 0; j < H; j += 4) {
+    v128_t r = v_act(wasm_v128_load(zr + H + j), ract);
+    wasm_v128_store(rhr + j, hpr ? wasm_f32x4_mul(r, wasm_v128_load(hpr + j)) : wasm_f32x4_splat(0.0f));
+  }
+}
+
+/* The GRU step's second half for one row: h = z h_{t-1} + (1 - z) hh, in tfjs-layers' order. */
+static inline void gru_update(const f32 *zr, const f32 *hpr, f32 *hr, int H, int act, int ract) {
+  for (int j = 0; j < H; j += 4) {
+    v128_t zz = v_act(wasm_v128_load(zr + j), ract);
+    v128_t hh = v_act(wasm_v128_load(zr + 2 * H + j), act);
+    v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
+    v128_t hv = wasm_f32x4_add(wasm_f32x4_mul(zz, hpv), wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz), hh));
+    wasm_v128_store(hr + j, hv);
+  }
+}
+
 /*
- * z [B, T, 3H] receives the pre-activations of the update gate, reset gate and candidate;
- * rh [B, T, H] the reset hidden state r ⊙ h_{t-1}; h [B, T, H] the outputs. Parts as LSTM's.
+ * GRU forward (tfjs-layers' cell, reset_after false): z [B, T, 3H] gate pre-activations, rh
+ * [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order, steps as in lstm_forward.
  */
 EXPORT(gru_forward)
 void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                 int ract, f32 *z, f32 *rh, f32 *h, f32 *pk0, int pk_stride, int part, int parts) {
+                 int ract, f32 *z, f32 *rh, f32 *h, const int *start, int ref, int *order, int *steps, f32 *pk0,
+                 int pk_stride, int part, int parts) {
   const int G = 3 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int nb = b1 - b0;
-  x += (long)b0 * T * D, z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
-  fill_bias(z, nb * T, G, bias);
-  gemm_pk(pk, nb * T, G, D, x, D, 1, W, G, z, G, 1);
-  for (int t = 0; t < T; t++) {
-    if (t > 0) gemm_pk(pk, nb, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
-    for (int b = 0; b < nb; b++) {
-      const f32 *zr = z + ((long)b * T + t) * G;
-      const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
-      f32 *rhr = rh + ((long)b * T + t) * H;
-      for (int j = 0; j < H; j += 4) {
-        v128_t r = v_act(wasm_v128_load(zr + H + j), ract);
-        wasm_v128_store(rhr + j, hpr ? wasm_f32x4_mul(r, wasm_v128_load(hpr + j)) : wasm_f32x4_splat(0.0f));
-      }
+  const int sharing = start && ref >= 0;
+  if (sharing) {
+    for (int b = b0; b < b1; b++) {
+      if (b == ref) continue;
+      copy_steps(z, T, G, ref, b, start[b]);
+      copy_steps(rh, T, H, ref, b, start[b]);
+      copy_steps(h, T, H, ref, b, start[b]);
     }
-    if (t > 0) gemm_pk(pk, nb, H, H, rh + (long)t * H, T * H, 1, U + 2 * H, G, z + (long)t * G + 2 * H, T * G, 1);
-    for (int b = 0; b < nb; b++) {
-      const f32 *zr = z + ((long)b * T + t) * G;
-      const f32 *hpr = t > 0 ? h + ((long)b * T + t - 1) * H : 0;
-      f32 *hr = h + ((long)b * T + t) * H;
-      for (int j = 0; j < H; j += 4) {
-        v128_t zz = v_act(wasm_v128_load(zr + j), ract);
-        v128_t hh = v_act(wasm_v128_load(zr + 2 * H + j), act);
-        v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
-        /* h = z h_{t-1} + (1 - z) hh, in the same operation order as tfjs-layers */
-        v128_t hv = wasm_f32x4_add(wasm_f32x4_mul(zz, hpv), wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz), hh));
-        wasm_v128_store(hr + j, hv);
-      }
+  }
+  x += (long)b0 * T * D, z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
+  int n = nb, k = nb, m = nb * T;
+  const int *rows = 0, *srows = 0;
+  if (sharing) {
+    order += b0, steps += (long)b0 * T;
+    n = plan_rows(b0, b1, T, ref, start, order, steps, &m);
+    rows = order, srows = steps, k = 0;
+    fill_bias_rows(z, steps, m, G, bias);
+  } else {
+    fill_bias(z, nb * T, G, bias);
+  }
+  gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
+  for (int t = 0; t < T; t++) {
+    if (sharing)
+      while (k < n && start[b0 + order[k]] <= t) k++;
+    if (t > 0 && k > 0) gemm_rows(pk, rows, k, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
+    for (int i = 0; i < k; i++) {
+      long r = (long)(rows ? rows[i] : i) * T + t;
+      gru_reset(z + r * G, t > 0 ? h + (r - 1) * H : 0, rh + r * H, H, ract);
+    }
+    if (t > 0 && k > 0)
+      gemm_rows(pk, rows, k, H, H, rh + (long)t * H, T * H, 1, U + 2 * H, G, z + (long)t * G + 2 * H, T * G, 1);
+    for (int i = 0; i < k; i++) {
+      long r = (long)(rows ? rows[i] : i) * T + t;
+      gru_update(z + r * G, t > 0 ? h + (r - 1) * H : 0, h + r * H, H, act, ract);
     }
   }
 }

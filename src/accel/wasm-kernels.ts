@@ -63,6 +63,7 @@ interface KernelExports {
   max_pool_grad(...args: number[]): void;
   conv1d_backward_winograd(...args: number[]): void;
   set_scratch(offset: number): void;
+  shared_prefix(b: number, t: number, d: number, x: number, start: number, alive: number): number;
   gemm_ex(
     m: number,
     n: number,
@@ -128,6 +129,14 @@ class KernelInstance implements PartInstance {
   }
 }
 
+/**
+ * Whether the forward passes compute a prefix shared by several rows once (default; exact, see
+ * `shared_prefix` in kernels.c). `ULASAN_PREFIX_SHARING=0` turns it off, to compare.
+ */
+export function prefixSharing(): boolean {
+  return process.env.ULASAN_PREFIX_SHARING !== '0';
+}
+
 function align(n: number): number {
   return (n + 63) & ~63;
 }
@@ -155,6 +164,11 @@ export class RecurrentKernel {
   private scratchStride = 0;
   /** Parts the scratch was laid out for (the thread setting may change between calls). */
   private scratchParts = 1;
+  /**
+   * Steps (row × time step) the last forward copied from a shared prefix instead of computing, out
+   * of batch × steps.
+   */
+  sharedSteps = 0;
 
   /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
   constructor(readonly kind: FusedCellKind) {}
@@ -183,28 +197,53 @@ export class RecurrentKernel {
     // Packing scratch for each part the pool may run (one per thread).
     this.scratchStride = PACK_ROWS * Math.max(G, D);
     this.scratchParts = kernelThreads();
-    const [ox, ow, ou, ob, oz, oc, oh, ody, odx, odw, odu, odb, odz, ohp, out, owt, odh, odc, scratch] =
-      this.wasm.layout([
-        n * D,
-        D * G,
-        H * G,
-        G,
-        n * G,
-        n * H,
-        n * H,
-        n * H,
-        n * D,
-        D * G,
-        H * G,
-        G,
-        n * G,
-        n * H,
-        G * H,
-        G * D,
-        B * H,
-        B * H,
-        this.scratchStride * this.scratchParts,
-      ]) as [number, ...number[]];
+    const [
+      ox,
+      ow,
+      ou,
+      ob,
+      oz,
+      oc,
+      oh,
+      ody,
+      odx,
+      odw,
+      odu,
+      odb,
+      odz,
+      ohp,
+      out,
+      owt,
+      odh,
+      odc,
+      ostart,
+      oorder,
+      osteps,
+      scratch,
+    ] = this.wasm.layout([
+      n * D,
+      D * G,
+      H * G,
+      G,
+      n * G,
+      n * H,
+      n * H,
+      n * H,
+      n * D,
+      D * G,
+      H * G,
+      G,
+      n * G,
+      n * H,
+      G * H,
+      G * D,
+      B * H,
+      B * H,
+      B, // int32: shared prefix length per row
+      B, // int32: rows by prefix length
+      n, // int32: (row, step) pairs to compute
+      this.scratchStride * this.scratchParts,
+    ]) as [number, ...number[]];
     this.offsets = {
       ox,
       ow,
@@ -232,23 +271,59 @@ export class RecurrentKernel {
     if (bias) this.wasm.write(ob as number, bias);
     this.hasBias = bias !== null;
     // oc holds the cell states (LSTM) or r ⊙ h_{t-1} (GRU).
+    const kernelName = this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward';
+    const e = this.wasm.exports;
+    const weightArgs = [
+      ow as number,
+      ou as number,
+      bias ? (ob as number) : 0,
+      options.activation,
+      options.recurrentActivation,
+    ];
+    // Rows that begin with the same inputs (padding) share their first states: the reference row
+    // runs first, alone, and the parts copy its prefix instead of recomputing it (kernels.c).
+    const ref = prefixSharing() ? e.shared_prefix(B, T, D, ox, ostart as number, oorder as number) : -1;
+    this.sharedSteps = 0;
+    if (ref >= 0) {
+      const start = new Int32Array(this.wasm.memory.buffer, ostart as number, B);
+      for (let b = 0; b < B; b++) if (b !== ref) this.sharedSteps += start[b] as number;
+      const row = (offset: number, width: number) => offset + ref * T * width * 4;
+      e[kernelName](
+        1,
+        T,
+        D,
+        H,
+        row(ox, D),
+        ...weightArgs,
+        row(oz as number, G),
+        row(oc as number, H),
+        row(oh as number, H),
+        0,
+        -1,
+        0,
+        0,
+        ...this.scratchArgs(),
+        0,
+        1,
+      );
+    }
     const args = [
       B,
       T,
       D,
       H,
       ox,
-      ow as number,
-      ou as number,
-      bias ? (ob as number) : 0,
-      options.activation,
-      options.recurrentActivation,
+      ...weightArgs,
       oz as number,
       oc as number,
       oh as number,
+      ostart as number,
+      ref,
+      oorder as number,
+      osteps as number,
       ...this.scratchArgs(),
     ];
-    runParts(this.wasm, this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward', args, B, this.scratchParts);
+    runParts(this.wasm, kernelName, args, B, this.scratchParts);
     this.shape = { ...shape };
     this.options = { ...options };
     return ++this.generation;
