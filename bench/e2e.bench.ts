@@ -4,9 +4,9 @@
  * `BENCH_E2E_PAIRS` (default 3) same-run pairs, each job in a fresh process:
  *
  * - `ulasan train --model lstm --epochs 2 --batch-size 128` on SmSA train (the built CLI,
- *   `dist/cli/main.js`) with 2 kernel threads (and 1, not in `--quick`; `ULASAN_THREADS`) vs the
- *   same network in PyTorch CPU with as many threads (`bench/peers/torch_lstm_smsa.py`), and
- *   (not in `--quick`) with 2 threads and `ULASAN_KERNEL_MATH=fma` vs PyTorch on 1 thread;
+ *   `dist/cli/main.js`) with 2 kernel threads (and, not in `--quick`, 2 with
+ *   `ULASAN_KERNEL_MATH=fma` and 1; `ULASAN_THREADS`), each vs the same network in PyTorch CPU on
+ *   1 thread, its fastest setting here (`bench/peers/torch_lstm_smsa.py`);
  * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
@@ -247,15 +247,13 @@ const bench: Bench = async ({ quick, log }) => {
     }
 
     if (jobs.includes('lstm')) {
-      // Ours with the kernel threads the CLI uses by default (both cores) and with one; PyTorch
-      // with the same number of threads (its one-thread run is its fastest on this machine).
-      // Also the opt-in fused multiply-add kernels (ULASAN_KERNEL_MATH=fma) at 2 threads.
+      // Ours with the kernel threads the CLI uses by default (both cores), with the opt-in fused
+      // multiply-add kernels (ULASAN_KERNEL_MATH=fma), and with one thread; each beside PyTorch's
+      // fastest setting on this machine, one thread (with two it takes ~3× as long).
       const variants: { threads: number; math?: 'fma' }[] = quick
         ? [{ threads: 2 }]
         : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
       for (const { threads, math } of variants) {
-        // The FMA variant is set beside PyTorch's fastest setting here (1 thread).
-        const peerThreads = math ? 1 : threads;
         const ours = () =>
           timed(
             process.execPath,
@@ -278,14 +276,7 @@ const bench: Bench = async ({ quick, log }) => {
             { ULASAN_THREADS: String(threads), ...(math ? { ULASAN_KERNEL_MATH: math } : {}) },
           );
         const peer = hasTorch
-          ? () =>
-              timed(PYTHON, [
-                join(PEERS, 'torch_lstm_smsa.py'),
-                SMSA_TRAIN,
-                join(dir, 'torch-out'),
-                '2',
-                String(peerThreads),
-              ])
+          ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, join(dir, 'torch-out'), '2', '1'])
           : undefined;
         const tag = `${threads} thread${threads > 1 ? 's' : ''}${math ? `, ULASAN_KERNEL_MATH=${math}` : ''}`;
         const r = alternate(pairs, ours, peer, log, `lstm train ${tag}`);
@@ -297,7 +288,7 @@ const bench: Bench = async ({ quick, log }) => {
           ...(hasTorch
             ? {
                 reference: median(r.peer.map((s) => s.seconds)),
-                referenceName: `PyTorch CPU, ${peerThreads} thread${peerThreads > 1 ? 's' : ''}, same network`,
+                referenceName: 'PyTorch CPU, 1 thread, same network',
               }
             : {}),
           notes:
