@@ -164,11 +164,7 @@ export class RecurrentKernel {
   private scratchStride = 0;
   /** Parts the scratch was laid out for (the thread setting may change between calls). */
   private scratchParts = 1;
-  /**
-   * Steps (row × time step) the last forward copied from a shared prefix instead of computing, out
-   * of batch × steps.
-   */
-  sharedSteps = 0;
+  private shared = 0;
 
   /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
   constructor(readonly kind: FusedCellKind) {}
@@ -283,10 +279,10 @@ export class RecurrentKernel {
     // Rows that begin with the same inputs (padding) share their first states: the reference row
     // runs first, alone, and the parts copy its prefix instead of recomputing it (kernels.c).
     const ref = prefixSharing() ? e.shared_prefix(B, T, D, ox, ostart as number, oorder as number) : -1;
-    this.sharedSteps = 0;
+    this.shared = 0;
     if (ref >= 0) {
       const start = new Int32Array(this.wasm.memory.buffer, ostart as number, B);
-      for (let b = 0; b < B; b++) if (b !== ref) this.sharedSteps += start[b] as number;
+      for (let b = 0; b < B; b++) if (b !== ref) this.shared += start[b] as number;
       const row = (offset: number, width: number) => offset + ref * T * width * 4;
       e[kernelName](
         1,
@@ -340,6 +336,14 @@ export class RecurrentKernel {
     const out = new Float32Array(B * H);
     for (let b = 0; b < B; b++) out.set(h.subarray((b * T + T - 1) * H, (b * T + T) * H), b * H);
     return out;
+  }
+
+  /**
+   * Steps (row × time step) the last forward copied from a shared prefix instead of computing, out
+   * of batch × steps.
+   */
+  get sharedSteps(): number {
+    return this.shared;
   }
 
   /** True when the last forward is generation `generation` (its saved state is still here). */
