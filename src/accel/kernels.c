@@ -338,17 +338,16 @@ EXPORT(matmul) void matmul(int M, int N, int K, const f32 *A, const f32 *B, f32 
 
 
 
-/* out[rows, n] = in[rows, n] (+ bias[n]) broadcast; used to seed the input projection with the bias. */
-static void fill_bias(f32 *out, int rows, int n, const f32 *bias) {
-  for (int r = 0; r < rows; r++) {
-    f32 *o = out + (long)r * n;
-    if (bias) {
-      for (int j = 0; j < n; j++) o[j] = bias[j];
-    } else {
-      for (int j = 0; j < n; j++) o[j] = 0;
-    }
+/* out[r] = bias (0 without one) for rows r = rows[0 .. count) of out [*, n], or rows 0 .. count
+ * when rows is 0; used to seed the input projection with the bias. */
+static void fill_bias_rows(f32 *out, const int *rows, int count, int n, const f32 *bias) {
+  for (int r = 0; r < count; r++) {
+    f32 *o = out + (long)(rows ? rows[r] : r) * n;
+    for (int j = 0; j < n; j++) o[j] = bias ? bias[j] : 0;
   }
 }
+
+#define fill_bias(out, count, n, bias) fill_bias_rows(out, 0, count, n, bias)
 
 /* bias gradient: column sums of dz[rows, n] */
 static void col_sums(const f32 *dz, int rows, int n, f32 *out) {
@@ -482,12 +481,33 @@ static int plan_rows(int b0, int b1, int T, int ref, const int *start, int *orde
   return n;
 }
 
-/* fill_bias for the listed rows of out [*, n]. */
-static void fill_bias_rows(f32 *out, const int *rows, int count, int n, const f32 *bias) {
-  for (int r = 0; r < count; r++) {
-    f32 *o = out + (long)rows[r] * n;
-    for (int j = 0; j < n; j++) o[j] = bias ? bias[j] : 0;
+/*
+ * What both cells' forward passes do before the recurrence, for this part's rows [b0, b1): with
+ * sharing, copy each row's shared prefix of the three saved buffers (z [B, T, G]; s and h
+ * [B, T, H], s = the LSTM's c or the GRU's rh) from the reference row and list the rows and steps
+ * still to compute (plan_rows, into order + b0 and steps + b0·T); then the input projection
+ * z = x·W + bias of those steps (of all steps without sharing). Pointers are the whole batch's.
+ * Returns how many of the part's rows the recurrence computes.
+ */
+static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H, const f32 *x, const f32 *W,
+                         const f32 *bias, f32 *z, f32 *s, f32 *h, const int *start, int ref, int *order, int *steps,
+                         f32 *pk) {
+  int n = b1 - b0, m = n * T;
+  const int *srows = 0; /* 0: every step of every row */
+  if (sharing) {
+    for (int b = b0; b < b1; b++) {
+      if (b == ref) continue;
+      copy_steps(z, T, G, ref, b, start[b]);
+      copy_steps(s, T, H, ref, b, start[b]);
+      copy_steps(h, T, H, ref, b, start[b]);
+    }
+    srows = steps + (long)b0 * T;
+    n = plan_rows(b0, b1, T, ref, start, order + b0, steps + (long)b0 * T, &m);
   }
+  z += (long)b0 * T * G, x += (long)b0 * T * D;
+  fill_bias_rows(z, srows, m, G, bias);
+  gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
+  return n;
 }
 
 /* ---------------------------------------------------------------- LSTM */
@@ -521,31 +541,14 @@ void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
   const int G = 4 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
-  const int nb = b1 - b0;
   const int sharing = start && ref >= 0;
-  if (sharing) {
-    for (int b = b0; b < b1; b++) {
-      if (b == ref) continue;
-      copy_steps(z, T, G, ref, b, start[b]);
-      copy_steps(c, T, H, ref, b, start[b]);
-      copy_steps(h, T, H, ref, b, start[b]);
-    }
-  }
-  x += (long)b0 * T * D, z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H;
-  int n = nb, k = nb, m = nb * T;
-  const int *rows = 0, *srows = 0; /* 0: all rows, all steps */
-  if (sharing) {
-    order += b0, steps += (long)b0 * T;
-    n = plan_rows(b0, b1, T, ref, start, order, steps, &m);
-    rows = order, srows = steps, k = 0;
-    fill_bias_rows(z, steps, m, G, bias);
-  } else {
-    fill_bias(z, nb * T, G, bias);
-  }
-  gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
+  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, c, h, start, ref, order, steps, pk);
+  const int *rows = sharing ? order + b0 : 0; /* 0: rows 0 .. n, all computed from step 0 */
+  int k = sharing ? 0 : n;                    /* rows computed at this step: rows[0 .. k) */
+  z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H;
   for (int t = 0; t < T; t++) {
     if (sharing)
-      while (k < n && start[b0 + order[k]] <= t) k++;
+      while (k < n && start[b0 + rows[k]] <= t) k++;
     if (t > 0 && k > 0) gemm_rows(pk, rows, k, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
     for (int i = 0; i < k; i++) {
       long r = (long)(rows ? rows[i] : i) * T + t;
@@ -664,31 +667,14 @@ void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f
   const int G = 3 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
-  const int nb = b1 - b0;
   const int sharing = start && ref >= 0;
-  if (sharing) {
-    for (int b = b0; b < b1; b++) {
-      if (b == ref) continue;
-      copy_steps(z, T, G, ref, b, start[b]);
-      copy_steps(rh, T, H, ref, b, start[b]);
-      copy_steps(h, T, H, ref, b, start[b]);
-    }
-  }
-  x += (long)b0 * T * D, z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
-  int n = nb, k = nb, m = nb * T;
-  const int *rows = 0, *srows = 0;
-  if (sharing) {
-    order += b0, steps += (long)b0 * T;
-    n = plan_rows(b0, b1, T, ref, start, order, steps, &m);
-    rows = order, srows = steps, k = 0;
-    fill_bias_rows(z, steps, m, G, bias);
-  } else {
-    fill_bias(z, nb * T, G, bias);
-  }
-  gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
+  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, rh, h, start, ref, order, steps, pk);
+  const int *rows = sharing ? order + b0 : 0;
+  int k = sharing ? 0 : n;
+  z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
   for (int t = 0; t < T; t++) {
     if (sharing)
-      while (k < n && start[b0 + order[k]] <= t) k++;
+      while (k < n && start[b0 + rows[k]] <= t) k++;
     if (t > 0 && k > 0) gemm_rows(pk, rows, k, 2 * H, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
     for (int i = 0; i < k; i++) {
       long r = (long)(rows ? rows[i] : i) * T + t;

@@ -193,95 +193,54 @@ export class RecurrentKernel {
     // Packing scratch for each part the pool may run (one per thread).
     this.scratchStride = PACK_ROWS * Math.max(G, D);
     this.scratchParts = kernelThreads();
-    const [
-      ox,
-      ow,
-      ou,
-      ob,
-      oz,
-      oc,
-      oh,
-      ody,
-      odx,
-      odw,
-      odu,
-      odb,
-      odz,
-      ohp,
-      out,
-      owt,
-      odh,
-      odc,
-      ostart,
-      oorder,
-      osteps,
-      scratch,
-    ] = this.wasm.layout([
-      n * D,
-      D * G,
-      H * G,
-      G,
-      n * G,
-      n * H,
-      n * H,
-      n * H,
-      n * D,
-      D * G,
-      H * G,
-      G,
-      n * G,
-      n * H,
-      G * H,
-      G * D,
-      B * H,
-      B * H,
-      B, // int32: shared prefix length per row
-      B, // int32: rows by prefix length
-      n, // int32: (row, step) pairs to compute
-      this.scratchStride * this.scratchParts,
-    ]) as [number, ...number[]];
-    this.offsets = {
-      ox,
-      ow,
-      ou,
-      ob,
-      oz,
-      oc,
-      oh,
-      ody,
-      odx,
-      odw,
-      odu,
-      odb,
-      odz,
-      ohp,
-      out,
-      owt,
-      odh,
-      odc,
-      scratch,
-    } as Record<string, number>;
+    // Float32 buffers except the three int32 ones for shared prefixes; this order is the layout.
+    const sizes: Record<string, number> = {
+      ox: n * D,
+      ow: D * G,
+      ou: H * G,
+      ob: G,
+      oz: n * G,
+      oc: n * H,
+      oh: n * H,
+      ody: n * H,
+      odx: n * D,
+      odw: D * G,
+      odu: H * G,
+      odb: G,
+      odz: n * G,
+      ohp: n * H,
+      out: G * H,
+      owt: G * D,
+      odh: B * H,
+      odc: B * H,
+      ostart: B, // shared prefix length per row
+      oorder: B, // rows by prefix length
+      osteps: n, // (row, step) pairs to compute
+      scratch: this.scratchStride * this.scratchParts,
+    };
+    const names = Object.keys(sizes);
+    const at = this.wasm.layout(Object.values(sizes));
+    this.offsets = Object.fromEntries(names.map((name, i) => [name, at[i] as number]));
+    const o = (name: string) => this.at(name);
+    const ox = o('ox');
+    const ow = o('ow');
+    const ou = o('ou');
+    const ob = o('ob');
     this.wasm.write(ox, x);
     this.wasm.write(ow, kernel);
     this.wasm.write(ou, recurrentKernel);
-    if (bias) this.wasm.write(ob as number, bias);
+    if (bias) this.wasm.write(ob, bias);
     this.hasBias = bias !== null;
     // oc holds the cell states (LSTM) or r ⊙ h_{t-1} (GRU).
     const kernelName = this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward';
     const e = this.wasm.exports;
-    const weightArgs = [
-      ow as number,
-      ou as number,
-      bias ? (ob as number) : 0,
-      options.activation,
-      options.recurrentActivation,
-    ];
+    const weightArgs = [ow, ou, bias ? ob : 0, options.activation, options.recurrentActivation];
     // Rows that begin with the same inputs (padding) share their first states: the reference row
     // runs first, alone, and the parts copy its prefix instead of recomputing it (kernels.c).
-    const ref = prefixSharing() ? e.shared_prefix(B, T, D, ox, ostart as number, oorder as number) : -1;
+    const ref = prefixSharing() ? e.shared_prefix(B, T, D, ox, o('ostart'), o('oorder')) : -1;
     this.shared = 0;
     if (ref >= 0) {
-      const start = new Int32Array(this.wasm.memory.buffer, ostart as number, B);
+      const start = new Int32Array(this.wasm.memory.buffer, o('ostart'), B);
       for (let b = 0; b < B; b++) if (b !== ref) this.shared += start[b] as number;
       const row = (offset: number, width: number) => offset + ref * T * width * 4;
       e[kernelName](
@@ -291,9 +250,9 @@ export class RecurrentKernel {
         H,
         row(ox, D),
         ...weightArgs,
-        row(oz as number, G),
-        row(oc as number, H),
-        row(oh as number, H),
+        row(o('oz'), G),
+        row(o('oc'), H),
+        row(o('oh'), H),
         0,
         -1,
         0,
@@ -310,13 +269,13 @@ export class RecurrentKernel {
       H,
       ox,
       ...weightArgs,
-      oz as number,
-      oc as number,
-      oh as number,
-      ostart as number,
+      o('oz'),
+      o('oc'),
+      o('oh'),
+      o('ostart'),
       ref,
-      oorder as number,
-      osteps as number,
+      o('oorder'),
+      o('osteps'),
       ...this.scratchArgs(),
     ];
     runParts(this.wasm, kernelName, args, B, this.scratchParts);
@@ -714,7 +673,7 @@ export class Conv1dKernel {
     e.set_scratch(scratch as number);
     this.wasm.write(ox, x);
     this.wasm.write(ow as number, kernel);
-    if (bias) this.wasm.write(ob as number, bias);
+    if (bias) this.wasm.write(ob, bias);
     e.conv1d_pad(B, T, CI, shape.padBefore, shape.padAfter, ox, oxp as number);
     if (wino) {
       this.wasm.write(oat as number, wino.AT);
