@@ -41,8 +41,15 @@ enum { ACT_LINEAR = 0, ACT_TANH = 1, ACT_SIGMOID = 2, ACT_HARD_SIGMOID = 3, ACT_
 
 /* ---------------------------------------------------------------- vector math */
 
+/*
+ * Clamps and rounding here use the cheapest instructions that give the same bits as the IEEE-exact
+ * ones (checked on all 2^32 inputs): pmin/pmax (one x86 instruction each; f32x4.min/max take ~7 to
+ * order ±0 and NaN) agree with min/max when the bound is not ±0 and x comes first (a NaN x is
+ * returned), and the integer n + 127 comes from n + 1.5·2^23's bits rather than a saturating
+ * conversion (n is an integer in [-126, 127] after the clamp).
+ */
 static inline v128_t v_exp(v128_t x) {
-  x = wasm_f32x4_max(wasm_f32x4_min(x, wasm_f32x4_splat(88.0f)), wasm_f32x4_splat(-87.0f));
+  x = wasm_f32x4_pmax(wasm_f32x4_pmin(x, wasm_f32x4_splat(88.0f)), wasm_f32x4_splat(-87.0f));
   v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)));
   v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
@@ -54,7 +61,8 @@ static inline v128_t v_exp(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
-  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  v128_t m = wasm_f32x4_add(n, wasm_f32x4_splat(12582912.0f)); /* bits 0x4B400000 + n */
+  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(m, wasm_i32x4_splat(127 - 0x4B400000)), 23);
   return wasm_f32x4_mul(p, e);
 }
 
@@ -91,7 +99,8 @@ static inline v128_t v_act(v128_t x, int code) {
       return v_sigmoid(x);
     case ACT_HARD_SIGMOID: {
       v128_t y = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(0.2f)), wasm_f32x4_splat(0.5f));
-      return wasm_f32x4_min(wasm_f32x4_max(y, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
+      /* pmax/pmin as in v_exp: y = 0.2x + 0.5 is never -0, so the 0 bound cannot tie in sign */
+      return wasm_f32x4_pmin(wasm_f32x4_pmax(y, wasm_f32x4_splat(0.0f)), wasm_f32x4_splat(1.0f));
     }
     case ACT_RELU:
       return wasm_f32x4_max(x, wasm_f32x4_splat(0.0f));
@@ -120,6 +129,14 @@ static inline v128_t v_dact(v128_t x, v128_t a, int code) {
       return one;
   }
 }
+
+/*
+ * Whether an activation's derivative can be taken from its output alone (v_dact(a, a, code) =
+ * v_dact(x, a, code)): all but hard sigmoid, whose clip hides where it was flat. For those the
+ * forward passes keep the activation in place of the pre-activation, so the backward pass reads
+ * it instead of computing it again (the same function of the same input: the same bits).
+ */
+static inline int keeps_act(int code) { return code != ACT_HARD_SIGMOID; }
 
 /* ---------------------------------------------------------------- matrix products */
 
@@ -483,15 +500,15 @@ static int plan_rows(int b0, int b1, int T, int ref, const int *start, int *orde
 
 /*
  * What both cells' forward passes do before the recurrence, for this part's rows [b0, b1): with
- * sharing, copy each row's shared prefix of the three saved buffers (z [B, T, G]; s and h
- * [B, T, H], s = the LSTM's c or the GRU's rh) from the reference row and list the rows and steps
+ * sharing, copy each row's shared prefix of the saved buffers (z [B, T, G]; s, s2 and h [B, T, H],
+ * s = the LSTM's c or the GRU's rh, s2 = the LSTM's tanh(c) or 0) from the reference row and list the rows and steps
  * still to compute (plan_rows, into order + b0 and steps + b0·T); then the input projection
  * z = x·W + bias of those steps (of all steps without sharing). Pointers are the whole batch's.
  * Returns how many of the part's rows the recurrence computes.
  */
 static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H, const f32 *x, const f32 *W,
-                         const f32 *bias, f32 *z, f32 *s, f32 *h, const int *start, int ref, int *order, int *steps,
-                         f32 *pk) {
+                         const f32 *bias, f32 *z, f32 *s, f32 *s2, f32 *h, const int *start, int ref, int *order,
+                         int *steps, f32 *pk) {
   int n = b1 - b0, m = n * T;
   const int *srows = 0; /* 0: every step of every row */
   if (sharing) {
@@ -499,6 +516,7 @@ static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H
       if (b == ref) continue;
       copy_steps(z, T, G, ref, b, start[b]);
       copy_steps(s, T, H, ref, b, start[b]);
+      if (s2) copy_steps(s2, T, H, ref, b, start[b]);
       copy_steps(h, T, H, ref, b, start[b]);
     }
     srows = steps + (long)b0 * T;
@@ -512,47 +530,58 @@ static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H
 
 /* ---------------------------------------------------------------- LSTM */
 
-/* One LSTM step (gates i, f, c, o) for one row: cell state cr and hidden state hr from the gate
- * pre-activations zr and the previous cell state cp (0 at the first step). */
-static inline void lstm_cell(const f32 *zr, const f32 *cp, f32 *cr, f32 *hr, int H, int act, int ract) {
+/* One LSTM step (gates i, f, c, o) for one row: cell state cr, its activation ar and hidden state
+ * hr from the gate pre-activations zr and the previous cell state cp (0 at the first step). Gates
+ * whose activation keeps_act leave their activation in zr for the backward pass. */
+static inline void lstm_cell(f32 *zr, const f32 *cp, f32 *cr, f32 *ar, f32 *hr, int H, int act, int ract) {
+  const int kr = keeps_act(ract), ka = keeps_act(act);
   for (int j = 0; j < H; j += 4) {
     v128_t i = v_act(wasm_v128_load(zr + j), ract);
     v128_t f = v_act(wasm_v128_load(zr + H + j), ract);
     v128_t g = v_act(wasm_v128_load(zr + 2 * H + j), act);
     v128_t o = v_act(wasm_v128_load(zr + 3 * H + j), ract);
+    if (kr) {
+      wasm_v128_store(zr + j, i);
+      wasm_v128_store(zr + H + j, f);
+      wasm_v128_store(zr + 3 * H + j, o);
+    }
+    if (ka) wasm_v128_store(zr + 2 * H + j, g);
     v128_t cv = wasm_f32x4_mul(i, g);
     if (cp) cv = wasm_f32x4_add(cv, wasm_f32x4_mul(f, wasm_v128_load(cp + j)));
+    v128_t tc = v_act(cv, act);
     wasm_v128_store(cr + j, cv);
-    wasm_v128_store(hr + j, wasm_f32x4_mul(o, v_act(cv, act)));
+    wasm_v128_store(ar + j, tc);
+    wasm_v128_store(hr + j, wasm_f32x4_mul(o, tc));
   }
 }
 
 /*
  * Forward over all steps, for this part's sequences. z [B, T, 4H] receives the gate
- * pre-activations, c and h [B, T, H] the cell and hidden states of every step. bias may be 0
+ * pre-activations (activations where keeps_act), c, tc and h [B, T, H] the cell states, their
+ * activations and the hidden states of every step. bias may be 0
  * (useBias false). H must be a multiple of 4. With start (shared_prefix, ref ≥ 0), the reference
  * row must already be computed (this function on that row alone, start 0), and each other row
  * copies its first start[b] steps from it; order [B] and steps [B·T] are scratch.
  */
 EXPORT(lstm_forward)
 void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                  int ract, f32 *z, f32 *c, f32 *h, const int *start, int ref, int *order, int *steps, f32 *pk0,
-                  int pk_stride, int part, int parts) {
+                  int ract, f32 *z, f32 *c, f32 *tc, f32 *h, const int *start, int ref, int *order, int *steps,
+                  f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 4 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int sharing = start && ref >= 0;
-  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, c, h, start, ref, order, steps, pk);
+  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, c, tc, h, start, ref, order, steps, pk);
   const int *rows = sharing ? order + b0 : 0; /* 0: rows 0 .. n, all computed from step 0 */
   int k = sharing ? 0 : n;                    /* rows computed at this step: rows[0 .. k) */
-  z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H;
+  z += (long)b0 * T * G, c += (long)b0 * T * H, tc += (long)b0 * T * H, h += (long)b0 * T * H;
   for (int t = 0; t < T; t++) {
     if (sharing)
       while (k < n && start[b0 + rows[k]] <= t) k++;
     if (t > 0 && k > 0) gemm_rows(pk, rows, k, G, H, h + (long)(t - 1) * H, T * H, 1, U, G, z + (long)t * G, T * G, 1);
     for (int i = 0; i < k; i++) {
       long r = (long)(rows ? rows[i] : i) * T + t;
-      lstm_cell(z + r * G, t > 0 ? c + (r - 1) * H : 0, c + r * H, h + r * H, H, act, ract);
+      lstm_cell(z + r * G, t > 0 ? c + (r - 1) * H : 0, c + r * H, tc + r * H, h + r * H, H, act, ract);
     }
   }
 }
@@ -564,21 +593,23 @@ void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const 
  * every step. ut [4H, H] = Uᵀ (transpose_ex, before the parts); scratch dh, dc [B, H].
  */
 EXPORT(lstm_backward)
-void lstm_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f32 *z, const f32 *c, const f32 *h,
-                   const f32 *dy, int seq, f32 *dz, f32 *hp, f32 *dh, f32 *dc, f32 *pk0, int pk_stride, int part,
-                   int parts) {
+void lstm_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f32 *z, const f32 *c, const f32 *tc,
+                   const f32 *h, const f32 *dy, int seq, f32 *dz, f32 *hp, f32 *dh, f32 *dc, f32 *pk0, int pk_stride,
+                   int part, int parts) {
   const int G = 4 * H;
+  const int kr = keeps_act(ract), ka = keeps_act(act);
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int nb = b1 - b0;
-  z += (long)b0 * T * G, c += (long)b0 * T * H, h += (long)b0 * T * H, dz += (long)b0 * T * G;
-  hp += (long)b0 * T * H, dh += (long)b0 * H, dc += (long)b0 * H;
+  z += (long)b0 * T * G, c += (long)b0 * T * H, tc += (long)b0 * T * H, h += (long)b0 * T * H;
+  dz += (long)b0 * T * G, hp += (long)b0 * T * H, dh += (long)b0 * H, dc += (long)b0 * H;
   dy += seq ? (long)b0 * T * H : (long)b0 * H;
   for (int j = 0; j < nb * H; j++) dh[j] = 0, dc[j] = 0;
   for (int t = T - 1; t >= 0; t--) {
     for (int b = 0; b < nb; b++) {
       const f32 *zr = z + ((long)b * T + t) * G;
       const f32 *cr = c + ((long)b * T + t) * H;
+      const f32 *ar = tc + ((long)b * T + t) * H;
       const f32 *cp = t > 0 ? c + ((long)b * T + t - 1) * H : 0;
       const f32 *dyr = seq ? dy + ((long)b * T + t) * H : (t == T - 1 ? dy + (long)b * H : 0);
       f32 *dhr = dh + (long)b * H;
@@ -587,13 +618,15 @@ void lstm_backward(int B, int T, int H, const f32 *ut, int act, int ract, const 
       for (int j = 0; j < H; j += 4) {
         v128_t zi = wasm_v128_load(zr + j), zf = wasm_v128_load(zr + H + j);
         v128_t zg = wasm_v128_load(zr + 2 * H + j), zo = wasm_v128_load(zr + 3 * H + j);
-        v128_t i = v_act(zi, ract), f = v_act(zf, ract), g = v_act(zg, act), o = v_act(zo, ract);
+        /* where keeps_act, z holds the activation: v_dact(a, a, code) below is the derivative */
+        v128_t i = kr ? zi : v_act(zi, ract), f = kr ? zf : v_act(zf, ract);
+        v128_t g = ka ? zg : v_act(zg, act), o = kr ? zo : v_act(zo, ract);
         v128_t cv = wasm_v128_load(cr + j);
-        v128_t tc = v_act(cv, act);
+        v128_t tcv = wasm_v128_load(ar + j);
         v128_t dhv = wasm_v128_load(dhr + j);
         if (dyr) dhv = wasm_f32x4_add(dhv, wasm_v128_load(dyr + j));
-        v128_t dov = wasm_f32x4_mul(dhv, tc);
-        v128_t dcv = wasm_f32x4_add(wasm_v128_load(dcr + j), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), v_dact(cv, tc, act)));
+        v128_t dov = wasm_f32x4_mul(dhv, tcv);
+        v128_t dcv = wasm_f32x4_add(wasm_v128_load(dcr + j), wasm_f32x4_mul(wasm_f32x4_mul(dhv, o), v_dact(cv, tcv, act)));
         v128_t cpv = cp ? wasm_v128_load(cp + j) : wasm_f32x4_splat(0.0f);
         wasm_v128_store(dzr + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, g), v_dact(zi, i, ract)));
         wasm_v128_store(dzr + H + j, wasm_f32x4_mul(wasm_f32x4_mul(dcv, cpv), v_dact(zf, f, ract)));
@@ -637,19 +670,26 @@ void lstm_weight_grads(int n, int D, int H, const f32 *x, const f32 *hp, const f
 
 /* ---------------------------------------------------------------- GRU (tfjs-layers, reset_after = false) */
 
-/* The GRU step's first half for one row: rh = r ⊙ h_{t-1} (0 at the first step). */
-static inline void gru_reset(const f32 *zr, const f32 *hpr, f32 *rhr, int H, int ract) {
+/* The GRU step's first half for one row: rh = r ⊙ h_{t-1} (0 at the first step); r stays in zr
+ * where keeps_act. */
+static inline void gru_reset(f32 *zr, const f32 *hpr, f32 *rhr, int H, int ract) {
+  const int kr = keeps_act(ract);
   for (int j = 0; j < H; j += 4) {
     v128_t r = v_act(wasm_v128_load(zr + H + j), ract);
+    if (kr) wasm_v128_store(zr + H + j, r);
     wasm_v128_store(rhr + j, hpr ? wasm_f32x4_mul(r, wasm_v128_load(hpr + j)) : wasm_f32x4_splat(0.0f));
   }
 }
 
-/* The GRU step's second half for one row: h = z h_{t-1} + (1 - z) hh, in tfjs-layers' order. */
-static inline void gru_update(const f32 *zr, const f32 *hpr, f32 *hr, int H, int act, int ract) {
+/* The GRU step's second half for one row: h = z h_{t-1} + (1 - z) hh, in tfjs-layers' order. The
+ * gates z and h leave their activation in zr where keeps_act (gru_reset did r). */
+static inline void gru_update(f32 *zr, const f32 *hpr, f32 *hr, int H, int act, int ract) {
+  const int kr = keeps_act(ract), ka = keeps_act(act);
   for (int j = 0; j < H; j += 4) {
     v128_t zz = v_act(wasm_v128_load(zr + j), ract);
     v128_t hh = v_act(wasm_v128_load(zr + 2 * H + j), act);
+    if (kr) wasm_v128_store(zr + j, zz);
+    if (ka) wasm_v128_store(zr + 2 * H + j, hh);
     v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
     v128_t hv = wasm_f32x4_add(wasm_f32x4_mul(zz, hpv), wasm_f32x4_mul(wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz), hh));
     wasm_v128_store(hr + j, hv);
@@ -657,7 +697,8 @@ static inline void gru_update(const f32 *zr, const f32 *hpr, f32 *hr, int H, int
 }
 
 /*
- * GRU forward (tfjs-layers' cell, reset_after false): z [B, T, 3H] gate pre-activations, rh
+ * GRU forward (tfjs-layers' cell, reset_after false): z [B, T, 3H] gate pre-activations
+ * (activations where keeps_act), rh
  * [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order, steps as in lstm_forward.
  */
 EXPORT(gru_forward)
@@ -668,7 +709,7 @@ void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int sharing = start && ref >= 0;
-  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, rh, h, start, ref, order, steps, pk);
+  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, rh, 0, h, start, ref, order, steps, pk);
   const int *rows = sharing ? order + b0 : 0;
   int k = sharing ? 0 : n;
   z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;
@@ -698,6 +739,7 @@ EXPORT(gru_backward)
 void gru_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f32 *z, const f32 *h, const f32 *dy,
                   int seq, f32 *dz, f32 *hp, f32 *dh, f32 *drh, f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 3 * H;
+  const int kr = keeps_act(ract), ka = keeps_act(act);
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int nb = b1 - b0;
@@ -720,7 +762,7 @@ void gru_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f
         if (dyr) dhv = wasm_f32x4_add(dhv, wasm_v128_load(dyr + j));
         wasm_v128_store(dhr + j, dhv);
         v128_t pz = wasm_v128_load(zr + j), ph = wasm_v128_load(zr + 2 * H + j);
-        v128_t zz = v_act(pz, ract), hh = v_act(ph, act);
+        v128_t zz = kr ? pz : v_act(pz, ract), hh = ka ? ph : v_act(ph, act);
         v128_t hpv = hpr ? wasm_v128_load(hpr + j) : wasm_f32x4_splat(0.0f);
         v128_t dhh = wasm_f32x4_mul(dhv, wasm_f32x4_sub(wasm_f32x4_splat(1.0f), zz));
         wasm_v128_store(dzr + 2 * H + j, wasm_f32x4_mul(dhh, v_dact(ph, hh, act)));
@@ -740,7 +782,7 @@ void gru_backward(int B, int T, int H, const f32 *ut, int act, int ract, const f
       f32 *dzr = dz + ((long)b * T + t) * G;
       for (int j = 0; j < H; j += 4) {
         v128_t pz = wasm_v128_load(zr + j), pr = wasm_v128_load(zr + H + j);
-        v128_t zz = v_act(pz, ract), r = v_act(pr, ract);
+        v128_t zz = kr ? pz : v_act(pz, ract), r = kr ? pr : v_act(pr, ract);
         v128_t drv = wasm_v128_load(drhr + j);
         v128_t hpv = wasm_v128_load(hpr + j);
         wasm_v128_store(dzr + H + j, wasm_f32x4_mul(wasm_f32x4_mul(drv, hpv), v_dact(pr, r, ract)));

@@ -202,6 +202,7 @@ export class RecurrentKernel {
       oz: n * G,
       oc: n * H,
       oh: n * H,
+      otc: this.kind === 'lstm' ? n * H : 0, // the LSTM's tanh(c), kept for the backward pass
       ody: n * H,
       odx: n * D,
       odw: D * G,
@@ -231,8 +232,15 @@ export class RecurrentKernel {
     this.wasm.write(ou, recurrentKernel);
     if (bias) this.wasm.write(ob, bias);
     this.hasBias = bias !== null;
-    // oc holds the cell states (LSTM) or r ⊙ h_{t-1} (GRU).
-    const kernelName = this.kind === 'lstm' ? 'lstm_forward' : 'gru_forward';
+    // oc holds the cell states (LSTM) or r ⊙ h_{t-1} (GRU); otc the LSTM's cell activations.
+    const lstm = this.kind === 'lstm';
+    const kernelName = lstm ? 'lstm_forward' : 'gru_forward';
+    const states = (offset: (name: string, width: number) => number) => [
+      offset('oz', G),
+      offset('oc', H),
+      ...(lstm ? [offset('otc', H)] : []),
+      offset('oh', H),
+    ];
     const e = this.wasm.exports;
     const weightArgs = [ow, ou, bias ? ob : 0, options.activation, options.recurrentActivation];
     // Rows that begin with the same inputs (padding) share their first states: the reference row
@@ -242,25 +250,8 @@ export class RecurrentKernel {
     if (ref >= 0) {
       const start = new Int32Array(this.wasm.memory.buffer, o('ostart'), B);
       for (let b = 0; b < B; b++) if (b !== ref) this.shared += start[b] as number;
-      const row = (offset: number, width: number) => offset + ref * T * width * 4;
-      e[kernelName](
-        1,
-        T,
-        D,
-        H,
-        row(ox, D),
-        ...weightArgs,
-        row(o('oz'), G),
-        row(o('oc'), H),
-        row(o('oh'), H),
-        0,
-        -1,
-        0,
-        0,
-        ...this.scratchArgs(),
-        0,
-        1,
-      );
+      const row = (name: string, width: number) => o(name) + ref * T * width * 4;
+      e[kernelName](1, T, D, H, row('ox', D), ...weightArgs, ...states(row), 0, -1, 0, 0, ...this.scratchArgs(), 0, 1);
     }
     const args = [
       B,
@@ -269,9 +260,7 @@ export class RecurrentKernel {
       H,
       ox,
       ...weightArgs,
-      o('oz'),
-      o('oc'),
-      o('oh'),
+      ...states(o),
       o('ostart'),
       ref,
       o('oorder'),
@@ -332,7 +321,8 @@ export class RecurrentKernel {
     const seq = returnSequences ? 1 : 0;
     const scratch = this.scratchArgs();
     if (this.kind === 'lstm') {
-      const args = [B, T, H, o('out'), options.activation, options.recurrentActivation, o('oz'), o('oc'), o('oh')];
+      const states = [o('oz'), o('oc'), o('otc'), o('oh')];
+      const args = [B, T, H, o('out'), options.activation, options.recurrentActivation, ...states];
       runParts(
         this.wasm,
         'lstm_backward',
