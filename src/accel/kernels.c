@@ -498,17 +498,73 @@ static int plan_rows(int b0, int b1, int T, int ref, const int *start, int *orde
   return n;
 }
 
+/* ---------------------------------------------------------------- repeated inputs */
+
+/*
+ * Input rows that are bitwise equal have equal input projections: in a training batch every
+ * occurrence of a token in one sequence is the same embedding row times that sequence's dropout
+ * mask (padding included), so about half of a first layer's rows repeat one before them; in a
+ * prediction batch, repeated tokens across sequences do too. The projection is computed for the
+ * first of each set and copied to the rest (exact, as for shared prefixes). Deeper layers' inputs
+ * rarely repeat; the search costs a hash of each row, ~1% of its product.
+ */
+
+static unsigned row_hash(const f32 *x, int D) {
+  const unsigned *p = (const unsigned *)x;
+  unsigned h = 2166136261u;
+  for (int d = 0; d < D; d++) h = (h ^ p[d]) * 16777619u;
+  return h ^ (h >> 15);
+}
+
+static int same_row(const f32 *x, int D, int a, int b) {
+  const int *p = (const int *)(x + (long)a * D), *q = (const int *)(x + (long)b * D);
+  for (int d = 0; d < D; d++)
+    if (p[d] != q[d]) return 0;
+  return 1;
+}
+
+/*
+ * Of the m rows rows[0 .. m) (rows 0 .. m when rows is 0) of x [*, D], lists the first of each set
+ * of bitwise-equal rows in uniq (returns how many) and every other as a pair src[k] → dst[k]
+ * (*dups pairs). tab [size ≥ 2m] is scratch for an open-addressing table of uniq indices.
+ */
+static int distinct_rows(const f32 *x, int D, const int *rows, int m, int *uniq, int *src, int *dst, int *dups,
+                         int *tab, int size) {
+  for (int i = 0; i < size; i++) tab[i] = -1;
+  int u = 0, d = 0;
+  for (int i = 0; i < m; i++) {
+    const int r = rows ? rows[i] : i;
+    unsigned slot = row_hash(x + (long)r * D, D) % (unsigned)size;
+    for (;;) {
+      const int k = tab[slot];
+      if (k < 0) {
+        tab[slot] = u;
+        uniq[u++] = r;
+        break;
+      }
+      if (same_row(x, D, uniq[k], r)) {
+        src[d] = uniq[k], dst[d] = r, d++;
+        break;
+      }
+      slot = slot + 1 == (unsigned)size ? 0 : slot + 1;
+    }
+  }
+  *dups = d;
+  return u;
+}
+
 /*
  * What both cells' forward passes do before the recurrence, for this part's rows [b0, b1): with
  * sharing, copy each row's shared prefix of the saved buffers (z [B, T, G]; s, s2 and h [B, T, H],
  * s = the LSTM's c or the GRU's rh, s2 = the LSTM's tanh(c) or 0) from the reference row and list the rows and steps
  * still to compute (plan_rows, into order + b0 and steps + b0·T); then the input projection
- * z = x·W + bias of those steps (of all steps without sharing). Pointers are the whole batch's.
+ * z = x·W + bias of those steps (of all steps without sharing), computed once per distinct input
+ * row when dd (distinct_rows' scratch) is given. Pointers are the whole batch's.
  * Returns how many of the part's rows the recurrence computes.
  */
-static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H, const f32 *x, const f32 *W,
-                         const f32 *bias, f32 *z, f32 *s, f32 *s2, f32 *h, const int *start, int ref, int *order,
-                         int *steps, f32 *pk) {
+static int forward_begin(int sharing, int b0, int b1, int B, int T, int D, int G, int H, const f32 *x,
+                         const f32 *W, const f32 *bias, f32 *z, f32 *s, f32 *s2, f32 *h, const int *start, int ref,
+                         int *order, int *steps, int *dd, f32 *pk) {
   int n = b1 - b0, m = n * T;
   const int *srows = 0; /* 0: every step of every row */
   if (sharing) {
@@ -523,6 +579,22 @@ static int forward_begin(int sharing, int b0, int b1, int T, int D, int G, int H
     n = plan_rows(b0, b1, T, ref, start, order + b0, steps + (long)b0 * T, &m);
   }
   z += (long)b0 * T * G, x += (long)b0 * T * D;
+  if (dd) {
+    /* dd [5·B·T + B]: uniq, src, dst [B·T], the table [2·B·T], each part in its own rows' share,
+     * then per part (at its first row b0) how many rows it copied */
+    const long all = (long)B * T, at = (long)b0 * T;
+    int *uniq = dd + at, *src = dd + all + at, *dst = dd + 2 * all + at, dups;
+    const int u = distinct_rows(x, D, srows, m, uniq, src, dst, &dups, dd + 3 * all + 2 * at, 2 * (b1 - b0) * T);
+    fill_bias_rows(z, uniq, u, G, bias);
+    gemm_rows(pk, uniq, u, G, D, x, D, 1, W, G, z, G, 1);
+    dd[5 * all + b0] = dups;
+    for (int k = 0; k < dups; k++) {
+      const f32 *from = z + (long)src[k] * G;
+      f32 *to = z + (long)dst[k] * G;
+      for (int j = 0; j < G; j++) to[j] = from[j];
+    }
+    return n;
+  }
   fill_bias_rows(z, srows, m, G, bias);
   gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
   return n;
@@ -561,17 +633,19 @@ static inline void lstm_cell(f32 *zr, const f32 *cp, f32 *cr, f32 *ar, f32 *hr, 
  * activations and the hidden states of every step. bias may be 0
  * (useBias false). H must be a multiple of 4. With start (shared_prefix, ref ≥ 0), the reference
  * row must already be computed (this function on that row alone, start 0), and each other row
- * copies its first start[b] steps from it; order [B] and steps [B·T] are scratch.
+ * copies its first start[b] steps from it; order [B] and steps [B·T] are scratch. dd [5·B·T + B] (or 0)
+ * is scratch for computing each distinct input row's projection once (distinct_rows).
  */
 EXPORT(lstm_forward)
 void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
                   int ract, f32 *z, f32 *c, f32 *tc, f32 *h, const int *start, int ref, int *order, int *steps,
-                  f32 *pk0, int pk_stride, int part, int parts) {
+                  int *dd, f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 4 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int sharing = start && ref >= 0;
-  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, c, tc, h, start, ref, order, steps, pk);
+  const int n = forward_begin(sharing, b0, b1, B, T, D, G, H, x, W, bias, z, c, tc, h, start, ref, order, steps, dd,
+                              pk);
   const int *rows = sharing ? order + b0 : 0; /* 0: rows 0 .. n, all computed from step 0 */
   int k = sharing ? 0 : n;                    /* rows computed at this step: rows[0 .. k) */
   z += (long)b0 * T * G, c += (long)b0 * T * H, tc += (long)b0 * T * H, h += (long)b0 * T * H;
@@ -699,17 +773,18 @@ static inline void gru_update(f32 *zr, const f32 *hpr, f32 *hr, int H, int act, 
 /*
  * GRU forward (tfjs-layers' cell, reset_after false): z [B, T, 3H] gate pre-activations
  * (activations where keeps_act), rh
- * [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order, steps as in lstm_forward.
+ * [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order, steps, dd as in lstm_forward.
  */
 EXPORT(gru_forward)
 void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
-                 int ract, f32 *z, f32 *rh, f32 *h, const int *start, int ref, int *order, int *steps, f32 *pk0,
-                 int pk_stride, int part, int parts) {
+                 int ract, f32 *z, f32 *rh, f32 *h, const int *start, int ref, int *order, int *steps, int *dd,
+                 f32 *pk0, int pk_stride, int part, int parts) {
   const int G = 3 * H;
   PART_RANGE(B, b0, b1);
   PART_SCRATCH;
   const int sharing = start && ref >= 0;
-  const int n = forward_begin(sharing, b0, b1, T, D, G, H, x, W, bias, z, rh, 0, h, start, ref, order, steps, pk);
+  const int n = forward_begin(sharing, b0, b1, B, T, D, G, H, x, W, bias, z, rh, 0, h, start, ref, order, steps, dd,
+                              pk);
   const int *rows = sharing ? order + b0 : 0;
   int k = sharing ? 0 : n;
   z += (long)b0 * T * G, rh += (long)b0 * T * H, h += (long)b0 * T * H;

@@ -137,6 +137,14 @@ export function prefixSharing(): boolean {
   return process.env.ULASAN_PREFIX_SHARING !== '0';
 }
 
+/**
+ * Whether the forward passes compute the input projection once per distinct input row (default;
+ * exact, see `distinct_rows` in kernels.c). `ULASAN_REPEATED_INPUTS=0` turns it off, to compare.
+ */
+export function repeatedInputsOnce(): boolean {
+  return process.env.ULASAN_REPEATED_INPUTS !== '0';
+}
+
 function align(n: number): number {
   return (n + 63) & ~63;
 }
@@ -165,6 +173,7 @@ export class RecurrentKernel {
   /** Parts the scratch was laid out for (the thread setting may change between calls). */
   private scratchParts = 1;
   private shared = 0;
+  private repeated = 0;
 
   /** @param kind - `lstm` (gates i, f, c, o) or `gru` (tfjs-layers GRU: z, r, h; reset_after false). */
   constructor(readonly kind: FusedCellKind) {}
@@ -193,7 +202,7 @@ export class RecurrentKernel {
     // Packing scratch for each part the pool may run (one per thread).
     this.scratchStride = PACK_ROWS * Math.max(G, D);
     this.scratchParts = kernelThreads();
-    // Float32 buffers except the three int32 ones for shared prefixes; this order is the layout.
+    // Float32 buffers except the int32 ones for shared prefixes and distinct rows; this order is the layout.
     const sizes: Record<string, number> = {
       ox: n * D,
       ow: D * G,
@@ -217,6 +226,7 @@ export class RecurrentKernel {
       ostart: B, // shared prefix length per row
       oorder: B, // rows by prefix length
       osteps: n, // (row, step) pairs to compute
+      odistinct: 5 * n + B, // distinct input rows: first rows, copy pairs, hash table, counts
       scratch: this.scratchStride * this.scratchParts,
     };
     const names = Object.keys(sizes);
@@ -246,12 +256,31 @@ export class RecurrentKernel {
     // Rows that begin with the same inputs (padding) share their first states: the reference row
     // runs first, alone, and the parts copy its prefix instead of recomputing it (kernels.c).
     const ref = prefixSharing() ? e.shared_prefix(B, T, D, ox, o('ostart'), o('oorder')) : -1;
+    const distinct = repeatedInputsOnce() ? o('odistinct') : 0;
+    const copied = new Int32Array(this.wasm.memory.buffer, o('odistinct') + 5 * n * 4, B);
+    copied.fill(0);
     this.shared = 0;
     if (ref >= 0) {
       const start = new Int32Array(this.wasm.memory.buffer, o('ostart'), B);
       for (let b = 0; b < B; b++) if (b !== ref) this.shared += start[b] as number;
       const row = (name: string, width: number) => o(name) + ref * T * width * 4;
-      e[kernelName](1, T, D, H, row('ox', D), ...weightArgs, ...states(row), 0, -1, 0, 0, ...this.scratchArgs(), 0, 1);
+      e[kernelName](
+        1,
+        T,
+        D,
+        H,
+        row('ox', D),
+        ...weightArgs,
+        ...states(row),
+        0,
+        -1,
+        0,
+        0,
+        distinct,
+        ...this.scratchArgs(),
+        0,
+        1,
+      );
     }
     const args = [
       B,
@@ -265,9 +294,12 @@ export class RecurrentKernel {
       ref,
       o('oorder'),
       o('osteps'),
+      distinct,
       ...this.scratchArgs(),
     ];
     runParts(this.wasm, kernelName, args, B, this.scratchParts);
+    // (not counting those within the reference row, computed before the parts)
+    this.repeated = distinct ? copied.reduce((sum, k) => sum + k, 0) : 0;
     this.shape = { ...shape };
     this.options = { ...options };
     return ++this.generation;
@@ -292,6 +324,14 @@ export class RecurrentKernel {
    */
   get sharedSteps(): number {
     return this.shared;
+  }
+
+  /**
+   * Steps of the last forward whose input projection was copied from an earlier, bitwise-equal
+   * input row instead of computed (beyond the shared prefixes, which {@link sharedSteps} counts).
+   */
+  get repeatedSteps(): number {
+    return this.repeated;
   }
 
   /** True when the last forward is generation `generation` (its saved state is still here). */
@@ -716,6 +756,14 @@ export class Conv1dKernel {
   outputView(): Float32Array {
     const { batch: B, outChannels: CO } = this.requireShape();
     return this.wasm.view(this.at('oy'), B * Conv1dKernel.outputSteps(this.requireShape()) * CO);
+  }
+
+  /**
+   * Steps of the last forward whose input projection was copied from an earlier, bitwise-equal
+   * input row instead of computed (beyond the shared prefixes, which {@link sharedSteps} counts).
+   */
+  get repeatedSteps(): number {
+    return this.repeated;
   }
 
   /** True when the last forward is generation `generation` (its saved state is still here). */

@@ -1,9 +1,10 @@
 /**
- * Shared prefixes in the fused recurrent forward passes (kernels.c `shared_prefix`): rows that
- * begin with the same inputs (a pre-padded batch) compute those steps once. The outputs, the
- * backward pass and the input gradient must be bit for bit what the full computation gives, for
- * both cells, both kernel arithmetics, one thread and several, and batches that share nothing,
- * everything, or more than their padding.
+ * Shared prefixes and repeated inputs in the fused recurrent forward passes (kernels.c
+ * `shared_prefix`, `distinct_rows`): rows that begin with the same inputs (a pre-padded batch)
+ * compute those steps once, and bitwise-equal input rows (repeated tokens) their input projection
+ * once. The outputs, the backward pass and the input gradient must be bit for bit what the full
+ * computation gives, for both cells, both kernel arithmetics, one thread and several, and batches
+ * that share nothing, everything, or more than their padding.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type KernelMath, kernelMath, setKernelMath } from '../../src/accel/kernel-math.js';
@@ -19,6 +20,7 @@ afterAll(() => {
 });
 afterEach(() => {
   delete process.env.ULASAN_PREFIX_SHARING;
+  delete process.env.ULASAN_REPEATED_INPUTS;
 });
 
 /**
@@ -51,10 +53,17 @@ interface Case {
 }
 
 /** Everything a forward + backward + input gradient produces, and how many steps were shared. */
-function run(c: Case, threads: number, sharing: boolean): { arrays: Float32Array[]; shared: number } {
+function run(
+  c: Case,
+  threads: number,
+  sharing: boolean,
+  repeated = sharing,
+): { arrays: Float32Array[]; shared: number; repeated: number } {
   setKernelThreads(threads);
   if (sharing) delete process.env.ULASAN_PREFIX_SHARING;
   else process.env.ULASAN_PREFIX_SHARING = '0';
+  if (repeated) delete process.env.ULASAN_REPEATED_INPUTS;
+  else process.env.ULASAN_REPEATED_INPUTS = '0';
   const { B, T, D, units: H } = c;
   const G = (c.kind === 'lstm' ? 4 : 3) * H;
   const kernel = new RecurrentKernel(c.kind);
@@ -76,7 +85,7 @@ function run(c: Case, threads: number, sharing: boolean): { arrays: Float32Array
     const grads = kernel.backward(values(returnSequences ? B * T * H : B * H, 5), returnSequences);
     arrays.push(grads.dKernel, grads.dRecurrentKernel, grads.dBias, kernel.inputGradient());
   }
-  return { arrays, shared: kernel.sharedSteps };
+  return { arrays, shared: kernel.sharedSteps, repeated: kernel.repeatedSteps };
 }
 
 const bits = (arrays: Float32Array[]) => arrays.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
@@ -89,7 +98,7 @@ function expectSameBits(a: Float32Array[], b: Float32Array[]): void {
 
 const maths: KernelMath[] = ['exact', 'fma'];
 
-describe('shared prefixes in the recurrent forward pass', () => {
+describe('shared prefixes and repeated inputs in the recurrent forward pass', () => {
   for (const kind of ['lstm', 'gru'] as const) {
     // 12 units: the GRU's 36 gate columns take the product's 4-wide column remainder.
     for (const units of [8, 12]) {
@@ -110,6 +119,10 @@ describe('shared prefixes in the recurrent forward pass', () => {
             // At least the padding was shared (each row's pad steps beyond the reference's own 0).
             expect(shared.shared).toBeGreaterThan(B * 3);
             expectSameBits(shared.arrays, full.arrays);
+            // Repeated inputs alone (3 tokens: nearly every row repeats one before it).
+            const repeated = run(c, threads, false, true);
+            expect(repeated.repeated).toBeGreaterThan(B * T - 10);
+            expectSameBits(repeated.arrays, full.arrays);
           }
         });
       }
@@ -133,6 +146,33 @@ describe('shared prefixes in the recurrent forward pass', () => {
     const b = run(identical, 2, true);
     expect(b.shared).toBe((B - 1) * T);
     expectSameBits(b.arrays, run(identical, 1, false).arrays);
+  });
+
+  it('repeated inputs within a row only, as input dropout makes them, give the full bits', () => {
+    setKernelMath('exact');
+    const B = 12;
+    const T = 9;
+    const D = 8;
+    // Each row: tokens from a 4-word vocabulary times the row's own mask (like Keras' input
+    // dropout, the same mask at every step), so rows never share a step but repeat within.
+    const x = paddedBatch(B, T, D, (b) => b % 4, 4);
+    const masks = values(B * D, 31);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++)
+        for (let d = 0; d < D; d++)
+          x[(b * T + t) * D + d] = (x[(b * T + t) * D + d] as number) * ((masks[b * D + d] as number) + 1);
+    for (const kind of ['lstm', 'gru'] as const) {
+      const c: Case = { kind, units: 8, x, B, T, D };
+      const full = run(c, 1, false);
+      expect(full.repeated).toBe(0);
+      for (const threads of [1, 2]) {
+        const once = run(c, threads, true);
+        expect(once.shared).toBe(0);
+        // 9 steps from 4 tokens (and padding) per row: at least 4 repeats in every row.
+        expect(once.repeated).toBeGreaterThanOrEqual(B * 4);
+        expectSameBits(once.arrays, full.arrays);
+      }
+    }
   });
 
   it('treats -0 and 0 as different inputs (bitwise), so results never depend on the sign of zero', () => {
