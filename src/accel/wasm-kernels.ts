@@ -758,14 +758,6 @@ export class Conv1dKernel {
     return this.wasm.view(this.at('oy'), B * Conv1dKernel.outputSteps(this.requireShape()) * CO);
   }
 
-  /**
-   * Steps of the last forward whose input projection was copied from an earlier, bitwise-equal
-   * input row instead of computed (beyond the shared prefixes, which {@link sharedSteps} counts).
-   */
-  get repeatedSteps(): number {
-    return this.repeated;
-  }
-
   /** True when the last forward is generation `generation` (its saved state is still here). */
   holds(generation: number): boolean {
     return generation === this.generation;
