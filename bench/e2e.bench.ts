@@ -6,7 +6,8 @@
  * - `ulasan train --model lstm --epochs 2 --batch-size 128` on SmSA train (the built CLI,
  *   `dist/cli/main.js`) with 2 kernel threads (and, not in `--quick`, 2 with
  *   `ULASAN_KERNEL_MATH=fma` and 1; `ULASAN_THREADS`), each vs the same network in PyTorch CPU on
- *   1 thread, its fastest setting here (`bench/peers/torch_lstm_smsa.py`);
+ *   1 thread, its fastest setting here (`bench/peers/torch_lstm_smsa.py`); the same for
+ *   `--model gru` and `--model cnn-lstm` (2 threads only; networks in `bench/peers/lstm_net.py`);
  * - `ulasan word2vec train` on SmSA + EmoT train text ×4 (1.85M tokens; CBOW, 100 dims, window 5,
  *   negative 5, minCount 5, 5 epochs, text vectors written) at 2 threads (and 1 thread, not in
  *   `--quick`) vs one gensim process with as many workers (`bench/peers/gensim_word2vec.py`);
@@ -19,7 +20,7 @@
  * Peers run with Debian's `/usr/bin/python3` (`apt-get install -y python3-torch python3-gensim`);
  * a missing one is skipped with a note. Ratio = ours ÷ peer seconds (below 1: we are faster).
  * Every row's notes carry each pair's seconds, our phases and the load average around the pairs.
- * `BENCH_E2E_JOBS=lstm,lstm-predict,word2vec,predict,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
+ * `BENCH_E2E_JOBS=lstm,gru,cnn-lstm,lstm-predict,word2vec,predict,startup` picks jobs. Raw samples: `bench/results/e2e-<time>.json`.
  * Needs `npm run build` first (it times the built CLI, as a user runs it).
  */
 import { spawnSync } from 'node:child_process';
@@ -127,7 +128,7 @@ const bench: Bench = async ({ quick, log }) => {
   if (!existsSync(CLI))
     throw new Error(`${CLI} is missing: run "npm run build" first (the bench times the built CLI).`);
   const pairs = Math.max(1, Number(process.env.BENCH_E2E_PAIRS ?? 3));
-  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,lstm-predict,word2vec,predict,startup').split(',');
+  const jobs = (process.env.BENCH_E2E_JOBS ?? 'lstm,gru,cnn-lstm,lstm-predict,word2vec,predict,startup').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'ulasan-e2e-'));
   const rows: BenchRow[] = [];
   const raw: Record<string, Pairs> = {};
@@ -246,13 +247,14 @@ const bench: Bench = async ({ quick, log }) => {
       });
     }
 
-    if (jobs.includes('lstm')) {
+    for (const kind of ['lstm', 'gru', 'cnn-lstm'] as const) {
+      if (!jobs.includes(kind)) continue;
       // Ours with the kernel threads the CLI uses by default (both cores), with the opt-in fused
       // multiply-add kernels (ULASAN_KERNEL_MATH=fma), and with one thread; each beside PyTorch's
-      // fastest setting on this machine, one thread (with two it takes ~3× as long).
-      const variants: { threads: number; math?: 'fma' }[] = quick
-        ? [{ threads: 2 }]
-        : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
+      // fastest setting on this machine, one thread (with two it takes ~3× as long). GRU and
+      // CNN-LSTM: the default only.
+      const variants: { threads: number; math?: 'fma' }[] =
+        quick || kind !== 'lstm' ? [{ threads: 2 }] : [{ threads: 2 }, { threads: 2, math: 'fma' }, { threads: 1 }];
       for (const { threads, math } of variants) {
         const ours = () =>
           timed(
@@ -263,26 +265,26 @@ const bench: Bench = async ({ quick, log }) => {
               '--data',
               SMSA_TRAIN,
               '--model',
-              'lstm',
+              kind,
               '--epochs',
               '2',
               '--batch-size',
               '128',
               '--out',
-              join(dir, `lstm-${Math.random().toString(36).slice(2)}`),
+              join(dir, `${kind}-${Math.random().toString(36).slice(2)}`),
               '--json',
             ],
             undefined,
             { ULASAN_THREADS: String(threads), ...(math ? { ULASAN_KERNEL_MATH: math } : {}) },
           );
         const peer = hasTorch
-          ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, join(dir, 'torch-out'), '2', '1'])
+          ? () => timed(PYTHON, [join(PEERS, 'torch_lstm_smsa.py'), SMSA_TRAIN, join(dir, 'torch-out'), '2', '1', kind])
           : undefined;
         const tag = `${threads} thread${threads > 1 ? 's' : ''}${math ? `, ULASAN_KERNEL_MATH=${math}` : ''}`;
-        const r = alternate(pairs, ours, peer, log, `lstm train ${tag}`);
-        raw[`lstm-${threads}${math ? `-${math}` : ''}`] = r;
+        const r = alternate(pairs, ours, peer, log, `${kind} train ${tag}`);
+        raw[`${kind}-${threads}${math ? `-${math}` : ''}`] = r;
         rows.push({
-          name: `ulasan train --model lstm --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job, ${tag}`,
+          name: `ulasan train --model ${kind} --epochs 2 --batch-size 128, SmSA train (11,000 reviews), whole job, ${tag}`,
           metric: 's',
           value: median(r.ours.map((s) => s.seconds)),
           ...(hasTorch

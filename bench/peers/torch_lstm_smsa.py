@@ -2,11 +2,12 @@
 
 The same network as ulasan's LSTM classifier: Embedding(V, 100), LSTM(64) -> LSTM(64) with input
 dropout 0.2 and L2 0.001 on each LSTM's input kernel, Dropout(0.2), Dense(3), T = 50 (pre-padded
-and truncated like Keras pad_sequences), Adam (lr 0.001), batch 128, 1 thread unless told. The whole job is
+and truncated like Keras pad_sequences), Adam (lr 0.001), batch 128, 1 thread unless told; KIND
+gru or cnn-lstm trains those networks instead (lstm_net.py). The whole job is
 timed by the caller (interpreter start-up, imports, reading, vocabulary, training, saving); this
 script prints one JSON line with its own phase times.
 
-Usage: python3 torch_lstm_smsa.py TRAIN_TSV OUT_DIR [EPOCHS] [THREADS]  (threads default 1)
+Usage: python3 torch_lstm_smsa.py TRAIN_TSV OUT_DIR [EPOCHS] [THREADS] [KIND]  (1 thread, lstm)
 """
 import json
 import os
@@ -16,7 +17,7 @@ import time
 t0 = time.perf_counter()
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402,F401
-from lstm_net import Net  # noqa: E402  (beside this script)
+from lstm_net import make_net  # noqa: E402  (beside this script)
 import torch.nn.functional as F  # noqa: E402
 
 torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
@@ -49,7 +50,7 @@ y = torch.tensor(labels)
 t_data = time.perf_counter()
 
 
-model = Net(len(vocab) + 2)
+model = make_net(sys.argv[5] if len(sys.argv) > 5 else "lstm", len(vocab) + 2)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
 losses = []
 for epoch in range(epochs):
@@ -60,7 +61,7 @@ for epoch in range(epochs):
         idx = perm[b : b + BATCH]
         opt.zero_grad()
         loss = F.cross_entropy(model(x[idx]), y[idx])
-        reg = L2 * (model.lstm1.weight_ih_l0.pow(2).sum() + model.lstm2.weight_ih_l0.pow(2).sum())
+        reg = L2 * sum(w.pow(2).sum() for w in model.l2_weights())
         (loss + reg).backward()
         opt.step()
         total += loss.item() * len(idx)
