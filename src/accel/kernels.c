@@ -559,8 +559,9 @@ static int distinct_rows(const f32 *x, int D, const int *rows, int m, int *uniq,
 /*
  * What both cells' forward passes do before the recurrence, for this part's rows [b0, b1): with
  * sharing, copy each row's shared prefix of the saved buffers (z [B, T, G]; s, s2 and h [B, T, H],
- * s = the LSTM's c or the GRU's rh, s2 = the LSTM's tanh(c) or 0) from the reference row and list the rows and steps
- * still to compute (plan_rows, into order + b0 and steps + b0·T); then the input projection
+ * s = the LSTM's c or the GRU's rh, s2 = the LSTM's tanh(c) or 0) from the reference row and
+ * list the rows and steps still to compute (plan_rows, into order + b0 and steps + b0·T); then
+ * the input projection
  * z = x·W + bias of those steps (of all steps without sharing), computed once per distinct input
  * row when dd (distinct_rows' scratch) is given. Pointers are the whole batch's.
  * Returns how many of the part's rows the recurrence computes.
@@ -633,11 +634,11 @@ static inline void lstm_cell(f32 *zr, const f32 *cp, f32 *cr, f32 *ar, f32 *hr, 
 /*
  * Forward over all steps, for this part's sequences. z [B, T, 4H] receives the gate
  * pre-activations (activations where keeps_act), c, tc and h [B, T, H] the cell states, their
- * activations and the hidden states of every step. bias may be 0
- * (useBias false). H must be a multiple of 4. With start (shared_prefix, ref ≥ 0), the reference
- * row must already be computed (this function on that row alone, start 0), and each other row
- * copies its first start[b] steps from it; order [B] and steps [B·T] are scratch. dd [5·B·T + B] (or 0)
- * is scratch for computing each distinct input row's projection once (distinct_rows).
+ * activations and the hidden states of every step. bias may be 0 (useBias false). H must be a
+ * multiple of 4. With start (shared_prefix, ref ≥ 0), the reference row must already be computed
+ * (this function on that row alone, start 0), and each other row copies its first start[b] steps
+ * from it; order [B] and steps [B·T] are scratch. dd [5·B·T + B] (or 0) is scratch for computing
+ * each distinct input row's projection once (distinct_rows).
  */
 EXPORT(lstm_forward)
 void lstm_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,
@@ -775,8 +776,8 @@ static inline void gru_update(f32 *zr, const f32 *hpr, f32 *hr, int H, int act, 
 
 /*
  * GRU forward (tfjs-layers' cell, reset_after false): z [B, T, 3H] gate pre-activations
- * (activations where keeps_act), rh
- * [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order, steps, dd as in lstm_forward.
+ * (activations where keeps_act), rh [B, T, H] = r ⊙ h_{t-1}, h [B, T, H]. start, ref, order,
+ * steps, dd as in lstm_forward.
  */
 EXPORT(gru_forward)
 void gru_forward(int B, int T, int D, int H, const f32 *x, const f32 *W, const f32 *U, const f32 *bias, int act,

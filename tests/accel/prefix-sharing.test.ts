@@ -52,7 +52,7 @@ interface Case {
   D: number;
 }
 
-/** Everything a forward + backward + input gradient produces, and how many steps were shared. */
+/** Everything a forward + backward + input gradient produces, and how many steps were shared or repeated. */
 function run(
   c: Case,
   threads: number,
