@@ -393,13 +393,15 @@ static void shift_states(const f32 *h, int B, int T, int H, f32 *hp) {
  * The recurrent kernels run as `parts` independent parts, one per thread (kernel-pool.ts calls the
  * same export with part = 0 .. parts − 1 at once, on one shared memory). Sequences never interact
  * in a recurrent layer, so the forward pass and the per-step backward pass split the batch; the
- * weight gradients (sums over the whole batch) split the rows of each gradient matrix instead.
+ * weight gradients (sums over the whole batch) split the columns of the gradient matrices instead
+ * (so each part packs only its own columns of dz).
  * Every output element is computed by exactly one part, with the same operations in the same
  * order as with parts = 1: results do not depend on the number of threads.
  *
- * Boundaries are multiples of 4 (the matrix product's row tile). Each part gets its own packing
- * scratch, pk + part · pk_stride floats, and no part touches the stack (threads share the memory
- * but not the stack pointer; build-kernels.sh checks this).
+ * Boundaries are multiples of 4 (the matrix product's row tile), of 8 for columns (its packed
+ * column strips, so every column takes the path it takes with one part). Each part gets its own
+ * packing scratch, pk + part · pk_stride floats, and no part touches the stack (threads share the
+ * memory but not the stack pointer; build-kernels.sh checks this).
  */
 static inline int part_lo(int n, int part, int parts) {
   if (part >= parts) return n;
@@ -407,6 +409,13 @@ static inline int part_lo(int n, int part, int parts) {
 }
 
 #define PART_RANGE(n, lo, hi) const int lo = part_lo(n, part, parts), hi = part_lo(n, part + 1, parts)
+
+static inline int part_lo8(int n, int part, int parts) {
+  if (part >= parts) return n;
+  return (int)(((long)n * part / parts) & ~7L);
+}
+
+#define PART_COLUMNS(n, lo, hi) const int lo = part_lo8(n, part, parts), hi = part_lo8(n, part + 1, parts)
 #define PART_SCRATCH f32 *pk = pk0 + (long)part * pk_stride
 
 /* bias gradient columns [j0, j1): db[j] = Σ_r dz[r, j], summed over r in order. */
@@ -720,21 +729,30 @@ void lstm_backward(int B, int T, int H, const f32 *ut, int act, int ract, const 
 }
 
 /*
- * Weight gradients after the backward pass over all n = B·T rows: this part's rows of
- * dW [D, G] = xᵀ·dz and dU [H, G] = hpᵀ·dz and its columns of db [G] (db ignored when 0).
- * G = gates · H; for the GRU, rh (r ⊙ h_{t-1}) replaces hp in the candidate's columns 2H..3H of dU.
+ * Columns [j0, j1) of C [M, *] (+)= A · B[:, c0 .. c1), the product over the column range [c0, c1)
+ * with j0, j1 and c0 multiples of 8 (or c1): each column gets the packed strip or remainder path it
+ * gets in the product over the whole range, so the split never changes a bit.
+ */
+static void gemm_columns(f32 *pk, int j0, int j1, int c0, int c1, int M, int K, const f32 *A, int ars, int acs,
+                         const f32 *B, int ldb, f32 *C, int ldc) {
+  const int lo = j0 > c0 ? j0 : c0, hi = j1 < c1 ? j1 : c1;
+  if (lo < hi) gemm_pk(pk, M, hi - lo, K, A, ars, acs, B + lo, ldb, C + lo, ldc, 0);
+}
+
+/*
+ * Weight gradients after the backward pass over all n = B·T rows: this part's columns of
+ * dW [D, G] = xᵀ·dz, dU [H, G] = hpᵀ·dz and db [G] (db ignored when 0). G = gates · H; for the
+ * GRU, rh (r ⊙ h_{t-1}) replaces hp in the candidate's columns 2H..3H of dU (2H is a multiple of 8).
  */
 static void weight_grads(int n, int D, int H, int G, const f32 *x, const f32 *hp, const f32 *rh, const f32 *dz,
                          f32 *dW, f32 *dU, f32 *db, f32 *pk, int part, int parts) {
-  PART_RANGE(D, d0, d1);
-  PART_RANGE(H, u0, u1);
-  PART_RANGE(G, j0, j1);
-  gemm_pk(pk, d1 - d0, G, n, x + d0, 1, D, dz, G, dW + (long)d0 * G, G, 0);
+  PART_COLUMNS(G, j0, j1);
+  gemm_columns(pk, j0, j1, 0, G, D, n, x, 1, D, dz, G, dW, G);
   if (!rh) {
-    gemm_pk(pk, u1 - u0, G, n, hp + u0, 1, H, dz, G, dU + (long)u0 * G, G, 0);
+    gemm_columns(pk, j0, j1, 0, G, H, n, hp, 1, H, dz, G, dU, G);
   } else {
-    gemm_pk(pk, u1 - u0, 2 * H, n, hp + u0, 1, H, dz, G, dU + (long)u0 * G, G, 0);
-    gemm_pk(pk, u1 - u0, H, n, rh + u0, 1, H, dz + 2 * H, G, dU + (long)u0 * G + 2 * H, G, 0);
+    gemm_columns(pk, j0, j1, 0, 2 * H, H, n, hp, 1, H, dz, G, dU, G);
+    gemm_columns(pk, j0, j1, 2 * H, G, H, n, rh, 1, H, dz, G, dU, G);
   }
   if (db) col_sums_range(dz, n, G, j0, j1, db);
 }

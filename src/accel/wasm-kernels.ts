@@ -382,21 +382,15 @@ export class RecurrentKernel {
     }
     const db = this.hasBias ? o('odb') : 0;
     const grads = [o('odz'), o('odw'), o('odu'), db, ...scratch];
-    // Parts split the rows of dW [D, G] and dU [H, G]: the smaller of the two bounds the split.
+    // Parts split the G columns of dW [D, G] and dU [H, G] (at multiples of 8).
     if (this.kind === 'lstm')
-      runParts(
-        this.wasm,
-        'lstm_weight_grads',
-        [B * T, D, H, o('ox'), o('ohp'), ...grads],
-        Math.min(D, H),
-        this.scratchParts,
-      );
+      runParts(this.wasm, 'lstm_weight_grads', [B * T, D, H, o('ox'), o('ohp'), ...grads], G, this.scratchParts);
     else
       runParts(
         this.wasm,
         'gru_weight_grads',
         [B * T, D, H, o('ox'), o('ohp'), o('oc'), ...grads],
-        Math.min(D, H),
+        G,
         this.scratchParts,
       );
     return {
