@@ -24,14 +24,22 @@ afterAll(() => {
 
 /** Recorded with the kernels of commit 639b9de (before the issue-18 kernel work of 3 Dec 2026). */
 const EXPECTED: Record<string, string> = {
-  'lstm tanh/hardSigmoid': '98fae6543f7db810370b382c450a3da3186a900dd4a7c8ce2441e590d8ee9f76',
-  'lstm tanh/sigmoid': 'f3965da58707837cc2ca065dc3849fcfe715aa69470786989eddcd255e61e3c7',
-  'lstm relu/sigmoid': 'e23ed1989fc8b7aa85943da3d77d0ac81eb9a83f1b26255c066cb36f1daf94f8',
-  'lstm linear/hardSigmoid': '33fa77350db7648ff94965a638bd1a8ca03eb083f18c6dceb20df8c5b99a4a3e',
-  'gru tanh/hardSigmoid': '53fab259b0b3e9e66b6a5e5c8ba1f9cf8c1aa8319a33e4a39b8feb72cac67ecd',
-  'gru tanh/sigmoid': '14c36eb4f9cac83216e31decad70f46dde3ec7cdb9080edd5a9b6ac83aacf9f0',
-  'gru relu/sigmoid': 'bd4c6bf110f6f7eba12c245806b4aab513235283d747dc314eb379e42419abc2',
-  'gru linear/hardSigmoid': '93ae5895ed0b32845d45d1d92c4d966f6e265846390697298c7105f15332bfd2',
+  'lstm(8) tanh/hardSigmoid': '362e7e308f9c8d603c6b7a9633350cd16b7bebab8f9a7d9b8580722cc7f579bf',
+  'lstm(8) tanh/sigmoid': '0d8d3c9317966d1d8536ad76c6a3bdeec4ba2bf02c68c26803e004d75fc4c4ca',
+  'lstm(8) relu/sigmoid': '4f381919b365292a6a1011da663fc68b12b2c39a2d9f2f699aa3bdb497b91a69',
+  'lstm(8) linear/hardSigmoid': '9ba622fcb6c4c58ac40759a674e5e6c91f88ac386da7e56c829cf5040de24d81',
+  'lstm(12) tanh/hardSigmoid': 'a8a980d397bc3c2e902f892e386cffe5806d508b7cea89d688d2a42e80914aa2',
+  'lstm(12) tanh/sigmoid': 'a33d13a8623e5e01045e0751b570b6dc0c170dcffc9d293a52253d64a2b09898',
+  'lstm(12) relu/sigmoid': '0074a508a2b5b66cf688fd839ee8d0a18c84c489743888a0572c76ef282bd44e',
+  'lstm(12) linear/hardSigmoid': '31b0b55bc64de34d45326ec10b941d7c01fd2f08defb28e5be483b8a32c5a567',
+  'gru(8) tanh/hardSigmoid': 'fb73d2b73a46f9a87087bdb12c7371b0107c069a2c3ecd85d13399e2a9935290',
+  'gru(8) tanh/sigmoid': '04c174d59ffc0773412de12b0ca3f7011ab90d36e2a3522140b8eb579a704108',
+  'gru(8) relu/sigmoid': '2816d147b38aaf0b7708210b7e40afbd8ce408f51b60806a2e7d2781102add5f',
+  'gru(8) linear/hardSigmoid': '8526fc6eb5f5c851d3740d2f44b5e7f876e266644a99b70149c3c94ffd27e8d3',
+  'gru(12) tanh/hardSigmoid': '935536b8d559f2296c2cd832147bc3b553176b1b75a386aa9aedbcc5f17afd38',
+  'gru(12) tanh/sigmoid': '3f575a0fc5532650c9524d39f410cadcbb611e4151ab362e208fa74d6dac7661',
+  'gru(12) relu/sigmoid': '023fc88e9fe327c3d5132cd15c2acf9395896d32be06519ab2e13d0faaefbd8c',
+  'gru(12) linear/hardSigmoid': '420bd65fbb3fd7f7a5e10b48aa0df4bcd89593b9351c818cd0a92f8a10d7be64',
 };
 
 const PAIRS: [string, string][] = [
@@ -41,12 +49,19 @@ const PAIRS: [string, string][] = [
   ['linear', 'hardSigmoid'],
 ];
 
-function digest(kind: FusedCellKind, activation: string, recurrentActivation: string, threads: number): string {
+function digest(
+  kind: FusedCellKind,
+  H: number,
+  activation: string,
+  recurrentActivation: string,
+  threads: number,
+): string {
   setKernelThreads(threads);
-  const B = 6;
+  // 20 rows: on 2 threads each part has ≥ 8, enough for the packed product paths; 12 units give
+  // the GRU's 36 gate columns the product's remainder columns.
+  const B = 20;
   const T = 9;
   const D = 10;
-  const H = 8;
   const G = (kind === 'lstm' ? 4 : 3) * H;
   // Inputs in [-6, 6): with weights in [-1.5, 1.5) the pre-activations span well past ±10 and
   // through 0; the last row's are 20× that, past exp's clamps (±88); row 0 is zeros up to step 4.
@@ -75,14 +90,15 @@ function digest(kind: FusedCellKind, activation: string, recurrentActivation: st
 
 describe('fused kernel numbers (exact build)', () => {
   for (const kind of ['lstm', 'gru'] as const)
-    for (const [activation, recurrentActivation] of PAIRS) {
-      const name = `${kind} ${activation}/${recurrentActivation}`;
-      it(`${name}: outputs and gradients are bit for bit the recorded ones, on 1 and 2 threads`, () => {
-        setKernelMath('exact');
-        const one = digest(kind, activation, recurrentActivation, 1);
-        if (process.env.ULASAN_PRINT_KERNEL_DIGESTS) console.log(`  '${name}': '${one}',`);
-        expect(one).toBe(EXPECTED[name]);
-        expect(digest(kind, activation, recurrentActivation, 2)).toBe(one);
-      });
-    }
+    for (const units of [8, 12])
+      for (const [activation, recurrentActivation] of PAIRS) {
+        const name = `${kind}(${units}) ${activation}/${recurrentActivation}`;
+        it(`${name}: outputs and gradients are bit for bit the recorded ones, on 1 and 2 threads`, () => {
+          setKernelMath('exact');
+          const one = digest(kind, units, activation, recurrentActivation, 1);
+          if (process.env.ULASAN_PRINT_KERNEL_DIGESTS) console.log(`  '${name}': '${one}',`);
+          expect(one).toBe(EXPECTED[name]);
+          expect(digest(kind, units, activation, recurrentActivation, 2)).toBe(one);
+        });
+      }
 });
