@@ -403,19 +403,14 @@ static void shift_states(const f32 *h, int B, int T, int H, f32 *hp) {
  * packing scratch, pk + part · pk_stride floats, and no part touches the stack (threads share the
  * memory but not the stack pointer; build-kernels.sh checks this).
  */
-static inline int part_lo(int n, int part, int parts) {
+/* Where part `part` of n items starts, rounded down to a multiple of `align` (a power of 2). */
+static inline int part_lo(int n, int part, int parts, int align) {
   if (part >= parts) return n;
-  return (int)(((long)n * part / parts) & ~3L);
+  return (int)(((long)n * part / parts) & ~(long)(align - 1));
 }
 
-#define PART_RANGE(n, lo, hi) const int lo = part_lo(n, part, parts), hi = part_lo(n, part + 1, parts)
-
-static inline int part_lo8(int n, int part, int parts) {
-  if (part >= parts) return n;
-  return (int)(((long)n * part / parts) & ~7L);
-}
-
-#define PART_COLUMNS(n, lo, hi) const int lo = part_lo8(n, part, parts), hi = part_lo8(n, part + 1, parts)
+#define PART_RANGE(n, lo, hi) const int lo = part_lo(n, part, parts, 4), hi = part_lo(n, part + 1, parts, 4)
+#define PART_COLUMNS(n, lo, hi) const int lo = part_lo(n, part, parts, 8), hi = part_lo(n, part + 1, parts, 8)
 #define PART_SCRATCH f32 *pk = pk0 + (long)part * pk_stride
 
 /* bias gradient columns [j0, j1): db[j] = Σ_r dz[r, j], summed over r in order. */
@@ -444,11 +439,17 @@ EXPORT(transpose_ex) void transpose_ex(const f32 *src, int rows, int cols, int l
  * rows they run with). For SmSA reviews padded to 50 tokens, ~40% of all steps are padding.
  */
 
-static int same_input(const f32 *x, int T, int D, int a, int b, int t) {
-  const int *p = (const int *)(x + ((long)a * T + t) * D), *q = (const int *)(x + ((long)b * T + t) * D);
+/* Whether rows a and b of x [*, D] are equal bit for bit: -0 and NaN payloads count as different. */
+static int same_row(const f32 *x, int D, long a, long b) {
+  const int *p = (const int *)(x + a * D), *q = (const int *)(x + b * D);
   for (int d = 0; d < D; d++)
-    if (p[d] != q[d]) return 0; /* bitwise: -0 and NaN payloads count as different */
+    if (p[d] != q[d]) return 0;
   return 1;
+}
+
+/* Whether sequences a and b of x [B, T, D] have the same input at step t. */
+static int same_input(const f32 *x, int T, int D, int a, int b, int t) {
+  return same_row(x, D, (long)a * T + t, (long)b * T + t);
 }
 
 /*
@@ -526,13 +527,6 @@ static unsigned row_hash(const f32 *x, int D) {
   unsigned h = 2166136261u;
   for (int d = 0; d < D; d += step) h = (h ^ p[d]) * 16777619u;
   return h ^ (h >> 15);
-}
-
-static int same_row(const f32 *x, int D, int a, int b) {
-  const int *p = (const int *)(x + (long)a * D), *q = (const int *)(x + (long)b * D);
-  for (int d = 0; d < D; d++)
-    if (p[d] != q[d]) return 0;
-  return 1;
 }
 
 /*
