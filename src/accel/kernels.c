@@ -564,10 +564,9 @@ static int distinct_rows(const f32 *x, int D, const int *rows, int m, int *uniq,
  * sharing, copy each row's shared prefix of the saved buffers (z [B, T, G]; s, s2 and h [B, T, H],
  * s = the LSTM's c or the GRU's rh, s2 = the LSTM's tanh(c) or 0) from the reference row and
  * list the rows and steps still to compute (plan_rows, into order + b0 and steps + b0·T); then
- * the input projection
- * z = x·W + bias of those steps (of all steps without sharing), computed once per distinct input
- * row when dd (distinct_rows' scratch) is given. Pointers are the whole batch's.
- * Returns how many of the part's rows the recurrence computes.
+ * the input projection z = x·W + bias of those steps (of all steps without sharing), computed
+ * once per distinct input row when dd (distinct_rows' scratch) is given. Pointers are the whole
+ * batch's. Returns how many of the part's rows the recurrence computes.
  */
 static int forward_begin(int sharing, int b0, int b1, int B, int T, int D, int G, int H, const f32 *x,
                          const f32 *W, const f32 *bias, f32 *z, f32 *s, f32 *s2, f32 *h, const int *start, int ref,
@@ -586,24 +585,23 @@ static int forward_begin(int sharing, int b0, int b1, int B, int T, int D, int G
     n = plan_rows(b0, b1, T, ref, start, order + b0, steps + (long)b0 * T, &m);
   }
   z += (long)b0 * T * G, x += (long)b0 * T * D;
+  /* dd [5·B·T + B]: uniq, src, dst [B·T], the table [2·B·T], each part in its own rows' share,
+   * then per part (at its first row b0) how many rows it copied */
+  const long all = (long)B * T, at = (long)b0 * T;
+  int *src = dd ? dd + all + at : 0, *dst = dd ? dd + 2 * all + at : 0, dups = 0;
   if (dd) {
-    /* dd [5·B·T + B]: uniq, src, dst [B·T], the table [2·B·T], each part in its own rows' share,
-     * then per part (at its first row b0) how many rows it copied */
-    const long all = (long)B * T, at = (long)b0 * T;
-    int *uniq = dd + at, *src = dd + all + at, *dst = dd + 2 * all + at, dups;
-    const int u = distinct_rows(x, D, srows, m, uniq, src, dst, &dups, dd + 3 * all + 2 * at, 2 * (b1 - b0) * T);
-    fill_bias_rows(z, uniq, u, G, bias);
-    gemm_rows(pk, uniq, u, G, D, x, D, 1, W, G, z, G, 1);
+    int *uniq = dd + at;
+    m = distinct_rows(x, D, srows, m, uniq, src, dst, &dups, dd + 3 * all + 2 * at, 2 * (b1 - b0) * T);
+    srows = uniq;
     dd[5 * all + b0] = dups;
-    for (int k = 0; k < dups; k++) {
-      const f32 *from = z + (long)src[k] * G;
-      f32 *to = z + (long)dst[k] * G;
-      for (int j = 0; j < G; j++) to[j] = from[j];
-    }
-    return n;
   }
   fill_bias_rows(z, srows, m, G, bias);
   gemm_rows(pk, srows, m, G, D, x, D, 1, W, G, z, G, 1);
+  for (int k = 0; k < dups; k++) {
+    const f32 *from = z + (long)src[k] * G;
+    f32 *to = z + (long)dst[k] * G;
+    for (int j = 0; j < G; j++) to[j] = from[j];
+  }
   return n;
 }
 
