@@ -8,7 +8,7 @@ torch_lstm_predict.py loads the LSTM): ulasan's classifiers with their default s
 - cnn-lstm: Embedding(V, 100), Conv1D(64, kernel 5, same padding, relu), MaxPool(2),
   Dropout(0.3), LSTM(64) with input dropout 0.3, Dropout(0.3), Dense(3).
 
-`l2_weights(net)` lists the weights ulasan puts L2 0.001 on (each recurrent or convolutional
+`net.l2_weights()` lists the weights ulasan puts L2 0.001 on (each recurrent or convolutional
 layer's input kernel)."""
 import torch.nn as nn
 
